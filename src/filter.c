@@ -1,0 +1,654 @@
+/*
+ * filter.c - the filter userdata ("seccomp.filter"): a libseccomp context
+ * and every method that builds, inspects, exports or loads it.
+ *
+ * Every method reaches the context through sc_checkfilter(), which raises on
+ * a released filter; sc_filter_release() is the one idempotent release
+ * behind release(), merge(), __gc and __close.  Arguments are all parsed
+ * before libseccomp is called, so a bad argument leaves the filter as it was.
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SC_FILTER_MT "seccomp.filter"
+#define SC_FD_MT "seccomp.fd"
+
+typedef struct {
+    scmp_filter_ctx ctx;
+    unsigned long gen; /* bumped by every change, so caches can tell they are stale */
+} sc_filter;
+
+/* ---- an fd owned by the Lua stack ---------------------------------------- */
+
+/* A small userdata whose __gc closes the fd: an fd held across calls that
+ * may raise can never leak. */
+static int *sc_push_fdguard(lua_State *L)
+{
+    int *p = sc_newuserdata(L, sizeof *p);
+    *p = -1;
+    luaL_setmetatable(L, SC_FD_MT);
+    return p;
+}
+
+static void sc_fdguard_close(int *p)
+{
+    if (*p >= 0) {
+        close(*p);
+        *p = -1;
+    }
+}
+
+static int l_fdguard_gc(lua_State *L)
+{
+    sc_fdguard_close(luaL_checkudata(L, 1, SC_FD_MT));
+    return 0;
+}
+
+/* ---- access -------------------------------------------------------------- */
+
+static sc_filter *sc_tofilter(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, SC_FILTER_MT);
+}
+
+static sc_filter *sc_checkfilter(lua_State *L, int idx)
+{
+    sc_filter *f = sc_tofilter(L, idx);
+    if (f->ctx == NULL)
+        luaL_argerror(L, idx, "filter has been released");
+    return f;
+}
+
+static void sc_filter_release(sc_filter *f)
+{
+    if (f->ctx != NULL) {
+        seccomp_release(f->ctx);
+        f->ctx = NULL;
+    }
+    f->gen++;
+}
+
+/* Raise the error object for a failed libseccomp call on a filter. */
+static int sc_fail(lua_State *L, const char *op, int rc, const char *message)
+{
+    return sc_raise(L, op, rc, message);
+}
+
+/* seccomp.filter(default_action) -> filter */
+static int l_filter_new(lua_State *L)
+{
+    uint32_t def = sc_check_action(L, 1);
+    sc_filter *f;
+    lua_settop(L, 1);
+    f = sc_newuserdata(L, sizeof *f);
+    f->ctx = NULL;
+    f->gen = 0;
+    luaL_setmetatable(L, SC_FILTER_MT);
+    f->ctx = seccomp_init(def);
+    if (f->ctx == NULL)
+        sc_raise(L, "filter", ENOMEM, "seccomp_init failed (out of memory, or an action the "
+                 "library refuses as a default)");
+    return 1;
+}
+
+/* ---- rules ----------------------------------------------------------------- */
+
+static int sc_default_action(sc_filter *f, uint32_t *out)
+{
+    return seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, out);
+}
+
+/* Plain words for add_rule's cryptic failures. */
+static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t action, int exact,
+                                   int sys)
+{
+    uint32_t def;
+    if ((rc == -EACCES || rc == -EPERM) && sc_default_action(f, &def) == 0 && def == action)
+        return lua_pushfstring(L, "the rule's action %s is the filter's default action; "
+                               "libseccomp refuses a rule that would change nothing",
+                               sc_push_action_name(L, action));
+    if (rc == -EOPNOTSUPP && exact)
+        return lua_pushfstring(L, "syscall %d cannot be added exactly: it does not exist as a "
+                               "direct call on every arch of the filter (add_rule rewrites it)",
+                               sys);
+    if (rc == -EFAULT)
+        return lua_pushfstring(L, "libseccomp does not accept syscall number %d", sys);
+    return NULL;
+}
+
+static int sc_add_rule(lua_State *L, int exact)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    uint32_t action = sc_check_action(L, 2);
+    int sys = sc_check_syscall(L, 3), rc;
+    struct scmp_arg_cmp conds[SC_MAX_ARGS];
+    unsigned n = sc_check_conds(L, 4, lua_gettop(L), conds);
+    const char *op = exact ? "add_rule_exact" : "add_rule";
+    f->gen++;
+    if (exact)
+        rc = seccomp_rule_add_exact_array(f->ctx, action, sys, n, conds);
+    else
+        rc = seccomp_rule_add_array(f->ctx, action, sys, n, conds);
+    if (rc < 0)
+        sc_fail(L, op, rc, sc_rule_message(L, f, rc, action, exact, sys));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* f:add_rule(action, syscall, cond...) -> f */
+static int l_add_rule(lua_State *L)
+{
+    return sc_add_rule(L, 0);
+}
+
+/* f:add_rule_exact(action, syscall, cond...) -> f */
+static int l_add_rule_exact(lua_State *L)
+{
+    return sc_add_rule(L, 1);
+}
+
+/* f:set_priority(syscall, p) -> f   (p in 0..255) */
+static int l_set_priority(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    int sys = sc_check_syscall(L, 2), rc;
+    uint8_t p = (uint8_t)sc_checkrange(L, 3, 0, 255);
+    f->gen++;
+    rc = seccomp_syscall_priority(f->ctx, sys, p);
+    if (rc < 0)
+        sc_fail(L, "set_priority", rc, rc == -EFAULT ? "libseccomp does not accept that syscall number" : NULL);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ---- arches ---------------------------------------------------------------- */
+
+/* f:add_arch(arch) -> f */
+static int l_add_arch(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    uint32_t a = sc_check_arch(L, 2);
+    int rc;
+    f->gen++;
+    rc = seccomp_arch_add(f->ctx, a);
+    if (rc == -EEXIST)
+        sc_fail(L, "add_arch", rc, lua_pushfstring(L, "arch '%s' is already in the filter", sc_arch_name(a)));
+    if (rc == -EDOM)
+        sc_fail(L, "add_arch", rc, lua_pushfstring(L,
+                "arch '%s' has the other byte order from the filter's arches; libseccomp cannot "
+                "mix big- and little-endian arches in one filter (use a second filter)",
+                sc_arch_name(a)));
+    if (rc < 0)
+        sc_fail(L, "add_arch", rc, NULL);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* f:remove_arch(arch) -> f */
+static int l_remove_arch(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    uint32_t a = sc_check_arch(L, 2);
+    int rc;
+    f->gen++;
+    rc = seccomp_arch_remove(f->ctx, a);
+    if (rc == -EEXIST)
+        sc_fail(L, "remove_arch", rc, lua_pushfstring(L, "arch '%s' is not in the filter", sc_arch_name(a)));
+    if (rc < 0)
+        sc_fail(L, "remove_arch", rc, NULL);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* f:has_arch(arch) -> boolean */
+static int l_has_arch(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    int rc = seccomp_arch_exist(f->ctx, sc_check_arch(L, 2));
+    if (rc < 0 && rc != -EEXIST)
+        sc_fail(L, "has_arch", rc, NULL);
+    lua_pushboolean(L, rc == 0);
+    return 1;
+}
+
+/* ---- attributes ------------------------------------------------------------ */
+
+enum { SC_ATTR_ACTION, SC_ATTR_BOOL, SC_ATTR_INT };
+
+static const struct sc_attr {
+    const char *name;
+    int attr;     /* enum scmp_filter_attr, -1 where the headers lack it */
+    int kind;
+    int readonly;
+    const char *feature;
+} sc_attrs[] = {
+    {"default_action", SCMP_FLTATR_ACT_DEFAULT, SC_ATTR_ACTION, 1, NULL},
+    {"badarch_action", SCMP_FLTATR_ACT_BADARCH, SC_ATTR_ACTION, 0, NULL},
+    {"nnp", SCMP_FLTATR_CTL_NNP, SC_ATTR_BOOL, 0, NULL},
+    {"tsync", SCMP_FLTATR_CTL_TSYNC, SC_ATTR_BOOL, 0, NULL},
+    {"tskip", SCMP_FLTATR_API_TSKIP, SC_ATTR_BOOL, 0, "tskip"},
+#if SC_HAVE(2, 4, 0)
+    {"log", SCMP_FLTATR_CTL_LOG, SC_ATTR_BOOL, 0, "log"},
+#else
+    {"log", -1, SC_ATTR_BOOL, 0, "log"},
+#endif
+#if SC_HAVE(2, 5, 0)
+    {"ssb", SCMP_FLTATR_CTL_SSB, SC_ATTR_BOOL, 0, "ssb"},
+    {"optimize", SCMP_FLTATR_CTL_OPTIMIZE, SC_ATTR_INT, 0, "optimize"},
+    {"raw_rc", SCMP_FLTATR_API_SYSRAWRC, SC_ATTR_BOOL, 0, "raw_rc"},
+#else
+    {"ssb", -1, SC_ATTR_BOOL, 0, "ssb"},
+    {"optimize", -1, SC_ATTR_INT, 0, "optimize"},
+    {"raw_rc", -1, SC_ATTR_BOOL, 0, "raw_rc"},
+#endif
+#if SC_HAVE(2, 6, 0)
+    {"wait_kill", SCMP_FLTATR_CTL_WAITKILL, SC_ATTR_BOOL, 0, "wait_kill"},
+#else
+    {"wait_kill", -1, SC_ATTR_BOOL, 0, "wait_kill"},
+#endif
+};
+
+#define SC_NATTRS (sizeof(sc_attrs) / sizeof(sc_attrs[0]))
+
+static const struct sc_attr *sc_check_attr(lua_State *L, int arg, const char *op)
+{
+    const char *name = luaL_checkstring(L, arg);
+    size_t i;
+    for (i = 0; i < SC_NATTRS; i++)
+        if (strcmp(sc_attrs[i].name, name) == 0) {
+            if (sc_attrs[i].feature)
+                sc_require(L, op, sc_attrs[i].feature);
+            return &sc_attrs[i];
+        }
+    sc_argerror_value(L, arg, "unknown attribute");
+    return NULL;
+}
+
+/* f:get_attr(name) -> action number | boolean | integer */
+static int l_get_attr(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    const struct sc_attr *a = sc_check_attr(L, 2, "get_attr");
+    uint32_t v = 0;
+    int rc = seccomp_attr_get(f->ctx, (enum scmp_filter_attr)a->attr, &v);
+    if (rc < 0)
+        sc_fail(L, "get_attr", rc, NULL);
+    if (a->kind == SC_ATTR_BOOL)
+        lua_pushboolean(L, v != 0);
+    else
+        lua_pushinteger(L, (lua_Integer)v);
+    return 1;
+}
+
+/* f:set_attr(name, value) -> f   (flags take booleans, optimize 1 or 2,
+ * badarch_action an action) */
+static int l_set_attr(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    const struct sc_attr *a = sc_check_attr(L, 2, "set_attr");
+    uint32_t v = 0;
+    int rc;
+    if (a->readonly)
+        luaL_argerror(L, 2, lua_pushfstring(L, "attribute '%s' is read-only (it is set by "
+                      "seccomp.filter() and reset())", a->name));
+    switch (a->kind) {
+    case SC_ATTR_ACTION:
+        v = sc_check_action(L, 3);
+        break;
+    case SC_ATTR_BOOL:
+        if (!lua_isboolean(L, 3))
+            sc_argerror_value(L, 3, lua_pushfstring(L, "attribute '%s' takes a boolean, got", a->name));
+        v = (uint32_t)lua_toboolean(L, 3);
+        break;
+    default:
+        v = (uint32_t)sc_checkrange(L, 3, 1, 2);
+        break;
+    }
+    f->gen++;
+    rc = seccomp_attr_set(f->ctx, (enum scmp_filter_attr)a->attr, v);
+    if (rc < 0)
+        sc_fail(L, "set_attr", rc, lua_pushfstring(L, "libseccomp refused attribute '%s' = %s (%s)",
+                a->name, sc_repr(L, 3), strerror(-rc)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ---- whole-filter operations ---------------------------------------------- */
+
+/* f:reset([action]) -> f   (no action: keep the current default action) */
+static int l_reset(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    uint32_t def;
+    int rc;
+    if (lua_isnoneornil(L, 2)) {
+        rc = sc_default_action(f, &def);
+        if (rc < 0)
+            sc_fail(L, "reset", rc, NULL);
+    } else {
+        def = sc_check_action(L, 2);
+    }
+    f->gen++;
+    rc = seccomp_reset(f->ctx, def);
+    if (rc < 0)
+        sc_fail(L, "reset", rc, NULL);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* f:merge(other) -> f   (other is consumed: released on success, left valid
+ * and unchanged on failure) */
+static int l_merge(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    sc_filter *o = sc_checkfilter(L, 2);
+    int rc;
+    const char *msg = NULL;
+    if (f == o)
+        luaL_argerror(L, 2, "cannot merge a filter into itself");
+    f->gen++;
+    rc = seccomp_merge(f->ctx, o->ctx);
+    if (rc == 0) {
+        o->ctx = NULL; /* libseccomp freed it */
+        o->gen++;
+        lua_settop(L, 1);
+        return 1;
+    }
+    if (rc == -EEXIST)
+        msg = "the two filters share an arch; libseccomp merges only filters with disjoint arches";
+    else if (rc == -EINVAL)
+        msg = "the two filters' attributes differ (default action, bad-arch action or a flag); "
+              "libseccomp merges only filters whose attributes are equal";
+    else if (rc == -EDOM)
+        msg = "the two filters have different byte orders";
+    return sc_fail(L, "merge", rc, msg);
+}
+
+/* f:load() -> f   (raises on any failure: fail closed) */
+static int l_load(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    int rc = seccomp_load(f->ctx);
+    if (rc < 0)
+        sc_fail(L, "load", rc, rc == -EACCES ? "the kernel refused the filter: NO_NEW_PRIVS is "
+                "off (nnp = false) and the process lacks CAP_SYS_ADMIN" : NULL);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* f:precompute() -> f   (libseccomp >= 2.6) */
+static int l_precompute(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    sc_require(L, "precompute", "precompute");
+#if SC_HAVE(2, 6, 0)
+    {
+        int rc = seccomp_precompute(f->ctx);
+        if (rc < 0)
+            sc_fail(L, "precompute", rc, NULL);
+    }
+#endif
+    (void)f;
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ---- transactions (libseccomp >= 2.6) -------------------------------------- */
+
+enum { SC_TX_START, SC_TX_COMMIT, SC_TX_REJECT };
+
+static int sc_transaction(lua_State *L, sc_filter *f, int what)
+{
+    static const char *const ops[] = {"transaction_start", "transaction_commit",
+                                      "transaction_reject"};
+    int rc = 0;
+    sc_require(L, ops[what], "transactions");
+    f->gen++;
+#if SC_HAVE(2, 6, 0)
+    if (what == SC_TX_START)
+        rc = seccomp_transaction_start(f->ctx);
+    else if (what == SC_TX_COMMIT)
+        rc = seccomp_transaction_commit(f->ctx);
+    else
+        seccomp_transaction_reject(f->ctx);
+#endif
+    if (rc < 0)
+        sc_fail(L, ops[what], rc, NULL);
+    return rc;
+}
+
+/* f:transaction_start() / f:transaction_commit() / f:transaction_reject() -> f */
+static int l_transaction_start(lua_State *L)
+{
+    sc_transaction(L, sc_checkfilter(L, 1), SC_TX_START);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int l_transaction_commit(lua_State *L)
+{
+    sc_transaction(L, sc_checkfilter(L, 1), SC_TX_COMMIT);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int l_transaction_reject(lua_State *L)
+{
+    sc_transaction(L, sc_checkfilter(L, 1), SC_TX_REJECT);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* f:transaction(fn) -> whatever fn returns.  fn(f) runs inside a transaction:
+ * it is committed when fn returns, rejected (and the error re-raised) when
+ * fn raises. */
+static int l_transaction(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    sc_transaction(L, f, SC_TX_START);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 1);
+    if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+        if (f->ctx != NULL)
+            sc_transaction(L, f, SC_TX_REJECT);
+        return lua_error(L);
+    }
+    if (f->ctx == NULL) /* fn released the filter: nothing left to commit */
+        luaL_error(L, "transaction: the filter was released inside the transaction");
+    sc_transaction(L, f, SC_TX_COMMIT);
+    return lua_gettop(L) - 2;
+}
+
+/* ---- export ---------------------------------------------------------------- */
+
+static int sc_export_fd(sc_filter *f, int bpf, int fd)
+{
+    return bpf ? seccomp_export_bpf(f->ctx, fd) : seccomp_export_pfc(f->ctx, fd);
+}
+
+/* Export into a memfd and return its contents as a Lua string. */
+static void sc_export_string(lua_State *L, sc_filter *f, int bpf, const char *op)
+{
+    int *fd = sc_push_fdguard(L);
+    int rc;
+    struct stat st;
+    luaL_Buffer b;
+    char *p;
+    off_t off = 0;
+    *fd = memfd_create(bpf ? "seccomp-bpf" : "seccomp-pfc", MFD_CLOEXEC);
+    if (*fd < 0)
+        sc_fail(L, op, errno, "memfd_create failed");
+    rc = sc_export_fd(f, bpf, *fd);
+    if (rc < 0)
+        sc_fail(L, op, rc, NULL);
+    if (fstat(*fd, &st) != 0)
+        sc_fail(L, op, errno, NULL);
+    p = luaL_buffinitsize(L, &b, (size_t)st.st_size);
+    while (off < st.st_size) {
+        ssize_t n = pread(*fd, p + off, (size_t)(st.st_size - off), off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            sc_fail(L, op, n < 0 ? errno : EIO, "reading the exported filter back failed");
+        off += n;
+    }
+    luaL_pushresultsize(&b, (size_t)st.st_size);
+    sc_fdguard_close(fd);
+}
+
+#if SC_HAVE(2, 6, 0)
+/* libseccomp >= 2.6: straight into memory, in two passes so the buffer is
+ * exactly the program's size (2.6.0 over-reads a larger buffer). */
+static int sc_export_bpf_mem(lua_State *L, sc_filter *f)
+{
+    size_t len = 0;
+    void *buf;
+    int rc = seccomp_export_bpf_mem(f->ctx, NULL, &len);
+    if (rc < 0)
+        sc_fail(L, "export_bpf", rc, NULL);
+    buf = sc_newuserdata(L, len ? len : 1);
+    rc = seccomp_export_bpf_mem(f->ctx, buf, &len);
+    if (rc < 0)
+        sc_fail(L, "export_bpf", rc, NULL);
+    lua_pushlstring(L, buf, len);
+    return 1;
+}
+#endif
+
+static int sc_export(lua_State *L, int bpf)
+{
+    const char *op = bpf ? "export_bpf" : "export_pfc";
+    sc_filter *f = sc_checkfilter(L, 1);
+    if (lua_isnoneornil(L, 2)) {
+#if SC_HAVE(2, 6, 0)
+        if (bpf && sc_has(L, "export_bpf_mem"))
+            return sc_export_bpf_mem(L, f);
+#endif
+        sc_export_string(L, f, bpf, op);
+        return 1;
+    } else {
+        luaL_Stream *s = luaL_checkudata(L, 2, LUA_FILEHANDLE);
+        int rc;
+        if (s->closef == NULL)
+            luaL_argerror(L, 2, "attempt to use a closed file");
+        if (fflush(s->f) != 0)
+            sc_fail(L, op, errno, "flushing the file before the export failed");
+        rc = sc_export_fd(f, bpf, fileno(s->f));
+        if (rc < 0)
+            sc_fail(L, op, rc, NULL);
+        lua_settop(L, 1);
+        return 1;
+    }
+}
+
+/* f:export_pfc([file]) -> string | f */
+static int l_export_pfc(lua_State *L)
+{
+    return sc_export(L, 0);
+}
+
+/* f:export_bpf([file]) -> string | f */
+static int l_export_bpf(lua_State *L)
+{
+    return sc_export(L, 1);
+}
+
+/* ---- lifetime ---------------------------------------------------------------- */
+
+/* f:release()   idempotent, never raises; also __gc and __close */
+static int l_release(lua_State *L)
+{
+    sc_filter_release(sc_tofilter(L, 1));
+    return 0;
+}
+
+/* f:is_valid() -> boolean (false after release or after being merged) */
+static int l_is_valid(lua_State *L)
+{
+    lua_pushboolean(L, sc_tofilter(L, 1)->ctx != NULL);
+    return 1;
+}
+
+/* tostring(f) -> "seccomp.filter (default errno(EPERM); x86_64, x86)" */
+static int l_filter_tostring(lua_State *L)
+{
+    sc_filter *f = sc_tofilter(L, 1);
+    uint32_t def;
+    size_t i;
+    int first = 1;
+    luaL_Buffer b;
+    if (f->ctx == NULL) {
+        lua_pushliteral(L, "seccomp.filter (released)");
+        return 1;
+    }
+    lua_settop(L, 1);
+    if (sc_default_action(f, &def) == 0)
+        sc_push_action_name(L, def);
+    else
+        lua_pushliteral(L, "?");
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "seccomp.filter (default ");
+    lua_pushvalue(L, 2);
+    luaL_addvalue(&b);
+    luaL_addstring(&b, "; arches ");
+    for (i = 0; i < SC_NARCHES; i++)
+        if (sc_arch_known(&sc_arches[i]) && seccomp_arch_exist(f->ctx, sc_arches[i].token) == 0) {
+            if (!first)
+                luaL_addstring(&b, ", ");
+            luaL_addstring(&b, sc_arches[i].name);
+            first = 0;
+        }
+    luaL_addstring(&b, ")");
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static const luaL_Reg sc_filter_methods[] = {
+    {"add_rule", l_add_rule},
+    {"add_rule_exact", l_add_rule_exact},
+    {"set_priority", l_set_priority},
+    {"add_arch", l_add_arch},
+    {"remove_arch", l_remove_arch},
+    {"has_arch", l_has_arch},
+    {"get_attr", l_get_attr},
+    {"set_attr", l_set_attr},
+    {"reset", l_reset},
+    {"merge", l_merge},
+    {"export_pfc", l_export_pfc},
+    {"export_bpf", l_export_bpf},
+    {"load", l_load},
+    {"precompute", l_precompute},
+    {"transaction", l_transaction},
+    {"transaction_start", l_transaction_start},
+    {"transaction_commit", l_transaction_commit},
+    {"transaction_reject", l_transaction_reject},
+    {"release", l_release},
+    {"is_valid", l_is_valid},
+    {NULL, NULL},
+};
+
+static const luaL_Reg sc_filter_meta[] = {
+    {"__gc", l_release},
+#if SC_HAVE_CLOSE
+    {"__close", l_release},
+#endif
+    {"__tostring", l_filter_tostring},
+    {NULL, NULL},
+};
+
+static void sc_open_filter(lua_State *L)
+{
+    luaL_newmetatable(L, SC_FILTER_MT);
+    luaL_setfuncs(L, sc_filter_meta, 0);
+    luaL_newlib(L, sc_filter_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, SC_FD_MT);
+    lua_pushcfunction(L, l_fdguard_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+}

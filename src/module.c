@@ -1,0 +1,294 @@
+/*
+ * module.c - seccomp.core: the module table, its functions and constants.
+ *
+ * The core is built as one translation unit: this file includes the others,
+ * so every helper is static and the only exported symbol is
+ * luaopen_seccomp_core.  Read the parts in this order:
+ *
+ *   compat.h    version gates (libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4)
+ *   errors.c    argument errors and the error object; the errno table
+ *   features.c  the one table of optional features (seccomp.supports)
+ *   names.c     parsing of arch, action, syscall, errno and operator names
+ *   cond.c      argument conditions and the seccomp.arg builders
+ *   filter.c    the filter userdata
+ */
+#define _GNU_SOURCE 1
+#include "compat.h"
+
+#include "errors.c"
+#include "features.c"
+#include "names.c"
+#include "cond.c"
+#include "filter.c"
+
+#define SC_BINDING_VERSION "0.1.0"
+
+/* seccomp.version() -> major, minor, micro of the running libseccomp */
+static int l_version(lua_State *L)
+{
+    const struct scmp_version *v = seccomp_version();
+    if (v == NULL)
+        return sc_raise(L, "version", EINVAL, "seccomp_version() returned nothing");
+    lua_pushinteger(L, v->major);
+    lua_pushinteger(L, v->minor);
+    lua_pushinteger(L, v->micro);
+    return 3;
+}
+
+/* seccomp.compiled_version() -> major, minor, micro of the headers we were built with */
+static int l_compiled_version(lua_State *L)
+{
+    lua_pushinteger(L, SCMP_VER_MAJOR);
+    lua_pushinteger(L, SCMP_VER_MINOR);
+    lua_pushinteger(L, SCMP_VER_MICRO);
+    return 3;
+}
+
+/* seccomp.api() -> API level (0 where the library has no API levels) */
+static int l_api(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)sc_api_level());
+    return 1;
+}
+
+/* seccomp.set_api(level) -> true; raises where it cannot be set */
+static int l_set_api(lua_State *L)
+{
+    lua_Integer level = sc_checkrange(L, 1, 1, 255);
+    int rc = -EOPNOTSUPP;
+#if SC_HAVE(2, 4, 0)
+    if (seccomp_api_set != NULL && sc_runtime_version() >= SC_VER(2, 4, 0))
+        rc = seccomp_api_set((unsigned)level);
+#endif
+    if (rc < 0)
+        return sc_raise(L, "set_api", rc, rc == -EOPNOTSUPP
+                        ? "API levels need libseccomp >= 2.4.0"
+                        : lua_pushfstring(L, "libseccomp refused API level %d", (int)level));
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* seccomp.native_arch() -> arch number */
+static int l_native_arch(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)seccomp_arch_native());
+    return 1;
+}
+
+/* seccomp.arch(name_or_number) -> arch number; raises on an unknown arch */
+static int l_arch(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)sc_check_arch(L, 1));
+    return 1;
+}
+
+/* seccomp.arch_name(arch) -> libseccomp's name ("x86_64"); raises on an unknown arch */
+static int l_arch_name(lua_State *L)
+{
+    lua_pushstring(L, sc_arch_name(sc_check_arch(L, 1)));
+    return 1;
+}
+
+/* seccomp.syscall(name [, arch]) -> number for that arch | nil, message */
+static int l_syscall(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    uint32_t arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
+    int nr;
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return sc_argerror_value(L, 1, "syscall name expected, got");
+    nr = sc_syscall_on_arch(arch, name);
+    if (nr < 0) {
+        lua_pushnil(L);
+        if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
+            lua_pushfstring(L, "unknown syscall '%s'", name);
+        else
+            lua_pushfstring(L, "syscall '%s' does not exist on %s", name, sc_arch_name(arch));
+        return 2;
+    }
+    lua_pushinteger(L, nr);
+    return 1;
+}
+
+/* seccomp.syscall_name(nr [, arch]) -> name | nil, message */
+static int l_syscall_name(lua_State *L)
+{
+    lua_Integer nr = sc_checkrange(L, 1, INT32_MIN, INT32_MAX);
+    uint32_t arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
+    char buf[64];
+    if (!sc_syscall_name(arch, (int)nr, buf, sizeof buf)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "no syscall %d on %s", (int)nr, sc_arch_name(arch));
+        return 2;
+    }
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* seccomp.syscalls([arch]) -> list of every syscall name of the arch, by number */
+static int l_syscalls(lua_State *L)
+{
+    uint32_t arch = lua_isnoneornil(L, 1) ? seccomp_arch_native() : sc_check_arch(L, 1);
+    lua_Integer n = 0;
+    size_t r;
+    int nr;
+    char buf[64];
+    lua_newtable(L); /* the list */
+    lua_newtable(L); /* names seen: some arches resolve a call under two numbers */
+    for (r = 0; r < sizeof sc_nr_ranges / sizeof sc_nr_ranges[0]; r++)
+        for (nr = sc_nr_ranges[r].lo; nr <= sc_nr_ranges[r].hi; nr++)
+            if (sc_syscall_name(arch, nr, buf, sizeof buf)) {
+                lua_pushstring(L, buf);
+                if (lua_rawget(L, -2) == LUA_TNIL) {
+                    lua_pushstring(L, buf);
+                    lua_pushboolean(L, 1);
+                    lua_rawset(L, -4);
+                    lua_pushstring(L, buf);
+                    lua_rawseti(L, -4, ++n);
+                }
+                lua_pop(L, 1);
+            }
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* seccomp.errno(name_or_number) -> action number of errno(x) */
+static int l_errno(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)(SC_ACT_ERRNO_BASE | (uint32_t)sc_check_errno(L, 1, 0)));
+    return 1;
+}
+
+/* seccomp.trace(n) -> action number of trace(n) */
+static int l_trace(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)(SC_ACT_TRACE_BASE | (uint32_t)sc_checkrange(L, 1, 0, 0xffff)));
+    return 1;
+}
+
+/* seccomp.action_name(action) -> canonical string ("errno(EPERM)") */
+static int l_action_name(lua_State *L)
+{
+    sc_push_action_name(L, sc_check_action(L, 1));
+    return 1;
+}
+
+/* seccomp.parse(kind, value) -> normalized value | nil, message
+ * kind: "action", "arch", "syscall", "errno", "op", "cond".  The same parsers
+ * every entry point uses, without raising: for callers that want to report
+ * a mistake with their own context (the policy-table layer). */
+static int l_parse(lua_State *L)
+{
+    static const char *const kinds[] = {"action", "arch", "syscall", "errno", "op", "cond", NULL};
+    int kind = luaL_checkoption(L, 1, NULL, kinds);
+    const char *msg = NULL;
+    uint32_t u = 0;
+    int i = 0;
+    enum scmp_compare op = SCMP_CMP_EQ;
+    struct scmp_arg_cmp c;
+    luaL_checkany(L, 2);
+    lua_settop(L, 2);
+    switch (kind) {
+    case 0: msg = sc_parse_action(L, 2, &u); break;
+    case 1: msg = sc_parse_arch(L, 2, &u); break;
+    case 2: msg = sc_parse_syscall(L, 2, &i); break;
+    case 3: msg = sc_parse_errno(L, 2, 0, &i); break;
+    case 4: msg = sc_parse_op(L, 2, &op); break;
+    default: msg = sc_parse_cond(L, 2, &c); break;
+    }
+    if (msg) {
+        lua_pushnil(L);
+        lua_pushstring(L, msg);
+        return 2;
+    }
+    switch (kind) {
+    case 0: case 1: lua_pushinteger(L, (lua_Integer)u); break;
+    case 2: case 3: lua_pushinteger(L, i); break;
+    case 4: lua_pushinteger(L, (lua_Integer)op); break;
+    default: sc_push_cond(L, &c); break;
+    }
+    return 1;
+}
+
+static void sc_set_constants(lua_State *L)
+{
+    static const struct {
+        const char *name;
+        uint32_t value;
+        const char *feature;
+    } acts[] = {
+        {"ACT_ALLOW", SC_ACT_ALLOW, NULL},
+        {"ACT_KILL", SC_ACT_KILL_THREAD, NULL},
+        {"ACT_KILL_THREAD", SC_ACT_KILL_THREAD, NULL},
+        {"ACT_KILL_PROCESS", SC_ACT_KILL_PROCESS, "kill_process"},
+        {"ACT_TRAP", SC_ACT_TRAP, NULL},
+        {"ACT_LOG", SC_ACT_LOG, "log"},
+        {"ACT_NOTIFY", SC_ACT_NOTIFY, "notify"},
+    };
+    size_t i;
+    char buf[32];
+    for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
+        if (acts[i].feature == NULL || sc_has(L, acts[i].feature)) {
+            lua_pushinteger(L, (lua_Integer)acts[i].value);
+            lua_setfield(L, -2, acts[i].name);
+        }
+    for (i = 0; i < SC_NARCHES; i++)
+        if (sc_arch_known(&sc_arches[i])) {
+            size_t j, n = strlen(sc_arches[i].name);
+            memcpy(buf, "ARCH_", 5);
+            for (j = 0; j <= n; j++)
+                buf[5 + j] = (char)toupper((unsigned char)sc_arches[i].name[j]);
+            lua_pushinteger(L, (lua_Integer)sc_arches[i].token);
+            lua_setfield(L, -2, buf);
+        }
+    lua_pushinteger(L, SCMP_ARCH_NATIVE);
+    lua_setfield(L, -2, "ARCH_NATIVE");
+    for (i = 0; i < SC_NOPS; i++) {
+        size_t j, n = strlen(sc_ops[i].name);
+        memcpy(buf, "CMP_", 4);
+        for (j = 0; j <= n; j++)
+            buf[4 + j] = (char)toupper((unsigned char)sc_ops[i].name[j]);
+        lua_pushinteger(L, (lua_Integer)sc_ops[i].op);
+        lua_setfield(L, -2, buf);
+    }
+}
+
+static const luaL_Reg sc_functions[] = {
+    {"version", l_version},
+    {"compiled_version", l_compiled_version},
+    {"api", l_api},
+    {"set_api", l_set_api},
+    {"supports", l_supports},
+    {"features", l_features},
+    {"native_arch", l_native_arch},
+    {"arch", l_arch},
+    {"arch_name", l_arch_name},
+    {"syscall", l_syscall},
+    {"syscall_name", l_syscall_name},
+    {"syscalls", l_syscalls},
+    {"errno", l_errno},
+    {"trace", l_trace},
+    {"action_name", l_action_name},
+    {"arg", l_arg},
+    {"arg32", l_arg32},
+    {"filter", l_filter_new},
+    {"parse", l_parse},
+    {NULL, NULL},
+};
+
+__attribute__((visibility("default"))) int luaopen_seccomp_core(lua_State *L);
+
+int luaopen_seccomp_core(lua_State *L)
+{
+    luaL_newmetatable(L, SC_ERROR_MT);
+    lua_pushcfunction(L, sc_error_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    sc_open_cond(L);
+    sc_open_filter(L);
+    luaL_newlib(L, sc_functions);
+    sc_set_constants(L);
+    lua_pushliteral(L, SC_BINDING_VERSION);
+    lua_setfield(L, -2, "_VERSION");
+    return 1;
+}

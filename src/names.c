@@ -1,0 +1,523 @@
+/*
+ * names.c - every kind of name, parsed in exactly one place.
+ *
+ * Each sc_parse_* function reads the Lua value at `idx`; on success it stores
+ * the result and returns NULL with the stack unchanged, on failure it pushes
+ * a message (naming the offending value) and returns it.  sc_check_* raise
+ * that message as an argument error; seccomp.parse() returns it as nil, msg.
+ * So every entry point, and the Lua layer's located messages, say the same.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Action values, also where the headers we build against are too old to
+ * name them (the feature table decides whether they may be used). */
+#define SC_ACT_KILL_PROCESS 0x80000000U
+#define SC_ACT_KILL_THREAD 0x00000000U
+#define SC_ACT_TRAP 0x00030000U
+#define SC_ACT_ERRNO_BASE 0x00050000U
+#define SC_ACT_NOTIFY 0x7fc00000U
+#define SC_ACT_TRACE_BASE 0x7ff00000U
+#define SC_ACT_LOG 0x7ffc0000U
+#define SC_ACT_ALLOW 0x7fff0000U
+#define SC_ACT_MASK 0xffff0000U
+#define SC_MAX_ERRNO 4095
+
+/* ---- arches ------------------------------------------------------------ */
+
+static const struct sc_arch {
+    const char *name; /* libseccomp's name, also the ARCH_* suffix upper-cased */
+    uint32_t token;
+} sc_arches[] = {
+    {"x86", SCMP_ARCH_X86},
+    {"x86_64", SCMP_ARCH_X86_64},
+    {"x32", SCMP_ARCH_X32},
+    {"arm", SCMP_ARCH_ARM},
+    {"aarch64", SCMP_ARCH_AARCH64},
+#ifdef SCMP_ARCH_LOONGARCH64
+    {"loongarch64", SCMP_ARCH_LOONGARCH64},
+#endif
+#ifdef SCMP_ARCH_M68K
+    {"m68k", SCMP_ARCH_M68K},
+#endif
+    {"mips", SCMP_ARCH_MIPS},
+    {"mips64", SCMP_ARCH_MIPS64},
+    {"mips64n32", SCMP_ARCH_MIPS64N32},
+    {"mipsel", SCMP_ARCH_MIPSEL},
+    {"mipsel64", SCMP_ARCH_MIPSEL64},
+    {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
+#ifdef SCMP_ARCH_PPC
+    {"ppc", SCMP_ARCH_PPC},
+#endif
+#ifdef SCMP_ARCH_PPC64
+    {"ppc64", SCMP_ARCH_PPC64},
+#endif
+#ifdef SCMP_ARCH_PPC64LE
+    {"ppc64le", SCMP_ARCH_PPC64LE},
+#endif
+#ifdef SCMP_ARCH_S390
+    {"s390", SCMP_ARCH_S390},
+#endif
+#ifdef SCMP_ARCH_S390X
+    {"s390x", SCMP_ARCH_S390X},
+#endif
+#ifdef SCMP_ARCH_PARISC
+    {"parisc", SCMP_ARCH_PARISC},
+#endif
+#ifdef SCMP_ARCH_PARISC64
+    {"parisc64", SCMP_ARCH_PARISC64},
+#endif
+#ifdef SCMP_ARCH_RISCV64
+    {"riscv64", SCMP_ARCH_RISCV64},
+#endif
+#ifdef SCMP_ARCH_SH
+    {"sh", SCMP_ARCH_SH},
+#endif
+#ifdef SCMP_ARCH_SHEB
+    {"sheb", SCMP_ARCH_SHEB},
+#endif
+};
+
+#define SC_NARCHES (sizeof(sc_arches) / sizeof(sc_arches[0]))
+
+static const struct {
+    const char *alias, *name;
+} sc_arch_aliases[] = {
+    {"amd64", "x86_64"}, {"arm64", "aarch64"}, {"i386", "x86"},
+    {"i686", "x86"},     {"loong64", "loongarch64"},
+};
+
+/* Does the running library know this arch? (It may be older than the
+ * headers: then the arch is absent, as DESIGN.md wants.) */
+static int sc_arch_known(const struct sc_arch *a)
+{
+    return seccomp_arch_resolve_name(a->name) == a->token;
+}
+
+static const struct sc_arch *sc_arch_by_token(uint32_t token)
+{
+    size_t i;
+    for (i = 0; i < SC_NARCHES; i++)
+        if (sc_arches[i].token == token)
+            return sc_arch_known(&sc_arches[i]) ? &sc_arches[i] : NULL;
+    return NULL;
+}
+
+/* Lower-case `s` into buf (size n), dropping a leading `prefix` given in
+ * upper case (the OCI spellings "SCMP_ARCH_X86_64", "SCMP_ACT_ALLOW").
+ * Returns 0 when the name does not fit. */
+static int sc_fold(const char *s, size_t len, const char *prefix, char *buf, size_t n)
+{
+    size_t i, plen = strlen(prefix);
+    if (len > plen && strncmp(s, prefix, plen) == 0) {
+        s += plen;
+        len -= plen;
+    }
+    if (len >= n || memchr(s, '\0', len))
+        return 0;
+    for (i = 0; i < len; i++)
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[len] = '\0';
+    return 1;
+}
+
+static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out)
+{
+    size_t i, len;
+    char buf[32];
+    const char *s;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, idx, &ok);
+        if (ok && v == 0) {
+            *out = seccomp_arch_native();
+            return NULL;
+        }
+        if (ok && v > 0 && v <= 0xffffffffLL && sc_arch_by_token((uint32_t)v)) {
+            *out = (uint32_t)v;
+            return NULL;
+        }
+        return lua_pushfstring(L, "unknown arch %s", sc_repr(L, idx));
+    }
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return lua_pushfstring(L, "arch name or number expected, got %s", luaL_typename(L, idx));
+    s = lua_tolstring(L, idx, &len);
+    if (sc_fold(s, len, "SCMP_ARCH_", buf, sizeof buf)) {
+        if (strcmp(buf, "native") == 0) {
+            *out = seccomp_arch_native();
+            return NULL;
+        }
+        for (i = 0; i < sizeof sc_arch_aliases / sizeof sc_arch_aliases[0]; i++)
+            if (strcmp(buf, sc_arch_aliases[i].alias) == 0) {
+                memcpy(buf, sc_arch_aliases[i].name, strlen(sc_arch_aliases[i].name) + 1);
+                break;
+            }
+        for (i = 0; i < SC_NARCHES; i++)
+            if (strcmp(buf, sc_arches[i].name) == 0 && sc_arch_known(&sc_arches[i])) {
+                *out = sc_arches[i].token;
+                return NULL;
+            }
+    }
+    return lua_pushfstring(L, "unknown arch %s", sc_repr(L, idx));
+}
+
+static const char *sc_arch_name(uint32_t token)
+{
+    const struct sc_arch *a = sc_arch_by_token(token);
+    return a ? a->name : NULL;
+}
+
+/* ---- errnos -------------------------------------------------------------- */
+
+/* An errno as a name ("EPERM") or a number 0..4095; `allow_negative` also
+ * takes -4095..-1 (notify responses take either sign). */
+static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int *out)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, idx, &ok);
+        if (!ok)
+            return lua_pushfstring(L, "errno %s is not an integer", sc_repr(L, idx));
+        if (allow_negative && v < 0)
+            v = -v;
+        if (v < 0 || v > SC_MAX_ERRNO)
+            return lua_pushfstring(L, "errno %s out of range 0..%d", sc_repr(L, idx), SC_MAX_ERRNO);
+        *out = (int)v;
+        return NULL;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        int v = sc_errno_value(lua_tostring(L, idx));
+        if (v < 0)
+            return lua_pushfstring(L, "unknown errno %s", sc_repr(L, idx));
+        *out = v;
+        return NULL;
+    }
+    return lua_pushfstring(L, "errno name or number expected, got %s", luaL_typename(L, idx));
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+/* Is `a` an action value the kernel defines, with data only where it may
+ * carry data (errno, trace)? */
+static int sc_action_valid(uint32_t a)
+{
+    switch (a & SC_ACT_MASK) {
+    case SC_ACT_ERRNO_BASE:
+        return (a & 0xffffU) <= SC_MAX_ERRNO;
+    case SC_ACT_TRACE_BASE:
+        return 1;
+    case SC_ACT_KILL_PROCESS:
+    case SC_ACT_KILL_THREAD:
+    case SC_ACT_TRAP:
+    case SC_ACT_NOTIFY:
+    case SC_ACT_LOG:
+    case SC_ACT_ALLOW:
+        return (a & 0xffffU) == 0;
+    default:
+        return 0;
+    }
+}
+
+/* The feature an action needs, or NULL. */
+static const char *sc_action_feature(uint32_t a)
+{
+    switch (a & SC_ACT_MASK) {
+    case SC_ACT_KILL_PROCESS:
+        return "kill_process";
+    case SC_ACT_LOG:
+        return "log";
+    case SC_ACT_NOTIFY:
+        return "notify";
+    default:
+        return NULL;
+    }
+}
+
+/* Parse the argument of "errno(...)" / "trace(...)" in s[0..len). */
+static const char *sc_parse_action_arg(lua_State *L, const char *s, size_t len, int is_errno,
+                                       uint32_t *data)
+{
+    int top = lua_gettop(L), e;
+    const char *msg = NULL;
+    lua_pushlstring(L, s, len); /* top + 1: the text */
+    if (!is_errno || isdigit((unsigned char)s[0]) || s[0] == '-') {
+        if (lua_stringtonumber(L, lua_tostring(L, top + 1)) == 0 || !lua_isinteger(L, -1))
+            msg = lua_pushfstring(L, "bad %s value '%s'", is_errno ? "errno" : "trace",
+                                  lua_tostring(L, top + 1));
+        else
+            lua_replace(L, top + 1); /* the number */
+    }
+    if (msg == NULL && is_errno) {
+        msg = sc_parse_errno(L, top + 1, 0, &e);
+        if (msg == NULL)
+            *data = (uint32_t)e;
+    } else if (msg == NULL) {
+        lua_Integer v = lua_tointeger(L, top + 1);
+        if (v < 0 || v > 0xffff)
+            msg = lua_pushfstring(L, "trace value %I out of range 0..65535", (LUAI_UACINT)v);
+        else
+            *data = (uint32_t)v;
+    }
+    if (msg == NULL) {
+        lua_settop(L, top);
+        return NULL;
+    }
+    lua_replace(L, top + 1); /* keep only the message */
+    lua_settop(L, top + 1);
+    return msg;
+}
+
+static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
+{
+    static const struct {
+        const char *name;
+        uint32_t value;
+    } plain[] = {
+        {"allow", SC_ACT_ALLOW},         {"kill_process", SC_ACT_KILL_PROCESS},
+        {"kill_thread", SC_ACT_KILL_THREAD}, {"kill", SC_ACT_KILL_THREAD},
+        {"trap", SC_ACT_TRAP},           {"log", SC_ACT_LOG},
+        {"notify", SC_ACT_NOTIFY},
+    };
+    uint32_t a = 0;
+    const char *feature;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, idx, &ok);
+        if (!ok || v < 0 || v > 0xffffffffLL || !sc_action_valid((uint32_t)v))
+            return lua_pushfstring(L, "unknown action %s", sc_repr(L, idx));
+        a = (uint32_t)v;
+    } else if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t len, i, n;
+        char buf[64];
+        const char *s = lua_tolstring(L, idx, &len);
+        int found = 0;
+        if (!sc_fold(s, len, "SCMP_ACT_", buf, sizeof buf))
+            return lua_pushfstring(L, "unknown action %s", sc_repr(L, idx));
+        for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
+            if (strcmp(buf, plain[i].name) == 0) {
+                a = plain[i].value;
+                found = 1;
+                break;
+            }
+        n = strlen(buf);
+        if (!found && (strcmp(buf, "errno") == 0 || strcmp(buf, "trace") == 0)) {
+            /* OCI's bare SCMP_ACT_ERRNO / SCMP_ACT_TRACE: errnoRet defaults to EPERM */
+            a = (buf[0] == 'e' ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | EPERM;
+            found = 1;
+        }
+        if (!found && n > 7 && buf[n - 1] == ')' &&
+            (strncmp(buf, "errno(", 6) == 0 || strncmp(buf, "trace(", 6) == 0)) {
+            int is_errno = buf[0] == 'e';
+            uint32_t data;
+            /* the argument keeps its case: errno names are upper case */
+            const char *arg = s + (len - n) + 6;
+            size_t alen = n - 7;
+            const char *msg;
+            while (alen && isspace((unsigned char)*arg))
+                arg++, alen--;
+            while (alen && isspace((unsigned char)arg[alen - 1]))
+                alen--;
+            if (alen == 0)
+                return lua_pushfstring(L, "unknown action %s", sc_repr(L, idx));
+            msg = sc_parse_action_arg(L, arg, alen, is_errno, &data);
+            if (msg)
+                return lua_pushfstring(L, "%s in action %s", msg, sc_repr(L, idx));
+            a = (is_errno ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | data;
+            found = 1;
+        }
+        if (!found)
+            return lua_pushfstring(L, "unknown action %s", sc_repr(L, idx));
+    } else {
+        return lua_pushfstring(L, "action name or number expected, got %s", luaL_typename(L, idx));
+    }
+    feature = sc_action_feature(a);
+    if (feature && !sc_has(L, feature)) {
+        const struct sc_feature *f = sc_feature_find(feature);
+        sc_feature_check(L, f);
+        return lua_pushfstring(L, "action %s unavailable: %s", sc_repr(L, idx),
+                               lua_tostring(L, -2));
+    }
+    *out = a;
+    return NULL;
+}
+
+/* The canonical text of a valid action: "allow", "errno(EPERM)", "trace(3)". */
+static const char *sc_push_action_name(lua_State *L, uint32_t a)
+{
+    uint32_t data = a & 0xffffU;
+    switch (a & SC_ACT_MASK) {
+    case SC_ACT_ALLOW:
+        return lua_pushliteral(L, "allow");
+    case SC_ACT_KILL_PROCESS:
+        return lua_pushliteral(L, "kill_process");
+    case SC_ACT_KILL_THREAD:
+        return lua_pushliteral(L, "kill_thread");
+    case SC_ACT_TRAP:
+        return lua_pushliteral(L, "trap");
+    case SC_ACT_LOG:
+        return lua_pushliteral(L, "log");
+    case SC_ACT_NOTIFY:
+        return lua_pushliteral(L, "notify");
+    case SC_ACT_TRACE_BASE:
+        return lua_pushfstring(L, "trace(%d)", (int)data);
+    case SC_ACT_ERRNO_BASE: {
+        const char *n = sc_errno_name((int)data);
+        if (n && data)
+            return lua_pushfstring(L, "errno(%s)", n);
+        return lua_pushfstring(L, "errno(%d)", (int)data);
+    }
+    default:
+        return lua_pushfstring(L, "action(0x%s)", lua_pushfstring(L, "%I", (LUAI_UACINT)a));
+    }
+}
+
+/* ---- syscalls ------------------------------------------------------------ */
+
+/* A syscall for add_rule and friends: a name resolved by libseccomp's native
+ * resolver (negative pseudo numbers included), or a number passed unchanged. */
+static const char *sc_parse_syscall(lua_State *L, int idx, int *out)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, idx, &ok);
+        if (!ok || v < INT32_MIN || v > INT32_MAX)
+            return lua_pushfstring(L, "bad syscall number %s", sc_repr(L, idx));
+        *out = (int)v;
+        return NULL;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        int nr = len && strlen(s) == len ? seccomp_syscall_resolve_name(s) : __NR_SCMP_ERROR;
+        if (nr == __NR_SCMP_ERROR)
+            return lua_pushfstring(L, "unknown syscall %s", sc_repr(L, idx));
+        *out = nr;
+        return NULL;
+    }
+    return lua_pushfstring(L, "syscall name or number expected, got %s", luaL_typename(L, idx));
+}
+
+/* Copy libseccomp's malloc'd name into buf and free it at once, so nothing
+ * malloc'd is held across a Lua call. Returns 0 when there is no name. */
+static int sc_syscall_name(uint32_t arch, int nr, char *buf, size_t n)
+{
+    char *s = seccomp_syscall_resolve_num_arch(arch, nr);
+    if (s == NULL)
+        return 0;
+    snprintf(buf, n, "%s", s);
+    free(s);
+    return 1;
+}
+
+/* The number ranges arches use for syscalls (libseccomp 2.5 cannot list an
+ * arch's syscalls, so we scan these). */
+static const struct {
+    int lo, hi;
+} sc_nr_ranges[] = {
+    {0, 1023},                /* everyone */
+    {4000, 4999},             /* mips o32 */
+    {5000, 5999},             /* mips n64 */
+    {6000, 6999},             /* mips n32 */
+    {0x0f0000, 0x0f00ff},     /* arm private calls */
+    {0x40000000, 0x400003ff}, /* x32 */
+};
+
+/* The number `name` has on `arch` as the kernel sees a direct call.  Where
+ * the arch also multiplexes the call (x86 socket through socketcall),
+ * libseccomp answers with a pseudo number; then the direct call's number is
+ * found in the arch's table.  Negative when the arch lacks the call
+ * (__NR_SCMP_ERROR when libseccomp does not know the name at all). */
+static int sc_syscall_on_arch(uint32_t arch, const char *name)
+{
+    size_t r;
+    int nr = seccomp_syscall_resolve_name_arch(arch, name), i;
+    char buf[64];
+    if (nr >= 0 || nr == __NR_SCMP_ERROR)
+        return nr;
+    for (r = 0; r < sizeof sc_nr_ranges / sizeof sc_nr_ranges[0]; r++)
+        for (i = sc_nr_ranges[r].lo; i <= sc_nr_ranges[r].hi; i++)
+            if (sc_syscall_name(arch, i, buf, sizeof buf) && strcmp(buf, name) == 0)
+                return i;
+    return nr;
+}
+
+/* ---- compare operators --------------------------------------------------- */
+
+static const struct {
+    const char *sym, *name;
+    enum scmp_compare op;
+} sc_ops[] = {
+    {"!=", "ne", SCMP_CMP_NE}, {"<", "lt", SCMP_CMP_LT},  {"<=", "le", SCMP_CMP_LE},
+    {"==", "eq", SCMP_CMP_EQ}, {">=", "ge", SCMP_CMP_GE}, {">", "gt", SCMP_CMP_GT},
+    {"&=", "masked_eq", SCMP_CMP_MASKED_EQ},
+};
+
+#define SC_NOPS (sizeof(sc_ops) / sizeof(sc_ops[0]))
+
+static const char *sc_op_symbol(enum scmp_compare op)
+{
+    size_t i;
+    for (i = 0; i < SC_NOPS; i++)
+        if (sc_ops[i].op == op)
+            return sc_ops[i].sym;
+    return "?";
+}
+
+/* "==" and friends, "eq" and friends, "SCMP_CMP_EQ", or a CMP_* number. */
+static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out)
+{
+    size_t i;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, idx, &ok);
+        for (i = 0; ok && i < SC_NOPS; i++)
+            if ((lua_Integer)sc_ops[i].op == v) {
+                *out = sc_ops[i].op;
+                return NULL;
+            }
+    } else if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t len;
+        char buf[24];
+        const char *s = lua_tolstring(L, idx, &len);
+        for (i = 0; i < SC_NOPS; i++)
+            if (strcmp(s, sc_ops[i].sym) == 0) {
+                *out = sc_ops[i].op;
+                return NULL;
+            }
+        if (sc_fold(s, len, "SCMP_CMP_", buf, sizeof buf))
+            for (i = 0; i < SC_NOPS; i++)
+                if (strcmp(buf, sc_ops[i].name) == 0) {
+                    *out = sc_ops[i].op;
+                    return NULL;
+                }
+    } else {
+        return lua_pushfstring(L, "operator expected, got %s", luaL_typename(L, idx));
+    }
+    return lua_pushfstring(L, "unknown operator %s", sc_repr(L, idx));
+}
+
+/* ---- the raising forms --------------------------------------------------- */
+
+#define SC_CHECKER(name, type, parse)                                          \
+    static type name(lua_State *L, int arg)                                    \
+    {                                                                          \
+        type v;                                                                \
+        const char *msg = parse(L, arg, &v);                                   \
+        if (msg)                                                               \
+            luaL_argerror(L, arg, msg);                                        \
+        return v;                                                              \
+    }
+
+SC_CHECKER(sc_check_arch, uint32_t, sc_parse_arch)
+SC_CHECKER(sc_check_action, uint32_t, sc_parse_action)
+SC_CHECKER(sc_check_syscall, int, sc_parse_syscall)
+
+static int sc_check_errno(lua_State *L, int arg, int allow_negative)
+{
+    int v;
+    const char *msg = sc_parse_errno(L, arg, allow_negative, &v);
+    if (msg)
+        luaL_argerror(L, arg, msg);
+    return v;
+}
