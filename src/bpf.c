@@ -179,6 +179,15 @@ static BPF_MAYBE_UNUSED void bpf_put64(unsigned char *p, int big_endian, uint64_
 /* ---------------------------------------------------------------------- */
 /* Decode                                                                  */
 
+/*
+ * Decode `len` bytes of an exported seccomp program into `out` (capacity
+ * len/8).  libseccomp exports a program for a big-endian arch (s390x, ppc64,
+ * mips, ...) with every field (code u16, k u32) in big-endian byte order,
+ * little-endian otherwise; jt/jf are single bytes.  Returns NULL on success
+ * (*n_out = number of instructions), else an error message: a string
+ * literal or a thread-local buffer valid until the next bpf_decode call in
+ * the same thread.  Nothing is written to `out` on error.
+ */
 static BPF_THREAD_LOCAL char bpf_decode_errbuf[80];
 
 static BPF_MAYBE_UNUSED const char *bpf_decode(const unsigned char *bytes, size_t len, int big_endian,
@@ -234,6 +243,22 @@ static BPF_MAYBE_UNUSED int bpf_check_fail(char *err, size_t errlen, size_t pc, 
 	return -1;
 }
 
+/*
+ * Load-time validation exactly as the kernel does for seccomp: the checks of
+ * bpf_check_classic (net/core/filter.c) plus seccomp_check_filter
+ * (kernel/seccomp.c).  The kernel answers only -EINVAL; here the first
+ * problem is described in `err` as "instruction N: ..." (may be NULL).
+ *   - 1..4096 instructions;
+ *   - only seccomp's opcode whitelist (no MOD, no LD H/B/IND, no MSH, no RET X);
+ *   - LD|W|ABS: k < 64 and k % 4 == 0;
+ *   - DIV by constant 0 rejected; LSH/RSH by constant >= 32 rejected;
+ *   - scratch memory index < 16;
+ *   - jumps (all forward) land inside the program;
+ *   - the last instruction is a RET (so every path ends in a RET);
+ *   - no read of a scratch cell that is not written on every path to it
+ *     (check_load_and_stores, same linear algorithm, same verdicts).
+ * Returns 0 when valid, -1 otherwise.
+ */
 static BPF_MAYBE_UNUSED int bpf_check(const struct sock_filter *prog, size_t n, char *err, size_t errlen)
 {
 	/* one bit per scratch cell, as in check_load_and_stores */
@@ -361,6 +386,8 @@ static BPF_MAYBE_UNUSED int bpf_check(const struct sock_filter *prog, size_t n, 
 /* ---------------------------------------------------------------------- */
 /* seccomp_data layout                                                     */
 
+/* Lay out struct seccomp_data { int nr; u32 arch; u64 instruction_pointer;
+ * u64 args[6]; } into 64 bytes in the given byte order.  args may be NULL. */
 static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], int big_endian, int32_t nr,
 			  uint32_t arch, uint64_t ip, const uint64_t args[6])
 {
@@ -375,6 +402,23 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
 /* ---------------------------------------------------------------------- */
 /* Interpreter                                                             */
 
+/*
+ * bpf_run: run a program that passed bpf_check against seccomp_data `data`
+ * whose words are in the given byte order (the kernel of a big-endian arch
+ * sees seccomp_data in big-endian).  Returns the 32-bit filter result (the
+ * seccomp action).  *fault (if fault != NULL) is set to NULL, or to a message
+ * when an unchecked program would go out of bounds / use a disallowed
+ * opcode, in which case 0 is returned.
+ *
+ * Division by X == 0 at run time is NOT a fault: as in the kernel, the whole
+ * filter returns 0 (SECCOMP_RET_KILL_THREAD).  Source: net/core/filter.c
+ * bpf_convert_filter, which emits before every BPF_ALU|BPF_DIV|BPF_X
+ *     BPF_MOV32_REG(X, X); BPF_JMP_IMM(BPF_JNE, X, 0, 2);
+ *     BPF_ALU32_REG(BPF_XOR, A, A); BPF_EXIT_INSN();
+ * with the comment "Error with exception code on div/mod by 0. For cBPF
+ * programs, this was always return 0."  Verified against the running kernel
+ * by fuzz/test_bpf.c (the child dies of SIGSYS).
+ */
 /*
  * Forward-only jumps guarantee termination: pc strictly increases, so at most
  * n instructions execute.  Every index is bounds-checked so an unchecked
@@ -592,6 +636,16 @@ static BPF_MAYBE_UNUSED void bpf_field_name(uint32_t k, int big_endian, char *bu
 	}
 }
 
+/*
+ * One line of disassembly for instruction `pc` (no newline), bpf_asm-like:
+ *   "0004: ld  [4]            ; arch"   "0005: jeq #0xc000003e, 6, 20"
+ *   "0012: ret #0x7fff0000    ; allow"  "0013: .word 0x0028, 0, 0, 0x0000000c"
+ * Absolute loads name the seccomp_data field (nr, arch, ip lo/hi, argN lo/hi;
+ * hi/lo depends on byte order), jumps show absolute targets, RET constants
+ * are annotated with the seccomp action, "ld [4]; jeq #K" with the arch
+ * name.  Opcodes seccomp does not allow print as .word.  Always
+ * NUL-terminates buf (truncating) when buflen > 0.
+ */
 static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, size_t n, size_t pc,
 			    int big_endian, char *buf, size_t buflen)
 {
@@ -664,7 +718,7 @@ static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, siz
 		else
 			snprintf(src, sizeof src, "#0x%x", (unsigned)k);
 		if (BPF_CLASS(f->code) == BPF_JMP) {
-			snprintf(body, sizeof body, "%-4s%s, %zu, %zu", mn, src,
+			snprintf(body, sizeof body, "%-3s %s, %zu, %zu", mn, src,
 				 pc + 1 + f->jt, pc + 1 + f->jf);
 			/* "ld [4]; jeq #ARCH" is how filters test the arch */
 			if (BPF_SRC(f->code) == BPF_K && f->code == BPF_OP_JEQ_K && pc > 0 &&
@@ -674,12 +728,15 @@ static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, siz
 					snprintf(note, sizeof note, "%s", an);
 			}
 		} else {
-			snprintf(body, sizeof body, "%-4s%s", mn, src);
+			snprintf(body, sizeof body, "%-3s %s", mn, src);
 		}
 	}
 
-	if (note[0])
-		snprintf(buf, buflen, "%04zu: %-19s; %s", pc, body, note);
+	if (note[0]) {
+		/* comment column: body padded to 19 chars, at least one space */
+		int w = (int)strlen(body);
+		snprintf(buf, buflen, "%04zu: %s%*s; %s", pc, body, w < 19 ? 19 - w : 1, "", note);
+	}
 	else
 		snprintf(buf, buflen, "%04zu: %s", pc, body);
 }

@@ -97,7 +97,7 @@ static size_t sc_token(const char *s, size_t i, size_t len, size_t *start)
     } else {
         if (i < len && (s[i] == '-' || s[i] == '+'))
             i++;
-        while (i < len && sc_isident((unsigned char)s[i]))
+        while (i < len && (sc_isident((unsigned char)s[i]) || s[i] == '.'))
             i++;
     }
     return i;

@@ -492,16 +492,21 @@ static const char *sc_repr(lua_State *L, int idx)
     idx = lua_absindex(L, idx);
     switch (lua_type(L, idx)) {
     case LUA_TSTRING: {
-        size_t len;
+        /* quoted, at most 40 bytes, embedded zeros shown as \0 */
+        size_t len, i;
         const char *s = lua_tolstring(L, idx, &len);
-        if (len > 40) {
-            const char *r;
-            lua_pushlstring(L, s, 40);
-            r = lua_pushfstring(L, "'%s...'", lua_tostring(L, -1));
-            lua_remove(L, -2);
-            return r;
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        luaL_addchar(&b, '\'');
+        for (i = 0; i < len && i < 40; i++) {
+            if (s[i] == '\0')
+                luaL_addstring(&b, "\\0");
+            else
+                luaL_addchar(&b, s[i]);
         }
-        return lua_pushfstring(L, "'%s'", s);
+        luaL_addstring(&b, len > 40 ? "...'" : "'");
+        luaL_pushresult(&b);
+        return lua_tostring(L, -1);
     }
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx))
@@ -511,6 +516,8 @@ static const char *sc_repr(lua_State *L, int idx)
         return lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false");
     case LUA_TNIL:
         return lua_pushliteral(L, "nil");
+    case LUA_TNONE:
+        return lua_pushliteral(L, "no value");
     default:
         return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
     }

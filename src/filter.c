@@ -18,6 +18,11 @@
 typedef struct {
     scmp_filter_ctx ctx;
     unsigned long gen; /* bumped by every change, so caches can tell they are stale */
+    /* Data derived from the filter (the simulator's decoded program), owned
+     * by the filter and valid while cache_gen == gen. */
+    void *cache;
+    void (*cache_free)(void *);
+    unsigned long cache_gen;
 } sc_filter;
 
 /* ---- an fd owned by the Lua stack ---------------------------------------- */
@@ -61,12 +66,21 @@ static sc_filter *sc_checkfilter(lua_State *L, int idx)
     return f;
 }
 
+static void sc_filter_drop_cache(sc_filter *f)
+{
+    if (f->cache != NULL && f->cache_free != NULL)
+        f->cache_free(f->cache);
+    f->cache = NULL;
+    f->cache_free = NULL;
+}
+
 static void sc_filter_release(sc_filter *f)
 {
     if (f->ctx != NULL) {
         seccomp_release(f->ctx);
         f->ctx = NULL;
     }
+    sc_filter_drop_cache(f);
     f->gen++;
 }
 
@@ -83,8 +97,7 @@ static int l_filter_new(lua_State *L)
     sc_filter *f;
     lua_settop(L, 1);
     f = sc_newuserdata(L, sizeof *f);
-    f->ctx = NULL;
-    f->gen = 0;
+    memset(f, 0, sizeof *f);
     luaL_setmetatable(L, SC_FILTER_MT);
     f->ctx = seccomp_init(def);
     if (f->ctx == NULL)
@@ -109,10 +122,14 @@ static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t 
         return lua_pushfstring(L, "the rule's action %s is the filter's default action; "
                                "libseccomp refuses a rule that would change nothing",
                                sc_push_action_name(L, action));
-    if (rc == -EOPNOTSUPP && exact)
-        return lua_pushfstring(L, "syscall %d cannot be added exactly: it does not exist as a "
-                               "direct call on every arch of the filter (add_rule rewrites it)",
-                               sys);
+    if (rc == -EOPNOTSUPP && exact) {
+        char name[64];
+        if (!sc_syscall_name(seccomp_arch_native(), sys, name, sizeof name))
+            snprintf(name, sizeof name, "%d", sys);
+        return lua_pushfstring(L, "syscall '%s' cannot be added exactly: an exact rule needs the "
+                               "same direct call number on every arch of the filter (add_rule "
+                               "translates and rewrites it)", name);
+    }
     if (rc == -EFAULT)
         return lua_pushfstring(L, "libseccomp does not accept syscall number %d", sys);
     return NULL;
@@ -352,7 +369,7 @@ static int l_merge(lua_State *L)
     rc = seccomp_merge(f->ctx, o->ctx);
     if (rc == 0) {
         o->ctx = NULL; /* libseccomp freed it */
-        o->gen++;
+        sc_filter_release(o);
         lua_settop(L, 1);
         return 1;
     }
@@ -370,7 +387,13 @@ static int l_merge(lua_State *L)
 static int l_load(lua_State *L)
 {
     sc_filter *f = sc_checkfilter(L, 1);
-    int rc = seccomp_load(f->ctx);
+    int rc;
+    errno = 0;
+    rc = seccomp_load(f->ctx);
+    /* Without raw_rc, libseccomp reports every kernel refusal as ECANCELED;
+     * the kernel's own errno is still in errno. */
+    if (rc == -ECANCELED && errno != 0 && errno != ECANCELED)
+        rc = -errno;
     if (rc < 0)
         sc_fail(L, "load", rc, rc == -EACCES ? "the kernel refused the filter: NO_NEW_PRIVS is "
                 "off (nnp = false) and the process lacks CAP_SYS_ADMIN" : NULL);

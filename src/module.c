@@ -92,11 +92,13 @@ static int l_arch_name(lua_State *L)
 /* seccomp.syscall(name [, arch]) -> number for that arch | nil, message */
 static int l_syscall(lua_State *L)
 {
-    const char *name = luaL_checkstring(L, 1);
-    uint32_t arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
+    const char *name;
+    uint32_t arch;
     int nr;
     if (lua_type(L, 1) != LUA_TSTRING)
         return sc_argerror_value(L, 1, "syscall name expected, got");
+    name = lua_tostring(L, 1);
+    arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
     nr = sc_syscall_on_arch(arch, name);
     if (nr < 0) {
         lua_pushnil(L);
