@@ -287,7 +287,7 @@ static int l_arg32(lua_State *L)
 
 static scmp_datum_t sc_check_datum(lua_State *L, int arg, int bits32)
 {
-    scmp_datum_t d;
+    scmp_datum_t d = 0;
     const char *msg = sc_parse_datum(L, arg, "value", &d);
     if (msg)
         luaL_argerror(L, arg, msg);

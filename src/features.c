@@ -61,7 +61,8 @@ static int sc_kernel_version(void)
     return SC_VER(a, b, c);
 }
 
-static const struct sc_feature *sc_feature_find(const char *name)
+/* noinline: gcc 12 -O3 misreads the inlined constant-string compares (-Wstring-compare) */
+__attribute__((noinline)) static const struct sc_feature *sc_feature_find(const char *name)
 {
     size_t i;
     for (i = 0; i < SC_NFEATURES; i++)

@@ -93,7 +93,7 @@ static int sc_fail(lua_State *L, const char *op, int rc, const char *message)
 /* seccomp.filter(default_action) -> filter */
 static int l_filter_new(lua_State *L)
 {
-    uint32_t def = sc_check_action(L, 1);
+    uint32_t def = sc_check_usable_action(L, 1);
     sc_filter *f;
     lua_settop(L, 1);
     f = sc_newuserdata(L, sizeof *f);
@@ -138,7 +138,7 @@ static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t 
 static int sc_add_rule(lua_State *L, int exact)
 {
     sc_filter *f = sc_checkfilter(L, 1);
-    uint32_t action = sc_check_action(L, 2);
+    uint32_t action = sc_check_usable_action(L, 2);
     int sys = sc_check_syscall(L, 3), rc;
     struct scmp_arg_cmp conds[SC_MAX_ARGS];
     unsigned n = sc_check_conds(L, 4, lua_gettop(L), conds);
@@ -312,7 +312,7 @@ static int l_set_attr(lua_State *L)
                       "seccomp.filter() and reset())", a->name));
     switch (a->kind) {
     case SC_ATTR_ACTION:
-        v = sc_check_action(L, 3);
+        v = sc_check_usable_action(L, 3);
         break;
     case SC_ATTR_BOOL:
         if (!lua_isboolean(L, 3))
@@ -326,8 +326,9 @@ static int l_set_attr(lua_State *L)
     f->gen++;
     rc = seccomp_attr_set(f->ctx, (enum scmp_filter_attr)a->attr, v);
     if (rc < 0)
-        sc_fail(L, "set_attr", rc, lua_pushfstring(L, "libseccomp refused attribute '%s' = %s (%s)",
-                a->name, sc_repr(L, 3), strerror(-rc)));
+        sc_fail(L, "set_attr", rc, lua_pushfstring(L, "libseccomp refused attribute '%s' = %s%s",
+                a->name, sc_repr(L, 3), rc == -EOPNOTSUPP ? ": the library or kernel in use "
+                "does not support it" : ""));
     lua_settop(L, 1);
     return 1;
 }
@@ -345,7 +346,7 @@ static int l_reset(lua_State *L)
         if (rc < 0)
             sc_fail(L, "reset", rc, NULL);
     } else {
-        def = sc_check_action(L, 2);
+        def = sc_check_usable_action(L, 2);
     }
     f->gen++;
     rc = seccomp_reset(f->ctx, def);

@@ -280,7 +280,6 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         {"notify", SC_ACT_NOTIFY},
     };
     uint32_t a = 0;
-    const char *feature;
     if (lua_type(L, idx) == LUA_TNUMBER) {
         int ok;
         lua_Integer v = lua_tointegerx(L, idx, &ok);
@@ -309,7 +308,7 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         if (!found && n > 7 && buf[n - 1] == ')' &&
             (strncmp(buf, "errno(", 6) == 0 || strncmp(buf, "trace(", 6) == 0)) {
             int is_errno = buf[0] == 'e';
-            uint32_t data;
+            uint32_t data = 0;
             /* the argument keeps its case: errno names are upper case */
             const char *arg = s + (len - n) + 6;
             size_t alen = n - 7;
@@ -331,15 +330,27 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
     } else {
         return lua_pushfstring(L, "action name or number expected, got %s", luaL_typename(L, idx));
     }
-    feature = sc_action_feature(a);
-    if (feature && !sc_has(L, feature)) {
-        const struct sc_feature *f = sc_feature_find(feature);
-        sc_feature_check(L, f);
-        return lua_pushfstring(L, "action %s unavailable: %s", sc_repr(L, idx),
-                               lua_tostring(L, -2));
-    }
     *out = a;
     return NULL;
+}
+
+/* An action that goes into a filter: parsed, and usable with the library
+ * and kernel in use (naming an action needs no support; using one does). */
+static uint32_t sc_check_usable_action(lua_State *L, int arg)
+{
+    uint32_t a = 0;
+    const char *msg = sc_parse_action(L, arg, &a), *feature;
+    if (msg)
+        luaL_argerror(L, arg, msg);
+    feature = sc_action_feature(a);
+    if (feature && !sc_has(L, feature)) {
+        int why = lua_gettop(L) + 1;
+        sc_feature_check(L, sc_feature_find(feature));
+        sc_repr(L, arg);
+        luaL_argerror(L, arg, lua_pushfstring(L, "action %s unavailable: %s",
+                      lua_tostring(L, why + 1), lua_tostring(L, why)));
+    }
+    return a;
 }
 
 /* The canonical text of a valid action: "allow", "errno(EPERM)", "trace(3)". */
@@ -502,7 +513,7 @@ static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out)
 #define SC_CHECKER(name, type, parse)                                          \
     static type name(lua_State *L, int arg)                                    \
     {                                                                          \
-        type v;                                                                \
+        type v = 0;                                                            \
         const char *msg = parse(L, arg, &v);                                   \
         if (msg)                                                               \
             luaL_argerror(L, arg, msg);                                        \
@@ -515,7 +526,7 @@ SC_CHECKER(sc_check_syscall, int, sc_parse_syscall)
 
 static int sc_check_errno(lua_State *L, int arg, int allow_negative)
 {
-    int v;
+    int v = 0;
     const char *msg = sc_parse_errno(L, arg, allow_negative, &v);
     if (msg)
         luaL_argerror(L, arg, msg);

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The spec suite under valgrind: fails on any definite leak or memory error.
+# Usage: ci/valgrind.sh [spec files...]   (default: every spec)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=build
+cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build "$B" >/dev/null
+specs=("$@")
+[ ${#specs[@]} -gt 0 ] || specs=(spec)
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+  --suppressions="$PWD/ci/valgrind.supp" \
+  lua5.4 /usr/bin/busted --cpath="$B/?.so" "${specs[@]}"
