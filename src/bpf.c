@@ -46,6 +46,23 @@
 #define BPF_SC_DATA_SIZE 64 /* sizeof(struct seccomp_data) */
 #define BPF_SC_MEMWORDS 16
 
+/* seccomp return values, spelled out here rather than taken from
+ * <linux/seccomp.h>: old kernel headers lack KILL_PROCESS, LOG, USER_NOTIF
+ * and ACTION_FULL. */
+#define BPF_SC_RET_KILL_PROCESS 0x80000000u
+#define BPF_SC_RET_KILL_THREAD 0x00000000u
+#define BPF_SC_RET_TRAP 0x00030000u
+#define BPF_SC_RET_ERRNO 0x00050000u
+#define BPF_SC_RET_USER_NOTIF 0x7fc00000u
+#define BPF_SC_RET_TRACE 0x7ff00000u
+#define BPF_SC_RET_LOG 0x7ffc0000u
+#define BPF_SC_RET_ALLOW 0x7fff0000u
+#define BPF_SC_RET_ACTION_FULL 0xffff0000u
+#define BPF_SC_RET_DATA 0x0000ffffu
+
+/* compile-time check of the seccomp_data layout we emulate */
+typedef char bpf_sc_data_size_check[sizeof(struct seccomp_data) == BPF_SC_DATA_SIZE ? 1 : -1];
+
 #if defined(__GNUC__) || defined(__clang__)
 #define BPF_THREAD_LOCAL __thread
 #define BPF_MAYBE_UNUSED __attribute__((unused))
@@ -593,21 +610,21 @@ static BPF_MAYBE_UNUSED const char *bpf_arch_name(uint32_t arch)
 
 static BPF_MAYBE_UNUSED void bpf_ret_name(uint32_t k, char *buf, size_t len)
 {
-	uint32_t data = k & SECCOMP_RET_DATA;
-	switch (k & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_KILL_PROCESS: snprintf(buf, len, "kill_process"); break;
-	case SECCOMP_RET_KILL_THREAD: snprintf(buf, len, "kill_thread"); break;
-	case SECCOMP_RET_TRAP:
+	uint32_t data = k & BPF_SC_RET_DATA;
+	switch (k & BPF_SC_RET_ACTION_FULL) {
+	case BPF_SC_RET_KILL_PROCESS: snprintf(buf, len, "kill_process"); break;
+	case BPF_SC_RET_KILL_THREAD: snprintf(buf, len, "kill_thread"); break;
+	case BPF_SC_RET_TRAP:
 		if (data)
 			snprintf(buf, len, "trap(%u)", (unsigned)data);
 		else
 			snprintf(buf, len, "trap");
 		break;
-	case SECCOMP_RET_ERRNO: snprintf(buf, len, "errno(%u)", (unsigned)data); break;
-	case SECCOMP_RET_USER_NOTIF: snprintf(buf, len, "notify"); break;
-	case SECCOMP_RET_TRACE: snprintf(buf, len, "trace(%u)", (unsigned)data); break;
-	case SECCOMP_RET_LOG: snprintf(buf, len, "log"); break;
-	case SECCOMP_RET_ALLOW: snprintf(buf, len, "allow"); break;
+	case BPF_SC_RET_ERRNO: snprintf(buf, len, "errno(%u)", (unsigned)data); break;
+	case BPF_SC_RET_USER_NOTIF: snprintf(buf, len, "notify"); break;
+	case BPF_SC_RET_TRACE: snprintf(buf, len, "trace(%u)", (unsigned)data); break;
+	case BPF_SC_RET_LOG: snprintf(buf, len, "log"); break;
+	case BPF_SC_RET_ALLOW: snprintf(buf, len, "allow"); break;
 	default:
 		/* kernel __seccomp_filter: unknown actions kill the process */
 		snprintf(buf, len, "unknown action, kills process");

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The full test suite: build the module, run every spec through ctest, then
+# the whole suite again with the module under ASan/UBSan.
+#
+#   ci/test.sh                      Lua 5.4, the system libseccomp
+#   LUA_VERSION=5.3 ci/test.sh      Lua 5.3
+#   LIBSECCOMP_PREFIX=/p ci/test.sh build against /p/usr/include, run with /p's library
+#   SANITIZE=0 ci/test.sh           skip the ASan/UBSan pass
+#
+# Ends with a line "specs: N passed, N failed" counting busted cases.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/deps.sh
+
+LUA_VERSION=${LUA_VERSION:-5.4}
+SANITIZE=${SANITIZE:-1}
+tag="lua${LUA_VERSION}"
+cmake_args=(-DLUA_VERSION="$LUA_VERSION" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+if [ -n "${LIBSECCOMP_PREFIX:-}" ]; then
+  libdir=$(dirname "$(find "$LIBSECCOMP_PREFIX" -name 'libseccomp.so*' | head -n 1)")
+  cmake_args+=(-DLIBSECCOMP_INCDIR="$LIBSECCOMP_PREFIX/usr/include" -DLIBSECCOMP_LIBDIR="$libdir")
+  export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  tag="$tag-$(basename "$LIBSECCOMP_PREFIX")"
+fi
+B="build-test-$tag"
+
+count() { # sum busted's "N successes / N failures / N errors" lines of a log
+  awk '/successes? \/ [0-9]+ failures? \/ [0-9]+ errors?/ { p += $1; f += $4 + $7 }
+       END { printf "%d %d\n", p, f }' "$1"
+}
+
+cmake -S . -B "$B" "${cmake_args[@]}" >/dev/null
+cmake --build "$B" -j2 >/dev/null
+status=0
+(cd "$B" && ctest --output-on-failure) || status=1
+read -r passed failed < <(count "$B/Testing/Temporary/LastTest.log")
+
+if [ "$SANITIZE" = 1 ] && [ "$LUA_VERSION" = 5.4 ]; then
+  echo "== ASan/UBSan pass"
+  log=$(mktemp)
+  if bash ci/asan.sh >"$log" 2>&1; then echo "ASan/UBSan: clean"; else echo "ASan/UBSan: FAILED"; tail -n 60 "$log"; status=1; fi
+  tail -n 1 "$log"
+  rm -f "$log"
+fi
+echo "specs ($tag): $passed passed, $failed failed"
+exit $status
