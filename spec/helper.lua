@@ -16,19 +16,31 @@ H.shellquote = shellquote
 --- opts.nobody: run as user nobody (no capabilities), via setpriv.
 function H.child(code, opts)
   local path = os.tmpname()
-  local fh = assert(io.open(path, "w"))
-  fh:write(("package.path = %q\npackage.cpath = %q\n"):format(package.path, package.cpath))
-  fh:write(code)
-  fh:close()
+  local lpath, cpath, copy = package.path, package.cpath, nil
   local prefix = "ulimit -c 0; exec "
   if opts and opts.nobody then
-    assert(os.execute("chmod 644 " .. shellquote(path)))
+    -- nobody may not be able to read the build tree: give it a readable copy
+    -- laid out as <copy>/seccomp/{core.so,init.lua,...}
+    copy = os.tmpname()
+    os.remove(copy)
+    local core = assert(package.searchpath("seccomp.core", package.cpath))
+    local init = assert(package.searchpath("seccomp", package.path))
+    local luadir = init:gsub("/init%.lua$", "")
+    assert(os.execute(("mkdir -p %s && cp -r %s %s/seccomp && cp %s %s/seccomp/core.so && chmod -R a+rX %s")
+      :format(copy, shellquote(luadir), copy, shellquote(core), copy, copy)))
+    lpath, cpath = copy .. "/?.lua;" .. copy .. "/?/init.lua", copy .. "/?.so"
     prefix = prefix .. "setpriv --reuid=65534 --regid=65534 --clear-groups "
   end
+  local fh = assert(io.open(path, "w"))
+  fh:write(("package.path = %q\npackage.cpath = %q\n"):format(lpath, cpath))
+  fh:write(code)
+  fh:close()
+  if copy then assert(os.execute("chmod 644 " .. shellquote(path))) end
   local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. " 2>&1"))
   local out = p:read("a")
   local ok, how, status = p:close()
   os.remove(path)
+  if copy then os.execute("rm -rf " .. shellquote(copy)) end
   return out, ok, how, status
 end
 
