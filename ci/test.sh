@@ -5,6 +5,7 @@
 #   ci/test.sh                      Lua 5.4, the system libseccomp
 #   LUA_VERSION=5.3 ci/test.sh      Lua 5.3
 #   LIBSECCOMP_PREFIX=/p ci/test.sh build against /p/usr/include, run with /p's library
+#   RUNTIME_PREFIX=/p ci/test.sh    build against the system headers, run with /p's library
 #   SANITIZE=0 ci/test.sh           skip the ASan/UBSan pass
 #
 # Ends with a line "specs: N passed, N failed" counting busted cases.
@@ -21,6 +22,11 @@ if [ -n "${LIBSECCOMP_PREFIX:-}" ]; then
   cmake_args+=(-DLIBSECCOMP_INCDIR="$LIBSECCOMP_PREFIX/usr/include" -DLIBSECCOMP_LIBDIR="$libdir")
   export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   tag="$tag-$(basename "$LIBSECCOMP_PREFIX")"
+fi
+if [ -n "${RUNTIME_PREFIX:-}" ]; then
+  libdir=$(dirname "$(find "$RUNTIME_PREFIX" -name 'libseccomp.so*' | head -n 1)")
+  export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  tag="$tag-run-$(basename "$RUNTIME_PREFIX")"
 fi
 B="build-test-$tag"
 
