@@ -341,6 +341,12 @@ describe("seccomp.filter", function()
       end)
     end
 
+    it("has __close exactly on Lua 5.4", function()
+      local mt = getmetatable(seccomp.filter("allow"))
+      assert.are.equal(H.is54, mt.__close ~= nil)
+      assert.is_function(mt.__gc)
+    end)
+
     it("survives garbage collection in any state", function()
       for _ = 1, 200 do
         local f = seccomp.filter("allow"):add_rule("errno(EPERM)", "read")
