@@ -909,6 +909,41 @@ static uint32_t rnd_k(void)
 	}
 }
 
+/*
+ * In a child about to install an arbitrary filter: make the fatal signals
+ * used to die without syscalls (SIGILL from __builtin_trap) take their default
+ * action.  Done with the raw syscall, bypassing sanitizer interceptors: a
+ * sanitizer's own deadly-signal handler would otherwise spin forever when the
+ * filter denies every syscall, exit_group included.
+ */
+static void child_default_signals(void)
+{
+	static const int sigs[] = {SIGILL, SIGSEGV, SIGBUS, SIGTRAP, SIGFPE, SIGSYS, SIGABRT};
+	struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } ksa;
+	size_t i;
+	memset(&ksa, 0, sizeof ksa); /* SIG_DFL */
+	for (i = 0; i < NELEM(sigs); i++)
+		syscall(SYS_rt_sigaction, sigs[i], &ksa, NULL, sizeof ksa.mask);
+}
+
+/* waitpid with a deadline; SIGKILLs the child when it passes.  Returns 0 and
+ * the status, or 1 if the child had to be killed. */
+static int wait_deadline(pid_t pid, int *st, int seconds)
+{
+	int i;
+	for (i = 0; i < seconds * 1000; i++) {
+		pid_t r = waitpid(pid, st, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0)
+			break;
+		usleep(1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, st, 0);
+	return 1;
+}
+
 /* 1: kernel accepted, 0: rejected with EINVAL, -1: unusable result */
 static int kernel_accepts(const struct sock_filter *p, size_t n)
 {
@@ -922,6 +957,7 @@ static int kernel_accepts(const struct sock_filter *p, size_t n)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		child_default_signals();
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			_exit(12);
 		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp) != 0)
@@ -931,8 +967,8 @@ static int kernel_accepts(const struct sock_filter *p, size_t n)
 		for (;;)
 			__builtin_trap();
 	}
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
+	if (wait_deadline(pid, &st, 10))
+		return 1; /* only code after a successful install can hang */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 10)
 		return 0;
 	if (WIFEXITED(st) && (WEXITSTATUS(st) == 11 || WEXITSTATUS(st) == 12))
@@ -955,7 +991,7 @@ static int kernel_available(void)
 #endif
 
 /*
- * Run full program p (which returns SECCOMP_RET_ERRNO | 0x100 | byte for the
+ * Run full program p (which returns BPF_SC_RET_ERRNO | 0x100 | byte for the
  * marker syscall, byte selected by arg5 = 0/8/16/24) in a child: returns the
  * 4 bytes as a word, or sets *killed if the child died of SIGSYS.
  * Returns -1 if the experiment itself failed.
@@ -979,6 +1015,7 @@ static int kernel_eval(const struct sock_filter *p, size_t n, const uint64_t arg
 		return -1;
 	if (pid == 0) {
 		close(pfd[0]);
+		child_default_signals();
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			_exit(12);
 		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp) != 0)
@@ -995,7 +1032,7 @@ static int kernel_eval(const struct sock_filter *p, size_t n, const uint64_t arg
 	close(pfd[1]);
 	r = read(pfd[0], buf, sizeof buf);
 	close(pfd[0]);
-	if (waitpid(pid, &st, 0) != pid)
+	if (wait_deadline(pid, &st, 10))
 		return -1;
 	*killed = 0;
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) {
@@ -1085,7 +1122,7 @@ static size_t wrap_body(struct sock_filter *p, const struct sock_filter *b, size
 	p[n++] = (struct sock_filter)S(BPF_LD | BPF_MEM, 15);
 	p[n++] = (struct sock_filter)S(BPF_ALU | BPF_RSH | BPF_X, 0);
 	p[n++] = (struct sock_filter)S(BPF_ALU | BPF_AND | BPF_K, 0xff);
-	p[n++] = (struct sock_filter)S(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO | 0x100);
+	p[n++] = (struct sock_filter)S(BPF_ALU | BPF_OR | BPF_K, BPF_SC_RET_ERRNO | 0x100);
 	p[n++] = (struct sock_filter)S(BPF_RET | BPF_A, 0);
 	return n;
 }
