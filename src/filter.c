@@ -122,7 +122,7 @@ static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t 
         return lua_pushfstring(L, "the rule's action %s is the filter's default action; "
                                "libseccomp refuses a rule that would change nothing",
                                sc_push_action_name(L, action));
-    if (rc == -EOPNOTSUPP && exact) {
+    if ((rc == -EOPNOTSUPP || rc == -EDOM) && exact) {
         char name[64];
         if (!sc_syscall_name(seccomp_arch_native(), sys, name, sizeof name))
             snprintf(name, sizeof name, "%d", sys);

@@ -1,39 +1,307 @@
 --- lua-seccomp: the public module.
 --- The C core (`seccomp.core`) does everything that touches libseccomp or the
 --- kernel; this file builds the public table from it, name by name, so the
---- public API reads as one list.
+--- public API reads as one list.  Policy tables (`seccomp.filter{...}`,
+--- `seccomp.load_policy`) and the filter sugar (`f:allow`, `f:deny`) are in
+--- `seccomp/policy.lua`.
+---
+--- The annotations are LuaCATS (lua-language-server).  The core's own types
+--- (the filter, condition and error objects) are in `types/seccomp/core.lua`:
+--- add `types/` to `workspace.library`.
 local core = require "seccomp.core"
+local P = require "seccomp.policy"
 
+-- ---------------------------------------------------------------------------
+-- Names a function accepts.
+
+---An action: a name, `errno(N|ENAME)`, `trace(N)`, or an action number
+---(`seccomp.ACT_*`, `seccomp.errno(x)`, `seccomp.trace(n)`).  OCI spellings
+---(`"SCMP_ACT_ALLOW"`) are accepted too.
+---@alias seccomp.Action
+---| "allow"        # let the call run
+---| "kill_process" # kill the whole process (SIGSYS)
+---| "kill_thread"  # kill the calling thread
+---| "kill"         # = kill_thread, as in libseccomp
+---| "trap"         # send SIGSYS to the thread
+---| "log"          # let the call run and log it
+---| "notify"       # ask the supervisor holding the notification fd
+---| "errno(EPERM)" # fail the call with an errno: "errno(EACCES)", "errno(13)", ...
+---| "trace(0)"     # notify a ptrace tracer: "trace(N)"
+---| string
+---| integer
+
+---An arch: `"native"`, libseccomp's names, the OCI names (`"SCMP_ARCH_X86_64"`)
+---and the common aliases (`amd64`, `arm64`, `i386`, `loong64`), or an
+---`seccomp.ARCH_*` number.
+---@alias seccomp.Arch
+---| "native"
+---| "x86_64" | "x86" | "x32"
+---| "aarch64" | "arm"
+---| "riscv64" | "loongarch64" | "m68k"
+---| "mips" | "mipsel" | "mips64" | "mipsel64" | "mips64n32" | "mipsel64n32"
+---| "ppc" | "ppc64" | "ppc64le" | "s390" | "s390x"
+---| "parisc" | "parisc64" | "sh" | "sheb"
+---| "amd64" | "arm64" | "i386" | "loong64"
+---| string
+---| integer
+
+---A syscall: its name (resolved for the native arch) or a native number.
+---@alias seccomp.Syscall string|integer
+
+---A comparison operator, or a `seccomp.CMP_*` number.  `"&="` is masked
+---equality: `{ arg, "&=", mask, value }`.
+---@alias seccomp.Op "=="|"!="|"<"|"<="|">"|">="|"&="|integer
+
+---An errno: its name (`"EPERM"`) or its number (0..4095).
+---@alias seccomp.Errno string|integer
+
+---A condition on a syscall argument, in any of three forms:
+---`{ arg, op, value [, value2] }` (`{ 2, "&=", 3, 0 }` for a masked one);
+---the string `"argN OP value"` or `"argN & mask == value"`; or what
+---`seccomp.arg(n)` builds (`seccomp.arg(2):eq(1)`).
+---@alias seccomp.Condition seccomp.CondTable|string|seccomp.cond
+
+---`{ arg, op, value [, value2] }`: arg is 0..5; values are 64-bit integers.
+---@alias seccomp.CondTable [integer, seccomp.Op, integer, integer?]
+
+-- ---------------------------------------------------------------------------
+-- Policy tables (seccomp.filter{...}).
+
+---A whole filter as a table.  Arches are applied first, then `allow`, then
+---`rules` in order.  Unknown keys are errors.
+---@class seccomp.Policy
+---@field default seccomp.Action the action for every syscall no rule matches (required)
+---@field arches? seccomp.Arch[] the complete set of arches; native is removed when not listed (default: native only)
+---@field attrs? seccomp.Attrs filter attributes, as `f:set_attr(name, value)`
+---@field allow? seccomp.Syscall[] syscalls allowed without conditions
+---@field rules? (seccomp.Rule|seccomp.PositionalRule)[] rules, added in order
+
+---A rule with keys.  Give `syscall` or `syscalls`, not both.
+---@class seccomp.Rule
+---@field action seccomp.Action
+---@field syscall? seccomp.Syscall
+---@field syscalls? seccomp.Syscall[] one rule per syscall, all with the same action and conditions
+---@field args? seccomp.Condition[] at most 6, at most one per argument
+---@field exact? boolean add with `add_rule_exact` (no rewriting for other arches)
+---@field priority? integer 0..255, for `set_priority` on each of the rule's syscalls
+
+---A positional rule: `{ action, syscall, cond... }`.
+---@alias seccomp.PositionalRule (seccomp.Action|seccomp.Syscall|seccomp.Condition)[]
+
+---Filter attributes, as `f:set_attr` takes them.
+---@class seccomp.Attrs
+---@field badarch_action? seccomp.Action the action for a call from an arch the filter lacks
+---@field nnp? boolean set NO_NEW_PRIVS when loading (libseccomp's default: true)
+---@field tsync? boolean synchronize all threads when loading
+---@field tskip? boolean allow rules on syscall -1
+---@field log? boolean log every action but allow
+---@field ssb? boolean disable speculative store bypass mitigation
+---@field optimize? 1|2 1: priority order, 2: binary tree
+---@field raw_rc? boolean return libseccomp's raw return codes
+---@field wait_kill? boolean wait killable in notify (libseccomp >= 2.6)
+
+-- ---------------------------------------------------------------------------
+-- The module.
+
+---@class seccomp
+---@field ACT_ALLOW integer
+---@field ACT_KILL integer kill_thread
+---@field ACT_KILL_THREAD integer
+---@field ACT_KILL_PROCESS integer? nil where the libseccomp in use lacks it
+---@field ACT_TRAP integer
+---@field ACT_LOG integer? nil where the libseccomp in use lacks it
+---@field ACT_NOTIFY integer? nil where the libseccomp in use lacks it
+---@field ARCH_NATIVE integer
+---@field ARCH_X86 integer?
+---@field ARCH_X86_64 integer?
+---@field ARCH_X32 integer?
+---@field ARCH_ARM integer?
+---@field ARCH_AARCH64 integer?
+---@field ARCH_LOONGARCH64 integer?
+---@field ARCH_M68K integer?
+---@field ARCH_MIPS integer?
+---@field ARCH_MIPS64 integer?
+---@field ARCH_MIPS64N32 integer?
+---@field ARCH_MIPSEL integer?
+---@field ARCH_MIPSEL64 integer?
+---@field ARCH_MIPSEL64N32 integer?
+---@field ARCH_PPC integer?
+---@field ARCH_PPC64 integer?
+---@field ARCH_PPC64LE integer?
+---@field ARCH_S390 integer?
+---@field ARCH_S390X integer?
+---@field ARCH_PARISC integer?
+---@field ARCH_PARISC64 integer?
+---@field ARCH_RISCV64 integer?
+---@field ARCH_SH integer?
+---@field ARCH_SHEB integer?
+---@field CMP_NE integer
+---@field CMP_LT integer
+---@field CMP_LE integer
+---@field CMP_EQ integer
+---@field CMP_GE integer
+---@field CMP_GT integer
+---@field CMP_MASKED_EQ integer
+---@field simulate_bpf fun(bpf: string, ...): integer the action a BPF program (as `export_bpf` gives it) returns for one call, from the core's interpreter
+---@field disasm fun(bpf: string): string a BPF program as text, one instruction a line
 local M = {}
 
+---The binding's own version string.
+---@type string
 M._VERSION = core._VERSION
 
 -- versions, API level and features
+
+---Major, minor, micro of the libseccomp in use at run time.
+---@type fun(): integer, integer, integer
 M.version = core.version
+
+---Major, minor, micro of the libseccomp headers the module was built against.
+---@type fun(): integer, integer, integer
 M.compiled_version = core.compiled_version
+
+---libseccomp's API level (0 where the library has none).
+---@type fun(): integer
 M.api = core.api
+
+---Set the API level; raises where it cannot be set.
+---@type fun(level: integer): true
 M.set_api = core.set_api
+
+---true, or false and a message naming what is missing (compiled version,
+---runtime version, API level or kernel).  Features: see `seccomp.features()`.
+---@type fun(feature: string): boolean, string?
 M.supports = core.supports
+
+---The names `seccomp.supports` knows.
+---@type fun(): string[]
 M.features = core.features
 
 -- names
+
+---The native arch's number.
+---@type fun(): integer
 M.native_arch = core.native_arch
+
+---An arch's number; raises on an unknown arch.
+---@type fun(arch: seccomp.Arch): integer
 M.arch = core.arch
+
+---libseccomp's name of an arch (`"x86_64"`); raises on an unknown arch.
+---@type fun(arch: seccomp.Arch): string
 M.arch_name = core.arch_name
+
+---A syscall's number on an arch (default native), as the kernel sees a
+---direct call; nil and a message where the name is unknown or the arch lacks it.
+---@type fun(name: string, arch?: seccomp.Arch): integer?, string?
 M.syscall = core.syscall
+
+---A syscall's name on an arch (default native); nil and a message where none.
+---@type fun(nr: integer, arch?: seccomp.Arch): string?, string?
 M.syscall_name = core.syscall_name
+
+---Every syscall name the arch (default native) has.
+---@type fun(arch?: seccomp.Arch): string[]
 M.syscalls = core.syscalls
+
+---The action number of `errno(x)`; x is a name or 0..4095.
+---@type fun(x: seccomp.Errno): integer
 M.errno = core.errno
+
+---The action number of `trace(n)`; n is 0..65535.
+---@type fun(n: integer): integer
 M.trace = core.trace
+
+---An action's canonical text: `"allow"`, `"errno(EPERM)"`, `"trace(3)"`.
+---@type fun(action: seccomp.Action): string
 M.action_name = core.action_name
+
+---The core's parsers, without raising: the normalized value (a number, or a
+---`seccomp.cond` for "cond"), or nil and the message the core would raise.
+---@type fun(kind: "action"|"arch"|"syscall"|"errno"|"op"|"cond", value: any): any, string?
 M.parse = core.parse
 
 -- conditions
+
+---A condition builder for syscall argument n (0..5): `seccomp.arg(2):eq(1)`.
+---@type fun(n: integer): seccomp.arg
 M.arg = core.arg
+
+---As `seccomp.arg`, with the datum truncated to 32 bits (for `int` arguments
+---compared with negative values).
+---@type fun(n: integer): seccomp.arg
 M.arg32 = core.arg32
 
 -- filters
-M.filter = core.filter
+
+---A new filter: from a default action, or from a whole policy table.
+---
+---A policy either builds completely or raises: a bad value raises a string
+---that names its place in the table (`rules[3].args[1]: unknown operator
+---'=<'`); a libseccomp failure raises the core's error object, its message
+---located the same way.  The half-built filter is released first.
+---
+---```lua
+---local f = seccomp.filter("errno(EPERM)")
+---local g = seccomp.filter{ default = "kill_process", allow = { "read", "write", "exit_group" } }
+---```
+---@param ... seccomp.Policy|seccomp.Action a policy table, or the default action
+---@return seccomp.filter
+---@overload fun(default_action: seccomp.Action): seccomp.filter
+---@overload fun(policy: seccomp.Policy): seccomp.filter
+function M.filter(...)
+  local policy = ...
+  local ok, f, err
+  if type(policy) == "table" then
+    f, err = P.build(policy)
+    ok = f ~= nil
+  else
+    -- called through pcall so that an argument error names the caller's line
+    ok, f = pcall(core.filter, ...)
+    err = f
+  end
+  if not ok then
+    error(err, 2)
+  end
+  return f
+end
+
+---A new filter from a policy file: Lua source that returns a policy table.
+---The file is loaded as text only (never a binary chunk) and run in an empty
+---environment (no globals, no libraries; reading an undefined name is an
+---error).  Errors name the file, the line of the table, and the place in
+---it: `no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet'`.
+---`tostring` of the filter names the file.
+---@param path string
+---@return seccomp.filter
+function M.load_policy(path)
+  local f, err, level = P.load_file(path)
+  if not f then
+    error(err, level)
+  end
+  return f
+end
+
+---As `seccomp.load_policy`, for policy source held in a string; `name`
+---(default "policy") stands for the file name in messages and, when given,
+---in `tostring` of the filter.
+---@param src string Lua source returning a policy table
+---@param name? string
+---@return seccomp.filter
+function M.load_policy_string(src, name)
+  local f, err, level = P.load_string(src, name)
+  if not f then
+    error(err, level)
+  end
+  return f
+end
+
+-- notification
+
+---A notifier over a notification fd received from elsewhere (it keeps its
+---own close-on-exec dup of the fd).
+---@type fun(fd: integer): seccomp.notifier
+M.notifier = core.notifier
 
 -- constants: ACT_*, ARCH_*, CMP_* (only those the running libseccomp knows)
 for name, value in pairs(core) do

@@ -1,0 +1,753 @@
+--- seccomp.policy: policy tables and the small Lua additions to filters.
+---
+--- Private to the binding: use it through `require "seccomp"`
+--- (`seccomp.filter{...}`, `seccomp.load_policy`, `seccomp.load_policy_string`,
+--- `f:allow`, `f:deny`).
+---
+--- Nothing here parses a name or a condition: every value goes through
+--- `seccomp.core.parse`, the core's own parsers, and every change through
+--- the core's filter methods.  What this file adds is the walk over the table,
+--- the location of each mistake (`rules[3].args[1]`, and the file and line
+--- when the policy came from a file), and atomicity: a policy either builds
+--- completely or the half-built filter is released and the error raised.
+local core = require "seccomp.core"
+
+local parse = core.parse
+local type, pairs, ipairs, select, tostring, error, pcall =
+      type, pairs, ipairs, select, tostring, error, pcall
+local getmetatable, setmetatable, next = getmetatable, setmetatable, next
+local mathtype = math.type
+local sort, concat = table.sort, table.concat
+
+local P = {}
+
+local MAX_CONDS = 6 -- libseccomp: one comparison per syscall argument
+
+-- The filter userdata's metatable and method table (the core's own), where
+-- the Lua additions go.
+local filter_mt
+do
+  local probe = core.filter("allow")
+  filter_mt = getmetatable(probe)
+  probe:release()
+end
+local methods = filter_mt.__index
+local add_rule, add_rule_exact = methods.add_rule, methods.add_rule_exact
+local set_priority, set_attr = methods.set_priority, methods.set_attr
+local add_arch, remove_arch, release = methods.add_arch, methods.remove_arch, methods.release
+
+-- ---------------------------------------------------------------------------
+-- Where a filter came from: tostring(f) names the policy file.
+
+local origins = setmetatable({}, { __mode = "k" })
+
+do
+  local c_tostring = filter_mt.__tostring
+  filter_mt.__tostring = function(f)
+    local s = c_tostring(f)
+    local origin = origins[f]
+    if origin and s:sub(-1) == ")" then
+      s = s:sub(1, -2) .. "; from " .. origin .. ")"
+    end
+    return s
+  end
+end
+
+-- ---------------------------------------------------------------------------
+-- Locations and failures
+
+-- A located failure while walking a policy: `path` names the place in the
+-- table ("rules[3].args[1]"), `node` is the innermost table involved (for the
+-- line number), and either `msg` (a bad value: raised as a string) or `obj`
+-- (a libseccomp failure: the core's error object, kept as it is).
+local Failure = {}
+
+local function fail(path, node, msg)
+  error(setmetatable({ path = path, node = node, msg = msg }, Failure), 0)
+end
+
+local function keyrepr(k)
+  if type(k) == "string" then
+    return ("%q"):format(k)
+  end
+  return tostring(k)
+end
+
+-- A key as a message quotes it: 'alow', 1.
+local function quote(k)
+  if type(k) == "string" then
+    return ("'%s'"):format(k)
+  end
+  return tostring(k)
+end
+
+local function subpath(path, key)
+  if type(key) == "string" and key:match("^[%a_][%w_]*$") then
+    return path == "" and key or path .. "." .. key
+  end
+  return path .. "[" .. keyrepr(key) .. "]"
+end
+
+-- "string 'read'", "number 3", "boolean": the value a message complains about.
+local function describe(v)
+  local t = type(v)
+  if t == "string" then
+    return ("string '%s'"):format(#v > 40 and v:sub(1, 40) .. "..." or v)
+  elseif t == "number" then
+    return "number " .. tostring(v)
+  end
+  return t
+end
+
+-- Edit distance (with transpositions), for "did you mean" on mistyped keys.
+local function distance(a, b)
+  local d = {}
+  for i = 0, #a do
+    d[i] = { [0] = i }
+  end
+  for j = 0, #b do
+    d[0][j] = j
+  end
+  for i = 1, #a do
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      local v = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if i > 1 and j > 1 and a:byte(i) == b:byte(j - 1) and a:byte(i - 1) == b:byte(j) then
+        v = math.min(v, d[i - 2][j - 2] + 1)
+      end
+      d[i][j] = v
+    end
+  end
+  return d[#a][#b]
+end
+
+local function sorted_keys(set)
+  local list = {}
+  for k in pairs(set) do
+    list[#list + 1] = k
+  end
+  sort(list, function(a, b)
+    if type(a) == type(b) and (type(a) == "string" or type(a) == "number") then
+      return a < b
+    end
+    return type(a) < type(b)
+  end)
+  return list
+end
+
+-- Every key of `t` must be in `allowed`; the first unknown one (in sorted
+-- order, so the message does not depend on pairs()) is the error.
+local function check_keys(t, path, allowed, what)
+  local unknown = {}
+  for k in pairs(t) do
+    if not allowed[k] then
+      unknown[k] = true
+    end
+  end
+  local k = sorted_keys(unknown)[1]
+  if k == nil then
+    return
+  end
+  local names = sorted_keys(allowed)
+  local where = path
+  if type(t[k]) == "table" then
+    t = t[k] -- its line is the key's line
+  end
+  if type(k) ~= "string" then
+    fail(where, t, ("unexpected entry [%s] (%s has the keys %s)"):format(
+      quote(k), what, concat(names, ", ")))
+  end
+  local best, bestd
+  for _, name in ipairs(names) do
+    local d = distance(k, name)
+    if d <= 2 and (bestd == nil or d < bestd) then
+      best, bestd = name, d
+    end
+  end
+  if best then
+    fail(where, t, ("unknown key '%s' (did you mean '%s'?)"):format(k, best))
+  end
+  fail(where, t, ("unknown key '%s' (%s has the keys %s)"):format(k, what, concat(names, ", ")))
+end
+
+-- A list: keys 1..n and nothing else. Returns n.
+local function check_list(v, path, node, what)
+  if type(v) ~= "table" then
+    local hint = ""
+    if type(v) == "string" or type(v) == "number" then
+      hint = (" (a list, even of one: { %s })"):format(type(v) == "string" and ("%q"):format(v) or tostring(v))
+    end
+    fail(path, node, ("%s expected, got %s%s"):format(what, describe(v), hint))
+  end
+  local n, max, bad = 0, 0, {}
+  for k in pairs(v) do
+    if mathtype(k) == "integer" and k >= 1 then
+      n = n + 1
+      if k > max then
+        max = k
+      end
+    else
+      bad[k] = true
+    end
+  end
+  local k = sorted_keys(bad)[1]
+  if k ~= nil then
+    fail(path, v, ("unexpected key %s in a %s"):format(quote(k), what))
+  end
+  if n ~= max then
+    for i = 1, max do
+      if v[i] == nil then
+        fail(subpath(path, i), v, ("nil in the middle of a %s (a misspelled variable?)"):format(what))
+      end
+    end
+  end
+  return max
+end
+
+-- Call a core method, locating its failure: an argument error (a string
+-- "bad argument #n to 'm' (msg)") is reported as msg at locs[n], or at
+-- locs.at; a libseccomp failure (the core's error object) keeps the object
+-- and is located at locs.at.
+local function call(locs, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then
+    return err
+  end
+  if type(err) == "table" and err.errno ~= nil and err.message ~= nil then
+    error(setmetatable({ path = locs.at[1], node = locs.at[2], obj = err }, Failure), 0)
+  end
+  if type(err) == "string" then
+    local n, msg = err:match("bad argument #(%d+) to '[^']*' %((.*)%)$")
+    local loc = n and locs[tonumber(n)] or locs.at
+    fail(loc[1], loc[2], msg or err)
+  end
+  error(err, 0)
+end
+
+-- ---------------------------------------------------------------------------
+-- The walk
+
+local TOP_KEYS = { default = true, arches = true, attrs = true, allow = true, rules = true }
+local RULE_KEYS = { action = true, syscall = true, syscalls = true, args = true, exact = true, priority = true }
+
+local function parsed(kind, v, path, node)
+  local r, msg = parse(kind, v)
+  if r == nil then
+    fail(path, node, msg)
+  end
+  return r
+end
+
+local function apply_attrs(f, attrs)
+  if type(attrs) ~= "table" then
+    fail("attrs", nil, ("table of attributes expected, got %s"):format(describe(attrs)))
+  end
+  for _, k in ipairs(sorted_keys(attrs)) do
+    local p = subpath("attrs", k)
+    if type(k) ~= "string" then
+      fail(p, attrs, ("attribute names are strings (nnp = true), got %s"):format(describe(k)))
+    end
+    if k == "default_action" then
+      fail(p, attrs, "the default action is set by the policy's 'default' key")
+    end
+    local loc = { p, attrs }
+    call({ at = loc, [2] = loc, [3] = loc }, set_attr, f, k, attrs[k])
+  end
+end
+
+local function apply_arches(f, arches)
+  local n = check_list(arches, "arches", nil, "list of arches")
+  if n == 0 then
+    fail("arches", arches, "empty list: a filter needs at least one arch "
+      .. "(leave 'arches' out for the native arch alone)")
+  end
+  local tokens, seen = {}, {}
+  for i = 1, n do
+    local p = subpath("arches", i)
+    local tok = parsed("arch", arches[i], p, arches)
+    if seen[tok] then
+      local v = arches[i]
+      local what = v == core.arch_name(tok) and quote(v) or ("%s (%s)"):format(quote(v), core.arch_name(tok))
+      fail(p, arches, ("duplicate arch: %s is already listed as arches[%d]"):format(what, seen[tok]))
+    end
+    seen[tok], tokens[i] = i, tok
+  end
+  -- `arches` is the complete set: native goes first when it is not listed,
+  -- so that an arch of the other byte order can then be added.
+  local native = core.native_arch()
+  if not seen[native] then
+    call({ at = { "arches", arches } }, remove_arch, f, native)
+  end
+  for i = 1, n do
+    if tokens[i] ~= native then
+      local loc = { subpath("arches", i), arches }
+      call({ at = loc, [2] = loc }, add_arch, f, tokens[i])
+    end
+  end
+end
+
+local function apply_allow(f, allow)
+  local n = check_list(allow, "allow", nil, "list of syscalls")
+  local allow_action = core.ACT_ALLOW
+  for i = 1, n do
+    local loc = { subpath("allow", i), allow }
+    local sys = parsed("syscall", allow[i], loc[1], allow)
+    call({ at = loc, [3] = loc }, add_rule, f, allow_action, sys)
+  end
+end
+
+local function apply_rule(f, rule, path)
+  if type(rule) ~= "table" then
+    fail(path, nil, ("rule expected (a table), got %s"):format(describe(rule)))
+  end
+  local action_loc, syscalls, syscalls_path, conds_v, conds_paths, exact, priority
+  if rule[1] ~= nil then
+    -- positional: { action, syscall, cond... }
+    for k in pairs(rule) do
+      if type(k) == "string" then
+        fail(path, rule, ("mixes positional entries with the key '%s': write a rule either as "
+          .. "{ action, syscall, cond... } or with keys"):format(k))
+      end
+    end
+    local n = check_list(rule, path, nil, "positional rule { action, syscall, cond... }")
+    if n < 2 then
+      fail(subpath(path, 2), rule, "syscall missing (a positional rule is { action, syscall, cond... })")
+    end
+    if n - 2 > MAX_CONDS then
+      fail(path, rule, ("%d conditions; a rule takes at most %d (one per syscall argument)"):format(
+        n - 2, MAX_CONDS))
+    end
+    action_loc = { subpath(path, 1), rule }
+    syscalls, syscalls_path = { rule[2] }, { subpath(path, 2) }
+    conds_v, conds_paths = {}, {}
+    for i = 3, n do
+      conds_v[i - 2], conds_paths[i - 2] = rule[i], subpath(path, i)
+    end
+  else
+    check_keys(rule, path, RULE_KEYS, "a keyed rule")
+    if rule.action == nil then
+      fail(path, rule, "missing key 'action'")
+    end
+    action_loc = { subpath(path, "action"), rule }
+    if rule.syscall ~= nil and rule.syscalls ~= nil then
+      fail(path, rule, "has both 'syscall' and 'syscalls': use one")
+    elseif rule.syscall ~= nil then
+      syscalls, syscalls_path = { rule.syscall }, { subpath(path, "syscall") }
+    elseif rule.syscalls ~= nil then
+      local sp = subpath(path, "syscalls")
+      local n = check_list(rule.syscalls, sp, rule, "list of syscalls")
+      if n == 0 then
+        fail(sp, rule.syscalls, "empty list: a rule needs at least one syscall")
+      end
+      syscalls, syscalls_path = {}, {}
+      for i = 1, n do
+        syscalls[i], syscalls_path[i] = rule.syscalls[i], subpath(sp, i)
+      end
+    else
+      fail(path, rule, "missing key 'syscall' (or 'syscalls', a list)")
+    end
+    conds_v, conds_paths = {}, {}
+    if rule.args ~= nil then
+      local ap = subpath(path, "args")
+      local n = check_list(rule.args, ap, rule, "list of conditions")
+      if n > MAX_CONDS then
+        fail(ap, rule.args, ("%d conditions; a rule takes at most %d (one per syscall argument)"):format(
+          n, MAX_CONDS))
+      end
+      for i = 1, n do
+        conds_v[i], conds_paths[i] = rule.args[i], subpath(ap, i)
+      end
+    end
+    if rule.exact ~= nil and type(rule.exact) ~= "boolean" then
+      fail(subpath(path, "exact"), rule, ("boolean expected, got %s"):format(describe(rule.exact)))
+    end
+    exact, priority = rule.exact, rule.priority
+  end
+
+  local action = parsed("action", rule[1] == nil and rule.action or rule[1], action_loc[1], rule)
+  local conds_node = rule[1] == nil and rule.args or rule
+  local conds, locs = {}, { [2] = action_loc }
+  for i = 1, #conds_v do
+    local c, msg = parse("cond", conds_v[i])
+    if c == nil then
+      if rule[1] == nil and i == 1 and mathtype(conds_v[1]) == "integer" then
+        msg = msg .. " (args is a list of conditions: args = { { 1, '==', 2 } })"
+      end
+      fail(conds_paths[i], conds_node, msg)
+    end
+    conds[i] = c
+    locs[3 + i] = { conds_paths[i], conds_node }
+  end
+  local add = exact and add_rule_exact or add_rule
+  local syscalls_node = rule[1] == nil and rule.syscalls or rule
+  for i = 1, #syscalls do
+    local sloc = { syscalls_path[i], syscalls_node }
+    local sys = parsed("syscall", syscalls[i], sloc[1], sloc[2])
+    locs.at, locs[3] = { path, rule }, sloc
+    call(locs, add, f, action, sys, table.unpack(conds, 1, #conds_v))
+    if priority ~= nil then
+      local ploc = { subpath(path, "priority"), rule }
+      call({ at = ploc, [2] = sloc, [3] = ploc }, set_priority, f, sys, priority)
+    end
+  end
+end
+
+local function apply_rules(f, rules)
+  local n = check_list(rules, "rules", nil, "list of rules")
+  for i = 1, n do
+    apply_rule(f, rules[i], subpath("rules", i))
+  end
+end
+
+-- Build the filter of a policy table; `ctx.f` holds it as soon as it exists,
+-- so that the caller can release it on error.
+local function build(policy, ctx)
+  check_keys(policy, "", TOP_KEYS, "a policy")
+  if policy.default == nil then
+    fail("", policy, "missing key 'default' (the action for every syscall no rule matches, "
+      .. "e.g. default = \"kill_process\")")
+  end
+  local def = parsed("action", policy.default, "default", policy)
+  local loc = { "default", policy }
+  local f = call({ at = loc, [1] = loc }, core.filter, def)
+  ctx.f = f
+  if policy.attrs ~= nil then
+    apply_attrs(f, policy.attrs)
+  end
+  if policy.arches ~= nil then
+    apply_arches(f, policy.arches)
+  end
+  if policy.allow ~= nil then
+    apply_allow(f, policy.allow)
+  end
+  if policy.rules ~= nil then
+    apply_rules(f, policy.rules)
+  end
+  return f
+end
+
+-- The line a table of the policy was written on (ctx.lines, when the policy
+-- came from a chunk), or that of the nearest enclosing table.
+local function line_of(ctx, policy, failure)
+  local lines = ctx.lines
+  if not lines then
+    return nil
+  end
+  if failure.node and lines[failure.node] then
+    return lines[failure.node]
+  end
+  -- not a table of its own: find the innermost table on the failure's path
+  local t, best = policy, lines[policy]
+  for key in failure.path:gmatch("[^.%[%]]+") do
+    if type(t) ~= "table" then
+      break
+    end
+    local k = tonumber(key) or key:match('^"(.*)"$') or key
+    t = t[k]
+    if type(t) == "table" and lines[t] then
+      best = lines[t]
+    end
+  end
+  return best
+end
+
+-- The value to raise for a failure: "name:line: path: message" (a string),
+-- or the core's error object with its message located the same way.
+local function located(ctx, policy, failure)
+  local prefix = ""
+  if ctx.name then
+    local line = line_of(ctx, policy, failure)
+    prefix = ctx.name .. (line and ":" .. line or "") .. ": "
+  end
+  local path = failure.path
+  if path == "" and not ctx.name then
+    path = "policy"
+  end
+  local where = prefix .. (path ~= "" and path .. ": " or "")
+  if failure.obj then
+    local obj = failure.obj
+    obj.where = where:gsub(": $", "")
+    obj.message = where .. tostring(obj.message)
+    return obj
+  end
+  return where .. failure.msg
+end
+
+--- Build the filter of a policy table.  Returns the filter, or nil and the
+--- error to raise (a located string, or the core's error object).
+---@param policy table
+---@param ctx? { name?: string, lines?: table }
+---@return seccomp.filter|nil
+---@return any
+function P.build(policy, ctx)
+  ctx = ctx or {}
+  local ok, f = pcall(build, policy, ctx)
+  if ok then
+    if ctx.name then
+      origins[f] = ctx.name
+    end
+    return f
+  end
+  local err = f
+  if ctx.f then
+    release(ctx.f)
+  end
+  if getmetatable(err) == Failure then
+    return nil, located(ctx, policy, err)
+  end
+  return nil, err
+end
+
+-- ---------------------------------------------------------------------------
+-- Policy files
+
+-- Run a policy chunk, noting the line each table was written on.  A line
+-- hook looks at the running function's registers at every new line and files
+-- each table it sees for the first time: Lua created it while running the
+-- previous line P, so its `{` is on P (`rules = {`) -- unless the table is
+-- still empty and a line after P, up to the current one, starts with `{`: a
+-- list element on a line of its own, whose creation Lua files under the line
+-- before.  A heuristic for messages only: its worst is an outer list filed
+-- under the line of its first element; a table it never sees has no line,
+-- and messages use the enclosing table's.  Skipped when another hook is
+-- installed (a debugger's or a coverage tool's).
+local function run_chunk(chunk, text)
+  local dbg = debug
+  if not (dbg and dbg.sethook and dbg.gethook and dbg.getinfo and dbg.getlocal)
+      or dbg.gethook() ~= nil then
+    return nil, table.pack(pcall(chunk))
+  end
+  local getinfo, getlocal = dbg.getinfo, dbg.getlocal
+  local src = {}
+  for l in (text .. "\n"):gmatch("([^\n]*)\n") do
+    src[#src + 1] = l
+  end
+  local lines = setmetatable({}, { __mode = "k" })
+  local last = setmetatable({}, { __mode = "k" })
+  local function hook(event, line)
+    local info = getinfo(2, "f")
+    local fn = info and info.func
+    if not fn or (event ~= "line" and fn ~= chunk) then
+      return
+    end
+    local prev = last[fn]
+    if prev then
+      local brace -- a line after prev that starts with `{`
+      for l = prev + 1, line or prev do
+        if src[l] and src[l]:match("^%s*{") then
+          brace = l
+          break
+        end
+      end
+      local i = 1
+      while true do
+        local name, v = getlocal(2, i)
+        if name == nil then
+          break
+        end
+        if type(v) == "table" and lines[v] == nil then
+          -- still empty: its fields are yet to come, after a `{` that
+          -- starts a later line; filled: it was built on prev
+          lines[v] = next(v) == nil and brace or prev
+        end
+        i = i + 1
+      end
+    end
+    if event == "line" then
+      last[fn] = line
+    end
+  end
+  dbg.sethook(hook, "lr")
+  local res = table.pack(pcall(chunk))
+  dbg.sethook()
+  return lines, res
+end
+
+-- An empty environment that says so when a policy reads a name: in a policy
+-- file `read` (unquoted) is a mistake, not nil.
+local function policy_env()
+  return setmetatable({}, {
+    __index = function(_, name)
+      local hint
+      if type(name) == "string" and (parse("syscall", name) or parse("action", name)) then
+        hint = ("write it as a string: \"%s\""):format(name)
+      else
+        hint = "a policy file runs in an empty environment: no globals, no libraries"
+      end
+      error(("undefined name '%s' (%s)"):format(tostring(name), hint), 2)
+    end,
+  })
+end
+
+-- Load, run and build a policy chunk.  Returns the filter, or nil, the error
+-- and the level to raise it at.
+local function from_chunk(text, chunkname, name)
+  local chunk, err = load(text, chunkname, "t", policy_env())
+  if not chunk then
+    if not err:find(name, 1, true) then
+      err = name .. ": " .. err
+    end
+    return nil, err, 0
+  end
+  local lines, res = run_chunk(chunk, text)
+  if not res[1] then
+    local e = res[2]
+    if type(e) ~= "string" then
+      e = ("%s: the policy raised a %s value%s"):format(name, type(e),
+        (getmetatable(e) or {}).__tostring and ": " .. tostring(e) or "")
+    end
+    return nil, e, 0
+  end
+  local policy = res[2]
+  if type(policy) ~= "table" then
+    local got = res.n < 2 and "nothing" or describe(policy)
+    return nil, ("%s: the policy returned %s; it must return a policy table "
+      .. "(return { default = ..., ... })"):format(name, got), 0
+  end
+  local f, e = P.build(policy, { name = name, lines = lines })
+  if not f then
+    return nil, e, 0
+  end
+  return f
+end
+
+--- Build the filter of a policy file (see seccomp.load_policy).
+---@param path string
+---@return seccomp.filter|nil, any, integer?
+function P.load_file(path)
+  if type(path) ~= "string" then
+    return nil, ("bad argument #1 to 'load_policy' (file name expected, got %s)"):format(describe(path)), 2
+  end
+  local fh, err = io.open(path, "rb")
+  if not fh then
+    return nil, "cannot open policy file " .. err, 2
+  end
+  local text, rerr = fh:read("a")
+  fh:close()
+  if not text then
+    return nil, ("cannot read policy file %s: %s"):format(path, tostring(rerr)), 2
+  end
+  return from_chunk(text, "@" .. path, path)
+end
+
+--- Build the filter of a policy chunk given as a string (see
+--- seccomp.load_policy_string).
+---@param src string
+---@param name? string
+---@return seccomp.filter|nil, any, integer?
+function P.load_string(src, name)
+  if type(src) ~= "string" then
+    return nil, ("bad argument #1 to 'load_policy_string' (string expected, got %s)"):format(describe(src)), 2
+  end
+  if name ~= nil and type(name) ~= "string" then
+    return nil, ("bad argument #2 to 'load_policy_string' (string expected, got %s)"):format(describe(name)), 2
+  end
+  local f, err, level = from_chunk(src, "=" .. (name or "policy"), name or "policy")
+  if f and not name then
+    origins[f] = nil
+  end
+  return f, err, level
+end
+
+-- ---------------------------------------------------------------------------
+-- Sugar on filters: f:allow(syscalls, cond...), f:deny(errno, syscalls, cond...)
+
+local function argerror(fname, n, msg)
+  if n == 0 then
+    return ("calling '%s' on bad self (%s)"):format(fname, msg)
+  end
+  return ("bad argument #%d to '%s' (%s)"):format(n, fname, msg)
+end
+
+-- Add one rule per syscall of `syscalls` (a name, a number or a list of
+-- them), with the same action and conditions.  Everything is parsed before
+-- anything is added.  `argn` is the position of `syscalls` among the
+-- method's arguments (self not counted).  Returns nil, message on a bad
+-- argument; raises the core's error object on a libseccomp failure.
+local function add_each(self, fname, action, argn, syscalls, ...)
+  if getmetatable(self) ~= filter_mt then
+    return nil, argerror(fname, 0, "seccomp.filter expected, got " .. describe(self))
+  end
+  local list, n = { syscalls }, 1
+  if type(syscalls) == "table" then
+    local ok, len = pcall(check_list, syscalls, "", nil, "list of syscalls")
+    if not ok then
+      return nil, argerror(fname, argn, (len.path ~= "" and len.path .. ": " or "") .. len.msg)
+    end
+    if len == 0 then
+      return nil, argerror(fname, argn, "empty list of syscalls")
+    end
+    list, n = syscalls, len
+  end
+  local nums = {}
+  for i = 1, n do
+    local sys, msg = parse("syscall", list[i])
+    if sys == nil then
+      return nil, argerror(fname, argn, type(syscalls) == "table" and ("[%d]: %s"):format(i, msg) or msg)
+    end
+    nums[i] = sys
+  end
+  local nconds = select("#", ...)
+  if nconds > MAX_CONDS then
+    return nil, argerror(fname, argn + MAX_CONDS + 1,
+      ("too many conditions (%d); at most %d"):format(nconds, MAX_CONDS))
+  end
+  local conds = {}
+  for i = 1, nconds do
+    local c, msg = parse("cond", (select(i, ...)))
+    if c == nil then
+      return nil, argerror(fname, argn + i, msg)
+    end
+    conds[i] = c
+  end
+  for i = 1, #nums do
+    local ok, err = pcall(add_rule, self, action, nums[i], table.unpack(conds, 1, nconds))
+    if not ok then
+      if type(err) == "string" then
+        local n, msg = err:match("bad argument #(%d+) to '[^']*' %((.*)%)$")
+        if n then
+          n = tonumber(n)
+          -- add_rule's arguments: self, action, syscall, cond...
+          return nil, argerror(fname, n == 1 and 0 or n == 3 and argn or argn + n - 3, msg)
+        end
+      end
+      error(err, 0)
+    end
+  end
+  return self
+end
+
+--- f:allow(syscalls, cond...) -> f: allow the syscall(s), under the
+--- conditions if any.  `syscalls` is a name, a number or a list of them.
+---@param self seccomp.filter
+---@param syscalls seccomp.Syscall|seccomp.Syscall[]
+---@param ... seccomp.Condition
+---@return seccomp.filter
+function methods.allow(self, syscalls, ...)
+  local f, err = add_each(self, "allow", core.ACT_ALLOW, 1, syscalls, ...)
+  if not f then
+    error(err, 2)
+  end
+  return f
+end
+
+--- f:deny(errno, syscalls, cond...) -> f: make the syscall(s) fail with
+--- `errno` (a name or a number), under the conditions if any.
+---@param self seccomp.filter
+---@param errno seccomp.Errno
+---@param syscalls seccomp.Syscall|seccomp.Syscall[]
+---@param ... seccomp.Condition
+---@return seccomp.filter
+function methods.deny(self, errno, syscalls, ...)
+  local e, msg = parse("errno", errno)
+  if e == nil then
+    error(argerror("deny", 1, msg), 2)
+  end
+  local f, err = add_each(self, "deny", core.errno(e), 2, syscalls, ...)
+  if not f then
+    error(err, 2)
+  end
+  return f
+end
+
+return P

@@ -1,0 +1,475 @@
+---@meta seccomp.core
+
+-- LuaCATS definitions of the C core, `seccomp.core` (lua-language-server).
+-- Not loadable code: add this directory (`types/`) to `workspace.library`.
+-- It lives outside `lua/` so that `require "seccomp.core"` can never find it
+-- instead of the C module.  The aliases used here (seccomp.Action,
+-- seccomp.Arch, seccomp.Syscall, seccomp.Condition, seccomp.Op,
+-- seccomp.Errno) and the policy classes are declared in
+-- `lua/seccomp/init.lua`, the public module.
+
+---@class seccomp.core
+---@field _VERSION string the binding's own version
+---@field ACT_ALLOW integer
+---@field ACT_KILL integer
+---@field ACT_KILL_THREAD integer
+---@field ACT_KILL_PROCESS integer?
+---@field ACT_TRAP integer
+---@field ACT_LOG integer?
+---@field ACT_NOTIFY integer?
+---@field ARCH_NATIVE integer
+---@field ARCH_X86 integer?
+---@field ARCH_X86_64 integer?
+---@field ARCH_X32 integer?
+---@field ARCH_ARM integer?
+---@field ARCH_AARCH64 integer?
+---@field ARCH_LOONGARCH64 integer?
+---@field ARCH_M68K integer?
+---@field ARCH_MIPS integer?
+---@field ARCH_MIPS64 integer?
+---@field ARCH_MIPS64N32 integer?
+---@field ARCH_MIPSEL integer?
+---@field ARCH_MIPSEL64 integer?
+---@field ARCH_MIPSEL64N32 integer?
+---@field ARCH_PPC integer?
+---@field ARCH_PPC64 integer?
+---@field ARCH_PPC64LE integer?
+---@field ARCH_S390 integer?
+---@field ARCH_S390X integer?
+---@field ARCH_PARISC integer?
+---@field ARCH_PARISC64 integer?
+---@field ARCH_RISCV64 integer?
+---@field ARCH_SH integer?
+---@field ARCH_SHEB integer?
+---@field CMP_NE integer
+---@field CMP_LT integer
+---@field CMP_LE integer
+---@field CMP_EQ integer
+---@field CMP_GE integer
+---@field CMP_GT integer
+---@field CMP_MASKED_EQ integer
+local core = {}
+
+-- ---------------------------------------------------------------------------
+-- Module functions
+
+---Major, minor, micro of the libseccomp in use at run time.
+---@return integer major
+---@return integer minor
+---@return integer micro
+function core.version() end
+
+---Major, minor, micro of the libseccomp headers the module was built against.
+---@return integer major
+---@return integer minor
+---@return integer micro
+function core.compiled_version() end
+
+---libseccomp's API level (0 where the library has none).
+---@return integer
+function core.api() end
+
+---Set libseccomp's API level; raises where it cannot be set.
+---@param level integer 1..255
+---@return true
+function core.set_api(level) end
+
+---Whether a feature is usable: it counts as present only when
+---min(compiled, runtime) version, the API level and the kernel all allow it.
+---@param feature string a name from `core.features()`: "notify", "log", "kill_process", ...
+---@return boolean ok
+---@return string? missing what is missing, when not ok
+function core.supports(feature) end
+
+---The feature names `supports` knows.
+---@return string[]
+function core.features() end
+
+---The native arch's number.
+---@return integer
+function core.native_arch() end
+
+---An arch's number; raises on an unknown arch.
+---@param arch seccomp.Arch
+---@return integer
+function core.arch(arch) end
+
+---libseccomp's name of an arch (`"x86_64"`); raises on an unknown arch.
+---@param arch seccomp.Arch
+---@return string
+function core.arch_name(arch) end
+
+---A syscall's number on an arch (default native), as the kernel sees a
+---direct call; nil and a message where the name is unknown or the arch
+---lacks it.
+---@param name string
+---@param arch? seccomp.Arch
+---@return integer? nr
+---@return string? message
+function core.syscall(name, arch) end
+
+---A syscall's name on an arch (default native); nil and a message where none.
+---@param nr integer
+---@param arch? seccomp.Arch
+---@return string? name
+---@return string? message
+function core.syscall_name(nr, arch) end
+
+---Every syscall name the arch (default native) has.
+---@param arch? seccomp.Arch
+---@return string[]
+function core.syscalls(arch) end
+
+---The action number of `errno(x)`.
+---@param x seccomp.Errno a name or 0..4095
+---@return integer
+function core.errno(x) end
+
+---The action number of `trace(n)`.
+---@param n integer 0..65535
+---@return integer
+function core.trace(n) end
+
+---An action's canonical text: `"allow"`, `"errno(EPERM)"`, `"trace(3)"`.
+---@param action seccomp.Action
+---@return string
+function core.action_name(action) end
+
+---The core's parsers, without raising: the normalized value (an integer, or
+---a `seccomp.cond` for "cond"), or nil and the message the core would raise.
+---@param kind "action"|"arch"|"syscall"|"errno"|"op"|"cond"
+---@param value any
+---@return any value
+---@return string? message
+function core.parse(kind, value) end
+
+---A condition builder for syscall argument n.
+---@param n integer 0..5
+---@return seccomp.arg
+function core.arg(n) end
+
+---A condition builder for syscall argument n whose data are truncated to 32
+---bits (libseccomp's SCMP_CMP32), for `int` arguments compared with negative
+---values.
+---@param n integer 0..5
+---@return seccomp.arg
+function core.arg32(n) end
+
+---A new, empty filter with a default action.
+---@param default_action seccomp.Action
+---@return seccomp.filter
+function core.filter(default_action) end
+
+---A notifier over a notification fd received from elsewhere (the notifier
+---keeps its own close-on-exec dup of it).
+---@param fd integer
+---@return seccomp.notifier
+function core.notifier(fd) end
+
+-- ---------------------------------------------------------------------------
+-- Conditions
+
+---Builds conditions on one syscall argument.
+---@class seccomp.arg
+local arg = {}
+
+---@param v integer
+---@return seccomp.cond
+function arg:eq(v) end
+
+---@param v integer
+---@return seccomp.cond
+function arg:ne(v) end
+
+---@param v integer
+---@return seccomp.cond
+function arg:lt(v) end
+
+---@param v integer
+---@return seccomp.cond
+function arg:le(v) end
+
+---@param v integer
+---@return seccomp.cond
+function arg:gt(v) end
+
+---@param v integer
+---@return seccomp.cond
+function arg:ge(v) end
+
+---`(arg & mask) == value`
+---@param mask integer
+---@param value integer
+---@return seccomp.cond
+function arg:masked_eq(mask, value) end
+
+---A condition (`tostring`: `"arg2 == 0x1"`).
+---@class seccomp.cond
+---@field arg integer 0..5
+---@field op string "==", "!=", "<", "<=", ">", ">=", "&="
+---@field a integer the value (the mask for "&=")
+---@field b integer the value of a masked comparison, else 0
+
+-- ---------------------------------------------------------------------------
+-- Errors
+
+---What every libseccomp or kernel failure raises.
+---`tostring(err)` reads `seccomp.load: Permission denied (EACCES)`.
+---@class seccomp.error
+---@field op string the operation: "load", "add_rule", ...
+---@field errno integer positive
+---@field ename string "EACCES"
+---@field message string plain words
+---@field where? string set when the failure happened while building a policy: "file.lua:7: rules[2]"
+
+-- ---------------------------------------------------------------------------
+-- Filters
+
+---A libseccomp filter context.  Methods that change the filter return it,
+---so calls chain.  Released by `release()`, `__gc` and `__close`.
+---@class seccomp.filter
+local filter = {}
+
+---Add a rule (libseccomp rewrites it for other arches where needed).
+---@param action seccomp.Action
+---@param syscall seccomp.Syscall
+---@param ... seccomp.Condition up to 6, one per argument
+---@return seccomp.filter self
+function filter:add_rule(action, syscall, ...) end
+
+---Add a rule exactly as given, or fail.
+---@param action seccomp.Action
+---@param syscall seccomp.Syscall
+---@param ... seccomp.Condition up to 6, one per argument
+---@return seccomp.filter self
+function filter:add_rule_exact(action, syscall, ...) end
+
+---@param syscall seccomp.Syscall
+---@param priority integer 0..255
+---@return seccomp.filter self
+function filter:set_priority(syscall, priority) end
+
+---@param arch seccomp.Arch
+---@return seccomp.filter self
+function filter:add_arch(arch) end
+
+---@param arch seccomp.Arch
+---@return seccomp.filter self
+function filter:remove_arch(arch) end
+
+---@param arch seccomp.Arch
+---@return boolean
+function filter:has_arch(arch) end
+
+---An attribute: an action number for `default_action` and `badarch_action`,
+---a boolean for flags, an integer for `optimize`.
+---@param name "default_action"|"badarch_action"|"nnp"|"tsync"|"tskip"|"log"|"ssb"|"optimize"|"raw_rc"|"wait_kill"
+---@return integer|boolean
+function filter:get_attr(name) end
+
+---@param name "badarch_action"|"nnp"|"tsync"|"tskip"|"log"|"ssb"|"optimize"|"raw_rc"|"wait_kill"
+---@param value seccomp.Action|boolean|integer
+---@return seccomp.filter self
+function filter:set_attr(name, value) end
+
+---Remove every rule; no action: keep the current default action.
+---@param action? seccomp.Action
+---@return seccomp.filter self
+function filter:reset(action) end
+
+---Merge `other` into this filter; `other` is consumed (released) on success,
+---left valid and unchanged on failure.
+---@param other seccomp.filter
+---@return seccomp.filter self
+function filter:merge(other) end
+
+---The filter as libseccomp's pseudo-filter code: a string, or written to a file.
+---@param file? file*
+---@return string|seccomp.filter
+function filter:export_pfc(file) end
+
+---The filter as a BPF program: a string, or written to a file.
+---@param file? file*
+---@return string|seccomp.filter
+function filter:export_bpf(file) end
+
+---Load the filter into the kernel for this process (irreversible).
+---@return seccomp.filter self
+function filter:load() end
+
+---Precompute the BPF program (libseccomp >= 2.6).
+---@return seccomp.filter self
+function filter:precompute() end
+
+---Run fn(self) in a transaction: committed when fn returns, rejected (and the
+---error re-raised) when it raises.  libseccomp >= 2.6.
+---@param fn fun(f: seccomp.filter): ...
+---@return any ...
+function filter:transaction(fn) end
+
+---@return seccomp.filter self
+function filter:transaction_start() end
+
+---@return seccomp.filter self
+function filter:transaction_commit() end
+
+---@return seccomp.filter self
+function filter:transaction_reject() end
+
+---The action the filter returns for a call, from an in-process classic-BPF
+---interpreter over the exported program; never loads anything.
+---@param syscall seccomp.Syscall
+---@param args? integer[] up to 6
+---@param arch? seccomp.Arch
+---@param ip? integer
+---@return integer action use `seccomp.action_name` for its text
+function filter:simulate(syscall, args, arch, ip) end
+
+---The notification fd libseccomp keeps for this process (after `load`).
+---@return integer
+function filter:notify_fd() end
+
+---A notifier over the filter's notification fd (after `load`).
+---@return seccomp.notifier
+function filter:notifier() end
+
+---Run a program as a child under this filter; returns once the child has
+---exec'd (or made a notified call before that).
+---@param argv string[] the program (found on PATH) and its arguments
+---@param opts? { env?: table<string, string>, cwd?: string, stdin?: file*, stdout?: file*, stderr?: file*, nnp?: boolean, close_fds?: boolean, fdpass?: "auto"|"socket" }
+---@return seccomp.child
+function filter:spawn(argv, opts) end
+
+---Release the context; idempotent, never raises.
+function filter:release() end
+
+---false after `release` or after being merged into another filter.
+---@return boolean
+function filter:is_valid() end
+
+---Added by the Lua layer (`require "seccomp"`): allow the syscall(s), under
+---the conditions if any.
+---@param syscalls seccomp.Syscall|seccomp.Syscall[]
+---@param ... seccomp.Condition
+---@return seccomp.filter self
+function filter:allow(syscalls, ...) end
+
+---Added by the Lua layer (`require "seccomp"`): make the syscall(s) fail
+---with `errno`, under the conditions if any.
+---@param errno seccomp.Errno
+---@param syscalls seccomp.Syscall|seccomp.Syscall[]
+---@param ... seccomp.Condition
+---@return seccomp.filter self
+function filter:deny(errno, syscalls, ...) end
+
+-- ---------------------------------------------------------------------------
+-- Notification (issue 4: kept in step with src/notify.c and src/spawn.c)
+
+---A notification listener: owns a close-on-exec dup of the listener fd.
+---@class seccomp.notifier
+local notifier = {}
+
+---Iterate over requests: each step waits up to `timeout` seconds; the loop
+---ends when none comes in that time, or when no task uses the filter any
+---more.  `for req in n:requests() do ... end`
+---@param timeout? number seconds; nil or math.huge waits forever
+---@return fun(): seccomp.request?
+function notifier:requests(timeout) end
+
+---The next request; nil and "timeout", or nil and "closed" when no task uses
+---the filter any more.
+---@param timeout? number seconds; nil or math.huge waits forever
+---@return seccomp.request|nil
+---@return "timeout"|"closed"|nil
+function notifier:receive(timeout) end
+
+---Answer a request.  errno: a name or a number of either sign (the kernel
+---gets -abs(e)); flags: 1 or "continue" (then no value and no errno).
+---@param id integer
+---@param value? integer
+---@param errno? seccomp.Errno
+---@param flags? integer|"continue"
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function notifier:respond(id, value, errno, flags) end
+
+---Is the request still waiting?
+---@param id integer
+---@return boolean
+function notifier:id_valid(id) end
+
+---The notifier's own fd (closed with the notifier).
+---@return integer
+function notifier:fd() end
+
+---Idempotent, never raises; also `__gc` and `__close`.
+function notifier:close() end
+
+---A notification request.
+---@class seccomp.request
+---@field id integer
+---@field pid integer
+---@field flags integer
+---@field syscall integer
+---@field name string? the syscall's name on the request's arch
+---@field arch integer the raw AUDIT_ARCH number
+---@field ip integer
+---@field args integer[] six 64-bit integers
+---@field answered boolean
+---@field notifier seccomp.notifier
+local request = {}
+
+---Let the call run (the CONTINUE flag).
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function request:allow() end
+
+---Fail the call with an errno (default EPERM; a name or a number, either sign).
+---@param errno? seccomp.Errno
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function request:deny(errno) end
+
+---Make the call return `value` without running it.
+---@param value integer
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function request:reply(value) end
+
+---Is the target still waiting for an answer?
+---@return boolean
+function request:valid() end
+
+---Install an fd into the target (kernel >= 5.9).  opts: newfd (install at
+---that number), cloexec, send (also answer with the new fd: kernel >= 5.14).
+---@param fd integer|file*
+---@param opts? { newfd?: integer, cloexec?: boolean, send?: boolean }
+---@return integer|nil target_fd
+---@return string? message
+---@return integer? errno
+function request:addfd(fd, opts) end
+
+---A child started by `filter:spawn`.
+---@class seccomp.child
+---@field pid integer
+---@field notifier seccomp.notifier? nil when the filter has no notify rules
+local child = {}
+
+---Wait for the child; returns what `os.execute` returns.
+---@return true|nil ok
+---@return "exit"|"signal" how
+---@return integer code
+function child:wait() end
+
+---Send a signal (default SIGTERM): a number, or a name with or without "SIG".
+---@param sig? integer|string
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function child:kill(sig) end
+
+return core
