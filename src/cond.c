@@ -245,7 +245,7 @@ static int l_cond_tostring(lua_State *L)
 static int l_cond_index(lua_State *L)
 {
     struct scmp_arg_cmp *c = luaL_checkudata(L, 1, SC_COND_MT);
-    const char *k = luaL_checkstring(L, 2);
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
     if (strcmp(k, "arg") == 0)
         lua_pushinteger(L, (lua_Integer)c->arg);
     else if (strcmp(k, "op") == 0)
