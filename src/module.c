@@ -11,6 +11,8 @@
  *   names.c     parsing of arch, action, syscall, errno and operator names
  *   cond.c      argument conditions and the seccomp.arg builders
  *   filter.c    the filter userdata
+ *   notify.c    user notification: notifier and request userdata
+ *   spawn.c     filter:spawn and the child userdata
  */
 #define _GNU_SOURCE 1
 #include "compat.h"
@@ -20,6 +22,8 @@
 #include "names.c"
 #include "cond.c"
 #include "filter.c"
+#include "notify.c"
+#include "spawn.c"
 
 #define SC_BINDING_VERSION "0.1.0"
 
@@ -290,6 +294,8 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_filter(L);
     luaL_newlib(L, sc_functions);
     sc_set_constants(L);
+    sc_open_notify(L);
+    sc_open_spawn(L);
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
     return 1;

@@ -1,0 +1,132 @@
+--- bench/notify.lua - notified round trips per second: a C supervisor over
+--- libseccomp, the Lua iterator with reply(), and python3-seccomp.
+---
+--- usage: lua5.4 bench/notify.lua NOTIFY_C [N [ROUNDS]]
+--- (bench/run_notify.sh builds NOTIFY_C and the module, then runs this)
+---
+--- The target ("NOTIFY_C target N") makes N getppid calls under a filter that
+--- notifies getppid, checks every answer, and times its own loop: every
+--- supervisor is measured by the same clock, from the target's side.
+---
+--- Sides:
+---   C          NOTIFY_C supervise: libseccomp, blocking receive
+---   C+sync     the same with the listener's synchronous wake-ups on
+---              (kernel >= 6.6), which lua-seccomp's notifiers set by default
+---   C+poll     receive only after poll(2) reports a request, as the Lua
+---              iterator must (it never blocks in a receive that cannot
+---              complete): what that design costs, in C
+---   Lua        for req in child.notifier:requests() do req:reply(4242) end
+---   Lua-nosync the same after child.notifier:sync_wakeup(false)
+---   Python     python3-seccomp (receive_notify/respond_notify), when installed
+---
+--- The machine is noisy: the sides run one after the other, ROUNDS times, the
+--- order rotating each round; each figure is the median over rounds of the
+--- ratio of two sides measured in the same round.
+local seccomp = require "seccomp"
+
+local bin, N, ROUNDS = arg[1], tonumber(arg[2] or 20000), tonumber(arg[3] or 7)
+assert(bin, "usage: lua5.4 bench/notify.lua NOTIFY_C [N [ROUNDS]]")
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local python = os.getenv("PYTHON")
+if not python then
+  local fh = io.open("/usr/bin/python3")
+  python = fh and "/usr/bin/python3" or "python3"
+  if fh then fh:close() end
+end
+
+local filter = seccomp.filter("allow"):add_rule("notify", "getppid")
+
+local function lua_side(sync)
+  return function()
+    local out = io.tmpfile()
+    local child = filter:spawn({ bin, "target", tostring(N) }, { stdout = out })
+    if not sync then
+      child.notifier:sync_wakeup(false)
+    end
+    for req in child.notifier:requests() do
+      req:reply(4242)
+    end
+    assert(child:wait(), "the target failed")
+    out:seek("set")
+    return assert(tonumber(out:read("a")))
+  end
+end
+
+local function command_side(cmd)
+  return function()
+    local p = assert(io.popen(cmd))
+    local s = p:read("a")
+    local ok = p:close()
+    return ok and assert(tonumber(s), "no timing from: " .. cmd) or nil
+  end
+end
+
+local sides = {
+  { key = "C", name = "C over libseccomp (blocking receive)", run = command_side(bin .. " supervise " .. N) },
+  { key = "C+sync", name = "C over libseccomp + sync wake-ups", run = command_side(bin .. " supervise-sync " .. N .. " 2>/dev/null") },
+  { key = "C+poll", name = "C, poll(2) before each receive", run = command_side(bin .. " supervise-poll " .. N) },
+  { key = "Lua", name = "Lua requests() + reply (default)", run = lua_side(true) },
+  { key = "Lua-nosync", name = "Lua, sync wake-ups off", run = lua_side(false) },
+  { key = "Python", name = "Python python3-seccomp",
+    run = command_side(("%s %s/notify.py %s %d 2>/dev/null"):format(python, here, bin, N)) },
+}
+
+-- drop the sides this machine cannot run
+local usable = {}
+for _, s in ipairs(sides) do
+  local ok, t = pcall(s.run)
+  if ok and t then
+    usable[#usable + 1] = s
+  else
+    print(("(%s: not available here%s)"):format(s.name, ok and "" or ": " .. tostring(t)))
+  end
+end
+sides = usable
+local by = {}
+for i, s in ipairs(sides) do by[s.key] = i end
+
+local function median(t)
+  local s = {}
+  for i, v in ipairs(t) do s[i] = v end
+  table.sort(s)
+  local n = #s
+  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
+end
+
+print(("%d notified getppid round trips per run, %d rounds, order rotating"):format(N, ROUNDS))
+local times = {}
+for i = 1, #sides do times[i] = {} end
+for r = 1, ROUNDS do
+  for k = 0, #sides - 1 do
+    local i = (r + k - 1) % #sides + 1
+    times[i][r] = assert(sides[i].run(), sides[i].name .. " failed")
+  end
+  local line = { ("round %d:"):format(r) }
+  for i = 1, #sides do
+    line[#line + 1] = ("%s %.0f/s"):format(sides[i].key, N / times[i][r])
+  end
+  print(table.concat(line, "  "))
+end
+
+print()
+for i = 1, #sides do
+  local rates = {}
+  for r = 1, ROUNDS do rates[r] = N / times[i][r] end
+  print(("%-40s median %7.0f round trips/s"):format(sides[i].name, median(rates)))
+end
+
+-- rate of a relative to b, paired by round
+local function ratio(a, b)
+  if not (by[a] and by[b]) then return end
+  local rs = {}
+  for r = 1, ROUNDS do rs[r] = times[by[b]][r] / times[by[a]][r] end
+  print(("%-10s / %-10s median %.3fx  (min %.3f, max %.3f)"):format(a, b, median(rs),
+    math.min(table.unpack(rs)), math.max(table.unpack(rs))))
+end
+print()
+ratio("Lua", "C")            -- the headline: the binding as shipped vs plain C
+ratio("Lua", "C+sync")       -- like for like, sync wake-ups on both sides
+ratio("Lua-nosync", "C")     -- like for like, sync wake-ups off on both sides
+ratio("C+poll", "C")         -- what the poll-before-receive design costs by itself
+ratio("Lua-nosync", "C+poll") -- the binding's own overhead over the same loop in C
+ratio("Python", "C")

@@ -1,0 +1,13 @@
+#!/bin/sh
+# bench/run_notify.sh [N [ROUNDS]] - build what bench/notify.lua needs and run it.
+# BUILD (default build-bench) is the CMake build dir of the module, built Release.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build-bench}
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" >/dev/null
+BIN=$(mktemp -d)
+trap 'rm -rf "$BIN"' EXIT
+${CC:-cc} -O2 -o "$BIN/notify_c" bench/notify_c.c -lseccomp
+LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/?.so;;" \
+  lua5.4 bench/notify.lua "$BIN/notify_c" "${1:-20000}" "${2:-7}"

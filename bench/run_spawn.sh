@@ -1,0 +1,13 @@
+#!/bin/sh
+# bench/run_spawn.sh [M [ROUNDS]] - build what bench/spawn.lua needs and run it.
+# BUILD (default build-bench) is the CMake build dir of the module, built Release.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build-bench}
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" >/dev/null
+BIN=$(mktemp -d)
+trap 'rm -rf "$BIN"' EXIT
+${CC:-cc} -O2 -o "$BIN/spawn_c" bench/spawn_c.c
+LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/?.so;;" \
+  lua5.4 bench/spawn.lua "$BIN/spawn_c" "${1:-200}" "${2:-7}"

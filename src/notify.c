@@ -1,0 +1,919 @@
+/*
+ * notify.c - user notification: the notifier ("seccomp.notifier") and the
+ * requests it hands out ("seccomp.request").
+ *
+ * A notifier owns a close-on-exec dup of a listener fd.  Every wait is a
+ * poll(2) on that fd, so nothing ever blocks inside SECCOMP_IOCTL_NOTIF_RECV
+ * (which cannot be cancelled): POLLIN means a request is queued, POLLHUP
+ * means no task uses the filter any more.  The kernel is spoken to with the
+ * ioctls directly rather than through seccomp_notify_receive/_respond:
+ * libseccomp's wrappers are the same ioctls but flatten every failure to
+ * ECANCELED, and we want the buffers in Lua-owned memory sized by the
+ * kernel (SECCOMP_GET_NOTIF_SIZES).  Only seccomp_notify_fd() (the
+ * listener libseccomp keeps after seccomp_load) comes from libseccomp.
+ *
+ * Availability is the feature table's "notify" (libseccomp >= 2.5.0 in the
+ * headers and at run time, API level >= 5): every way to obtain a notifier
+ * checks it once, so a module built against older headers has all these
+ * functions and they raise, naming what is missing.  The kernel ABI below
+ * (structs, ioctl numbers) is declared here, so the code does not depend on
+ * how new <linux/seccomp.h> is.
+ *
+ * A request is a small userdata (its fields are decoded on access, so
+ * receiving one allocates a single object); its user value is the notifier,
+ * which keeps the fd alive as long as a request can still be answered.
+ */
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#define SC_NOTIFIER_MT "seccomp.notifier"
+#define SC_REQUEST_MT "seccomp.request"
+
+/* ---- kernel ABI (linux/seccomp.h, fixed since 5.0 / 5.9 / 5.14) ------------ */
+
+struct sc_notif_data {
+    int32_t nr;
+    uint32_t arch;
+    uint64_t ip;
+    uint64_t args[6];
+};
+
+struct sc_notif {
+    uint64_t id;
+    uint32_t pid;
+    uint32_t flags;
+    struct sc_notif_data data;
+};
+
+struct sc_notif_resp {
+    uint64_t id;
+    int64_t val;
+    int32_t error;
+    uint32_t flags;
+};
+
+struct sc_notif_addfd {
+    uint64_t id;
+    uint32_t flags;
+    uint32_t srcfd;
+    uint32_t newfd;
+    uint32_t newfd_flags;
+};
+
+struct sc_notif_sizes {
+    uint16_t notif, resp, data;
+};
+
+/* C99 static assertions: the layouts are the kernel's. */
+typedef char sc_assert_notif[sizeof(struct sc_notif) == 80 ? 1 : -1];
+typedef char sc_assert_resp[sizeof(struct sc_notif_resp) == 24 ? 1 : -1];
+typedef char sc_assert_addfd[sizeof(struct sc_notif_addfd) == 24 ? 1 : -1];
+
+#define SC_IOCTL_RECV _IOWR('!', 0, struct sc_notif)
+#define SC_IOCTL_SEND _IOWR('!', 1, struct sc_notif_resp)
+/* ID_VALID was first defined with the wrong direction (_IOR); every kernel
+ * since 5.0 still accepts that number, only >= 5.8 the corrected one. */
+#define SC_IOCTL_ID_VALID _IOR('!', 2, uint64_t)
+#define SC_IOCTL_ADDFD _IOW('!', 3, struct sc_notif_addfd)
+#define SC_IOCTL_SET_FLAGS _IOW('!', 4, uint64_t) /* kernel >= 6.6 */
+#define SC_FD_SYNC_WAKE_UP 1u
+
+#define SC_GET_NOTIF_SIZES 3u
+#define SC_NOTIF_FLAG_CONTINUE 1u
+#define SC_ADDFD_FLAG_SETFD 1u
+#define SC_ADDFD_FLAG_SEND 2u
+#define SC_X32_SYSCALL_BIT 0x40000000
+
+/* ---- objects --------------------------------------------------------------- */
+
+#define SC_RECENT 64 /* answered ids a notifier remembers */
+
+typedef struct {
+    int fd;             /* our close-on-exec dup; -1 once closed */
+    unsigned recent_next;         /* ring of the ids this notifier answered last, */
+    uint64_t recent[SC_RECENT];   /* so respond() refuses a second answer itself */
+    unsigned char recent_used[SC_RECENT];
+    int has_continue;   /* the "notify_continue" feature, checked once */
+    int has_addfd;      /* "notify_addfd" */
+    int has_send;       /* kernel >= 5.14: SECCOMP_ADDFD_FLAG_SEND */
+    int sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is set (as far as we know) */
+    size_t recv_size;   /* the kernel's sizeof(struct seccomp_notif) */
+    size_t resp_size;   /* ... and sizeof(struct seccomp_notif_resp) */
+    uint64_t *recv_buf; /* both point into this userdata, after the struct */
+    uint64_t *resp_buf;
+} sc_notifier;
+
+typedef struct {
+    struct sc_notif n;  /* as received */
+    int answered;       /* a response (or an addfd with SEND) went out */
+} sc_request;
+
+/* The kernel's structure sizes, asked once; ours where the call fails (the
+ * kernel never has smaller ones). */
+static const struct sc_notif_sizes *sc_kernel_notif_sizes(void)
+{
+    static struct sc_notif_sizes sizes;
+    static int done;
+    if (!done) {
+        struct sc_notif_sizes s = {0, 0, 0};
+        if (syscall(SYS_seccomp, SC_GET_NOTIF_SIZES, 0, &s) != 0)
+            memset(&s, 0, sizeof s);
+        sizes.notif = s.notif > sizeof(struct sc_notif) ? s.notif : sizeof(struct sc_notif);
+        sizes.resp = s.resp > sizeof(struct sc_notif_resp) ? s.resp : sizeof(struct sc_notif_resp);
+        sizes.data = s.data;
+        done = 1;
+    }
+    return &sizes;
+}
+
+#define SC_ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
+
+/* Push a new notifier that owns nothing yet (fd -1): the userdata exists
+ * before the fd does, so a failure can never leak the fd.  Checks the
+ * "notify" feature (raises where it is missing). */
+static sc_notifier *sc_notifier_new(lua_State *L, const char *op)
+{
+    const struct sc_notif_sizes *s;
+    sc_notifier *n;
+    size_t rs, ss;
+    sc_require(L, op, "notify");
+    s = sc_kernel_notif_sizes();
+    rs = SC_ALIGN8(s->notif);
+    ss = SC_ALIGN8(s->resp);
+    n = sc_newuserdata(L, SC_ALIGN8(sizeof *n) + rs + ss);
+    memset(n, 0, sizeof *n);
+    n->fd = -1;
+    n->recv_size = s->notif;
+    n->resp_size = s->resp;
+    n->recv_buf = (uint64_t *)((char *)n + SC_ALIGN8(sizeof *n));
+    n->resp_buf = (uint64_t *)((char *)n->recv_buf + rs);
+    luaL_setmetatable(L, SC_NOTIFIER_MT);
+    n->has_continue = sc_has(L, "notify_continue");
+    n->has_addfd = sc_has(L, "notify_addfd");
+    n->has_send = n->has_addfd && sc_kernel_version() >= SC_VER(5, 14, 0);
+    return n;
+}
+
+static void sc_notifier_close(sc_notifier *n)
+{
+    if (n->fd >= 0) {
+        close(n->fd);
+        n->fd = -1;
+    }
+}
+
+static sc_notifier *sc_checknotifier(lua_State *L, int idx)
+{
+    sc_notifier *n = luaL_checkudata(L, idx, SC_NOTIFIER_MT);
+    if (n->fd < 0)
+        luaL_argerror(L, idx, "notifier has been closed");
+    return n;
+}
+
+/* ---- waiting ---------------------------------------------------------------- */
+
+/* A wait interrupted by a signal is retried, but first Lua gets a chance to
+ * run its hooks: the standalone interpreter turns Ctrl-C into a hook that
+ * raises "interrupted!", and it only fires when something is called. */
+static int sc_noop(lua_State *L)
+{
+    (void)L;
+    return 0;
+}
+
+static void sc_run_hooks(lua_State *L)
+{
+    if (lua_gethook(L) != NULL) {
+        lua_pushcfunction(L, sc_noop);
+        lua_call(L, 0, 0);
+    }
+}
+
+/* A timeout argument in seconds: nil, none or math.huge wait forever (-1);
+ * negative or NaN is an argument error. */
+static double sc_check_timeout(lua_State *L, int arg)
+{
+    lua_Number t;
+    if (lua_isnoneornil(L, arg))
+        return -1;
+    if (lua_type(L, arg) != LUA_TNUMBER)
+        return sc_argerror_value(L, arg, "timeout in seconds expected, got"), -1;
+    t = lua_tonumber(L, arg);
+    if (t != t || t < 0)
+        return sc_argerror_value(L, arg, "timeout must be a non-negative number of seconds, got"), -1;
+    if (t > 1e9) /* math.huge, or longer than we could represent: forever */
+        return -1;
+    return (double)t;
+}
+
+static void sc_deadline(struct timespec *d, double timeout)
+{
+    clock_gettime(CLOCK_MONOTONIC, d);
+    d->tv_sec += (time_t)timeout;
+    d->tv_nsec += (long)((timeout - floor(timeout)) * 1e9);
+    if (d->tv_nsec >= 1000000000L) {
+        d->tv_sec++;
+        d->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Time left until `d`, clamped at zero. */
+static void sc_remaining(const struct timespec *d, struct timespec *left)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    left->tv_sec = d->tv_sec - now.tv_sec;
+    left->tv_nsec = d->tv_nsec - now.tv_nsec;
+    if (left->tv_nsec < 0) {
+        left->tv_sec--;
+        left->tv_nsec += 1000000000L;
+    }
+    if (left->tv_sec < 0)
+        left->tv_sec = left->tv_nsec = 0;
+}
+
+enum { SC_WAIT_READY, SC_WAIT_TIMEOUT, SC_WAIT_HUP, SC_WAIT_ERROR };
+
+/* Wait until the listener has a request queued, no task is left (POLLHUP),
+ * or the deadline (NULL: none) passes.  EINTR is retried with the time
+ * that is left.  SC_WAIT_ERROR leaves errno set. */
+static int sc_wait_listener(lua_State *L, int fd, const struct timespec *deadline)
+{
+    struct pollfd p;
+    struct timespec left;
+    int rc;
+    for (;;) {
+        p.fd = fd;
+        p.events = POLLIN;
+        p.revents = 0;
+        if (deadline) {
+            sc_remaining(deadline, &left);
+            rc = ppoll(&p, 1, &left, NULL);
+        } else {
+            rc = poll(&p, 1, -1);
+        }
+        if (rc > 0) {
+            if (p.revents & POLLIN)
+                return SC_WAIT_READY;
+            if (p.revents & POLLNVAL) {
+                errno = EBADF;
+                return SC_WAIT_ERROR;
+            }
+            return SC_WAIT_HUP; /* POLLHUP or POLLERR, nothing queued */
+        }
+        if (rc == 0)
+            return SC_WAIT_TIMEOUT;
+        if (errno != EINTR)
+            return SC_WAIT_ERROR;
+        sc_run_hooks(L);
+    }
+}
+
+/* ---- receiving --------------------------------------------------------------- */
+
+static void sc_push_request(lua_State *L, int nidx, const struct sc_notif *msg)
+{
+    sc_request *r = sc_newuserdata(L, sizeof *r);
+    r->n = *msg;
+    r->answered = 0;
+    luaL_setmetatable(L, SC_REQUEST_MT);
+    lua_pushvalue(L, nidx);
+    lua_setiuservalue(L, -2, 1);
+}
+
+/* Receive one request from the notifier at `nidx`: pushes the request and
+ * returns 1, or pushes nil and "timeout" / "closed" and returns 2.  A
+ * request whose target died before we could receive it (ENOENT) is
+ * skipped; the wait goes on with the time that is left. */
+static int sc_receive(lua_State *L, int nidx, sc_notifier *n, double timeout)
+{
+    struct timespec deadline;
+    if (timeout >= 0)
+        sc_deadline(&deadline, timeout);
+    for (;;) {
+        int w = sc_wait_listener(L, n->fd, timeout >= 0 ? &deadline : NULL), e;
+        if (w == SC_WAIT_TIMEOUT || w == SC_WAIT_HUP) {
+            lua_pushnil(L);
+            if (w == SC_WAIT_TIMEOUT)
+                lua_pushliteral(L, "timeout");
+            else
+                lua_pushliteral(L, "closed");
+            return 2;
+        }
+        if (w == SC_WAIT_ERROR)
+            return sc_raise(L, "receive", errno, NULL);
+        memset(n->recv_buf, 0, n->recv_size); /* the kernel insists on a zeroed buffer */
+        if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0) {
+            sc_push_request(L, nidx, (const struct sc_notif *)n->recv_buf);
+            return 1;
+        }
+        e = errno;
+        if (e == ENOENT || e == EINTR)
+            continue;
+        return sc_raise(L, "receive", e, NULL);
+    }
+}
+
+/* notifier:receive([timeout]) -> request | nil, "timeout" | nil, "closed"
+ * "closed": no task uses the filter any more (POLLHUP). */
+static int l_notifier_receive(lua_State *L)
+{
+    sc_notifier *n = sc_checknotifier(L, 1);
+    double timeout = sc_check_timeout(L, 2);
+    return sc_receive(L, 1, n, timeout);
+}
+
+/* The iterator function of requests(): upvalue 1 is the timeout.  A
+ * notifier closed inside the loop ends it. */
+static int l_notifier_next(lua_State *L)
+{
+    sc_notifier *n = luaL_checkudata(L, 1, SC_NOTIFIER_MT);
+    double timeout = lua_tonumber(L, lua_upvalueindex(1));
+    if (n->fd < 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (sc_receive(L, 1, n, timeout) == 2)
+        lua_pushnil(L); /* ends the loop */
+    return 1;
+}
+
+/* notifier:requests([timeout]) -> iterator for a generic for: each step
+ * waits up to `timeout` seconds for the next request; the loop ends when
+ * none comes in that time, or when no task uses the filter any more. */
+static int l_notifier_requests(lua_State *L)
+{
+    double timeout;
+    sc_checknotifier(L, 1);
+    timeout = sc_check_timeout(L, 2);
+    lua_pushnumber(L, timeout);
+    lua_pushcclosure(L, l_notifier_next, 1);
+    lua_pushvalue(L, 1);
+    return 2;
+}
+
+/* ---- responding ----------------------------------------------------------------- */
+
+static const char *sc_gone_message(lua_State *L, uint64_t id)
+{
+    return lua_pushfstring(L, "request %I is gone (its target died, or it was already answered)",
+                           (LUAI_UACINT)(lua_Integer)id);
+}
+
+static void sc_remember(sc_notifier *n, uint64_t id)
+{
+    n->recent[n->recent_next] = id;
+    n->recent_used[n->recent_next] = 1;
+    n->recent_next = (n->recent_next + 1) % SC_RECENT;
+}
+
+static int sc_answered(const sc_notifier *n, uint64_t id)
+{
+    unsigned i;
+    for (i = 0; i < SC_RECENT; i++)
+        if (n->recent_used[i] && n->recent[i] == id)
+            return 1;
+    return 0;
+}
+
+/* Send a response.  Returns 1 with true pushed, or 3 with nil, message,
+ * ENOENT pushed when the request is gone; raises on anything else. */
+static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+{
+    struct sc_notif_resp *resp = (struct sc_notif_resp *)n->resp_buf;
+    memset(n->resp_buf, 0, n->resp_size);
+    resp->id = id;
+    resp->val = val;
+    resp->error = err ? -err : 0; /* always negative: a positive one reads as success */
+    resp->flags = flags;
+    for (;;) {
+        int e;
+        if (ioctl(n->fd, SC_IOCTL_SEND, resp) == 0) {
+            sc_remember(n, id);
+            lua_pushboolean(L, 1);
+            return 1;
+        }
+        e = errno;
+        if (e == EINTR)
+            continue;
+        if (e == ENOENT) {
+            lua_pushnil(L);
+            sc_gone_message(L, id);
+            lua_pushinteger(L, ENOENT);
+            return 3;
+        }
+        return sc_raise(L, "respond", e, e == EINPROGRESS
+                        ? lua_pushfstring(L, "request %I is not waiting for an answer (not "
+                                          "received yet, or answered already)",
+                                          (LUAI_UACINT)(lua_Integer)id)
+                        : NULL);
+    }
+}
+
+/* A value the target would read as an error return: refused, so that a
+ * reply can never pass for an errno (use deny for that). */
+static void sc_check_reply_value(lua_State *L, int arg, lua_Integer v)
+{
+    if (v < 0 && v >= -SC_MAX_ERRNO)
+        luaL_argerror(L, arg, lua_pushfstring(L, "reply value %I would read as errno %d in the "
+                      "target; use deny() to fail the call", (LUAI_UACINT)v, (int)-v));
+}
+
+static void sc_need_continue(lua_State *L, sc_notifier *n, const char *op)
+{
+    if (!n->has_continue)
+        sc_require(L, op, "notify_continue");
+}
+
+/* Response flags: nil, an integer, or "continue". */
+static uint32_t sc_check_resp_flags(lua_State *L, int arg)
+{
+    if (lua_isnoneornil(L, arg))
+        return 0;
+    if (lua_type(L, arg) == LUA_TSTRING) {
+        if (strcmp(lua_tostring(L, arg), "continue") == 0)
+            return SC_NOTIF_FLAG_CONTINUE;
+        return sc_argerror_value(L, arg, "unknown response flag"), 0;
+    }
+    return (uint32_t)sc_checkrange(L, arg, 0, SC_NOTIF_FLAG_CONTINUE);
+}
+
+/* notifier:respond(id [, value [, errno [, flags]]]) -> true | nil, message, errno
+ * errno: name or number of either sign (the kernel gets -abs(e)); flags: 1
+ * or "continue" (let the call run: value and errno must then be 0).  An id
+ * this notifier answered recently is refused (EALREADY) before the ioctl. */
+static int l_notifier_respond(lua_State *L)
+{
+    sc_notifier *n = sc_checknotifier(L, 1);
+    uint64_t id = (uint64_t)sc_checkinteger(L, 2);
+    lua_Integer val = lua_isnoneornil(L, 3) ? 0 : sc_checkinteger(L, 3);
+    int err = lua_isnoneornil(L, 4) ? 0 : sc_check_errno(L, 4, 1);
+    uint32_t flags = sc_check_resp_flags(L, 5);
+    if (flags & SC_NOTIF_FLAG_CONTINUE) {
+        if (val != 0 || err != 0)
+            luaL_argerror(L, 5, "a 'continue' response cannot carry a value or an errno");
+        sc_need_continue(L, n, "respond");
+    } else if (err == 0) {
+        sc_check_reply_value(L, 3, val);
+    }
+    if (sc_answered(n, id))
+        return sc_raise(L, "respond", EALREADY, lua_pushfstring(L, "request %I has already been "
+                        "answered", (LUAI_UACINT)(lua_Integer)id));
+    return sc_send(L, n, id, (int64_t)val, err, flags);
+}
+
+/* notifier:id_valid(id) -> boolean: is the request still waiting? */
+static int sc_id_valid(lua_State *L, sc_notifier *n, uint64_t id)
+{
+    for (;;) {
+        int e;
+        if (ioctl(n->fd, SC_IOCTL_ID_VALID, &id) == 0)
+            return 1;
+        e = errno;
+        if (e == ENOENT)
+            return 0;
+        if (e != EINTR)
+            return sc_raise(L, "id_valid", e, NULL);
+    }
+}
+
+static int l_notifier_id_valid(lua_State *L)
+{
+    sc_notifier *n = sc_checknotifier(L, 1);
+    lua_pushboolean(L, sc_id_valid(L, n, (uint64_t)sc_checkinteger(L, 2)));
+    return 1;
+}
+
+/* notifier:fd() -> the notifier's own fd (closed with the notifier) */
+static int l_notifier_fd(lua_State *L)
+{
+    lua_pushinteger(L, sc_checknotifier(L, 1)->fd);
+    return 1;
+}
+
+/* notifier:close()   idempotent, never raises; also __gc and __close */
+static int l_notifier_close(lua_State *L)
+{
+    sc_notifier_close(luaL_checkudata(L, 1, SC_NOTIFIER_MT));
+    return 0;
+}
+
+static int l_notifier_tostring(lua_State *L)
+{
+    sc_notifier *n = luaL_checkudata(L, 1, SC_NOTIFIER_MT);
+    if (n->fd < 0)
+        lua_pushliteral(L, "seccomp.notifier (closed)");
+    else
+        lua_pushfstring(L, "seccomp.notifier (fd %d)", n->fd);
+    return 1;
+}
+
+/* Ask for synchronous wake-ups (0 or an errno).  The flag belongs to the
+ * filter's notification state, shared by every fd of that listener. */
+static int sc_set_sync_wakeup(sc_notifier *n, int on)
+{
+    uint64_t flags = on ? SC_FD_SYNC_WAKE_UP : 0;
+    if (ioctl(n->fd, SC_IOCTL_SET_FLAGS, flags) != 0)
+        return errno;
+    n->sync_wakeup = on;
+    return 0;
+}
+
+/* Take ownership of `fd` (already ours: close-on-exec) in notifier `n`.
+ * `own`: the listener is one this process created (spawn, filter:notifier),
+ * so it gets synchronous wake-ups where the kernel has them: a Lua
+ * supervisor answers one request at a time, which is the case the kernel
+ * flag is for (the target hands its CPU to the supervisor and back). */
+static void sc_notifier_adopt(sc_notifier *n, int fd, int own)
+{
+    n->fd = fd;
+    if (own)
+        sc_set_sync_wakeup(n, 1); /* kernel < 6.6: not there, nothing lost */
+}
+
+/* Make the notifier at the top of the stack own a close-on-exec dup of
+ * `fd`; raises when the dup fails. */
+static void sc_notifier_dup(lua_State *L, sc_notifier *n, int fd, int own, const char *op)
+{
+    int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (d < 0)
+        sc_raise(L, op, errno, "duplicating the notification fd failed");
+    sc_notifier_adopt(n, d, own);
+}
+
+/* notifier:sync_wakeup([on]) -> boolean
+ * No argument: whether synchronous wake-ups are on (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP,
+ * kernel >= 6.6).  A boolean sets them; raises where the kernel lacks them. */
+static int l_notifier_sync_wakeup(lua_State *L)
+{
+    sc_notifier *n = sc_checknotifier(L, 1);
+    if (!lua_isnoneornil(L, 2)) {
+        int e;
+        luaL_checktype(L, 2, LUA_TBOOLEAN);
+        e = sc_set_sync_wakeup(n, lua_toboolean(L, 2));
+        if (e != 0)
+            sc_raise(L, "sync_wakeup", e, e == EINVAL || e == ENOTTY
+                     ? "synchronous wake-ups need kernel >= 6.6" : NULL);
+    }
+    lua_pushboolean(L, n->sync_wakeup);
+    return 1;
+}
+
+/* seccomp.notifier(fd) -> notifier over a dup of a listener fd received
+ * from elsewhere (the caller keeps its fd) */
+static int l_notifier_new(lua_State *L)
+{
+    lua_Integer fd = sc_checkrange(L, 1, 0, INT32_MAX);
+    uint64_t id = 0;
+    sc_notifier *n;
+    lua_settop(L, 1);
+    n = sc_notifier_new(L, "notifier");
+    if (fcntl((int)fd, F_GETFD) < 0)
+        return luaL_argerror(L, 1, lua_pushfstring(L, "fd %d is not open", (int)fd));
+    /* A listener answers ID_VALID with 0 or ENOENT; anything else is not one. */
+    if (ioctl((int)fd, SC_IOCTL_ID_VALID, &id) != 0 && errno != ENOENT)
+        return luaL_argerror(L, 1, lua_pushfstring(L, "fd %d is not a seccomp notification fd",
+                             (int)fd));
+    sc_notifier_dup(L, n, (int)fd, 0, "notifier"); /* someone else's listener: flags untouched */
+    return 1;
+}
+
+/* ---- the filter's listener (libseccomp keeps one per process) --------------- */
+
+static int sc_filter_listener(lua_State *L, sc_filter *f, const char *op)
+{
+    int fd = -1;
+    sc_require(L, op, "notify");
+#if SC_HAVE(2, 5, 0)
+    fd = seccomp_notify_fd(f->ctx);
+#endif
+    (void)f;
+    if (fd < 0)
+        sc_raise(L, op, ENOENT, "the filter has no notification fd: load a filter with notify "
+                 "rules first (libseccomp keeps the listener of the last such filter loaded)");
+    return fd;
+}
+
+/* f:notify_fd() -> libseccomp's listener fd (libseccomp owns it) */
+static int l_filter_notify_fd(lua_State *L)
+{
+    lua_pushinteger(L, sc_filter_listener(L, sc_checkfilter(L, 1), "notify_fd"));
+    return 1;
+}
+
+/* f:notifier() -> notifier over a dup of libseccomp's listener fd */
+static int l_filter_notifier(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    int fd = sc_filter_listener(L, f, "notifier");
+    sc_notifier *n = sc_notifier_new(L, "notifier");
+    sc_notifier_dup(L, n, fd, 1, "notifier");
+    return 1;
+}
+
+/* ---- requests ----------------------------------------------------------------- */
+
+static sc_request *sc_checkrequest(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, SC_REQUEST_MT);
+}
+
+/* The request's notifier, pushed; raises when it has been closed. */
+static sc_notifier *sc_request_notifier(lua_State *L, int idx)
+{
+    sc_notifier *n;
+    lua_getiuservalue(L, idx, 1);
+    n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+    if (n == NULL || n->fd < 0)
+        luaL_argerror(L, idx, "the request's notifier has been closed");
+    return n;
+}
+
+static void sc_check_unanswered(lua_State *L, sc_request *r, const char *op)
+{
+    if (r->answered)
+        sc_raise(L, op, EALREADY, lua_pushfstring(L, "request %I has already been answered",
+                 (LUAI_UACINT)(lua_Integer)r->n.id));
+}
+
+/* Respond to request `r` (at stack index 1); marks it answered when the
+ * response went out. */
+static int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
+                           uint32_t flags)
+{
+    int nret = sc_send(L, n, r->n.id, val, err, flags);
+    if (nret == 1)
+        r->answered = 1;
+    return nret;
+}
+
+/* req:allow() -> true | nil, message, errno   (the call runs: CONTINUE) */
+static int l_request_allow(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    sc_notifier *n = sc_request_notifier(L, 1);
+    sc_check_unanswered(L, r, "allow");
+    sc_need_continue(L, n, "allow");
+    return sc_request_send(L, r, n, 0, 0, SC_NOTIF_FLAG_CONTINUE);
+}
+
+/* req:deny([errno]) -> true | nil, message, errno   (default EPERM; name or
+ * number of either sign, never 0) */
+static int l_request_deny(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    int err = lua_isnoneornil(L, 2) ? EPERM : sc_check_errno(L, 2, 1);
+    sc_notifier *n;
+    if (err == 0)
+        luaL_argerror(L, 2, "deny needs a non-zero errno (reply(0) fakes success)");
+    n = sc_request_notifier(L, 1);
+    sc_check_unanswered(L, r, "deny");
+    return sc_request_send(L, r, n, 0, err, 0);
+}
+
+/* req:reply(value) -> true | nil, message, errno   (the call does not run
+ * and returns value; -4095..-1 is refused, they read as errnos) */
+static int l_request_reply(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    lua_Integer v = lua_isnoneornil(L, 2) ? 0 : sc_checkinteger(L, 2);
+    sc_notifier *n;
+    sc_check_reply_value(L, 2, v);
+    n = sc_request_notifier(L, 1);
+    sc_check_unanswered(L, r, "reply");
+    return sc_request_send(L, r, n, (int64_t)v, 0, 0);
+}
+
+/* req:valid() -> boolean: is the target still waiting for an answer? */
+static int l_request_valid(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    sc_notifier *n = sc_request_notifier(L, 1);
+    lua_pushboolean(L, !r->answered && sc_id_valid(L, n, r->n.id));
+    return 1;
+}
+
+/* An fd argument: an integer, or an open Lua file handle. */
+static int sc_check_fd_arg(lua_State *L, int arg)
+{
+    luaL_Stream *s = luaL_testudata(L, arg, LUA_FILEHANDLE);
+    if (s != NULL) {
+        if (s->closef == NULL)
+            luaL_argerror(L, arg, "attempt to use a closed file");
+        return fileno(s->f);
+    }
+    if (lua_type(L, arg) != LUA_TNUMBER)
+        return sc_argerror_value(L, arg, "fd or file handle expected, got"), -1;
+    return (int)sc_checkrange(L, arg, 0, INT32_MAX);
+}
+
+/* req:addfd(fd [, opts]) -> fd number in the target | nil, message, errno
+ * fd: an integer or a Lua file handle; opts: newfd (install at that number),
+ * cloexec (boolean), send (also answer the request with the new fd as the
+ * call's return value, atomically: kernel >= 5.14). */
+static int l_request_addfd(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    int src = sc_check_fd_arg(L, 2), send = 0, rc;
+    struct sc_notif_addfd a;
+    sc_notifier *n;
+    memset(&a, 0, sizeof a);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        if (lua_getfield(L, 3, "newfd") != LUA_TNIL) {
+            if (lua_type(L, -1) != LUA_TNUMBER || !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 ||
+                lua_tointeger(L, -1) > INT32_MAX)
+                luaL_argerror(L, 3, lua_pushfstring(L, "opts.newfd must be a non-negative integer, "
+                              "got %s", sc_repr(L, -1)));
+            a.newfd = (uint32_t)lua_tointeger(L, -1);
+            a.flags |= SC_ADDFD_FLAG_SETFD;
+        }
+        lua_pop(L, 1);
+        lua_getfield(L, 3, "cloexec");
+        if (lua_toboolean(L, -1))
+            a.newfd_flags = O_CLOEXEC;
+        lua_pop(L, 1);
+        lua_getfield(L, 3, "send");
+        send = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    n = sc_request_notifier(L, 1);
+    if (!n->has_addfd)
+        sc_require(L, "addfd", "notify_addfd");
+    if (send && !n->has_send)
+        sc_raise(L, "addfd", EOPNOTSUPP, "addfd with send needs kernel >= 5.14");
+    sc_check_unanswered(L, r, "addfd");
+    if (send)
+        a.flags |= SC_ADDFD_FLAG_SEND;
+    a.id = r->n.id;
+    a.srcfd = (uint32_t)src;
+    do
+        rc = ioctl(n->fd, SC_IOCTL_ADDFD, &a);
+    while (rc < 0 && errno == EINTR);
+    if (rc >= 0) {
+        if (send) {
+            r->answered = 1;
+            sc_remember(n, r->n.id);
+        }
+        lua_pushinteger(L, rc);
+        return 1;
+    }
+    if (errno == ENOENT) {
+        lua_pushnil(L);
+        sc_gone_message(L, r->n.id);
+        lua_pushinteger(L, ENOENT);
+        return 3;
+    }
+    return sc_raise(L, "addfd", errno, NULL);
+}
+
+/* The name of the request's syscall on its arch, into buf; 0 if unknown.
+ * x32 calls arrive as x86_64 with the x32 bit set. */
+static int sc_request_name(const sc_request *r, char *buf, size_t len)
+{
+    uint32_t arch = r->n.data.arch;
+    if (arch == SCMP_ARCH_X86_64 && (r->n.data.nr & SC_X32_SYSCALL_BIT))
+        arch = SCMP_ARCH_X32;
+    if (sc_arch_by_token(arch) == NULL)
+        return 0;
+    return sc_syscall_name(arch, r->n.data.nr, buf, len);
+}
+
+/* Fields, decoded on access: id pid flags syscall name arch ip args answered
+ * notifier.  Upvalue 1 is the methods table. */
+static int l_request_index(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    const char *k;
+    char buf[64];
+    int i;
+    lua_settop(L, 2);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return 0;
+    k = lua_tostring(L, 2);
+    if (strcmp(k, "id") == 0)
+        lua_pushinteger(L, (lua_Integer)r->n.id);
+    else if (strcmp(k, "pid") == 0)
+        lua_pushinteger(L, (lua_Integer)r->n.pid);
+    else if (strcmp(k, "syscall") == 0)
+        lua_pushinteger(L, (lua_Integer)r->n.data.nr);
+    else if (strcmp(k, "name") == 0) {
+        if (sc_request_name(r, buf, sizeof buf))
+            lua_pushstring(L, buf);
+        else
+            lua_pushnil(L);
+    } else if (strcmp(k, "args") == 0) {
+        lua_createtable(L, 6, 0);
+        for (i = 0; i < 6; i++) {
+            lua_pushinteger(L, (lua_Integer)r->n.data.args[i]);
+            lua_rawseti(L, -2, i + 1);
+        }
+    } else if (strcmp(k, "arch") == 0)
+        lua_pushinteger(L, (lua_Integer)r->n.data.arch);
+    else if (strcmp(k, "ip") == 0)
+        lua_pushinteger(L, (lua_Integer)r->n.data.ip);
+    else if (strcmp(k, "flags") == 0)
+        lua_pushinteger(L, (lua_Integer)r->n.flags);
+    else if (strcmp(k, "answered") == 0)
+        lua_pushboolean(L, r->answered);
+    else if (strcmp(k, "notifier") == 0)
+        lua_getiuservalue(L, 1, 1);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* tostring(req) -> "seccomp.request 17 (pid 42: openat on x86_64)" */
+static int l_request_tostring(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    char buf[64];
+    const char *arch = sc_arch_name(r->n.data.arch);
+    if (!sc_request_name(r, buf, sizeof buf))
+        snprintf(buf, sizeof buf, "syscall %d", (int)r->n.data.nr);
+    if (arch)
+        lua_pushfstring(L, "seccomp.request %I (pid %d: %s on %s)", (LUAI_UACINT)(lua_Integer)r->n.id,
+                        (int)r->n.pid, buf, arch);
+    else
+        lua_pushfstring(L, "seccomp.request %I (pid %d: %s on arch 0x%s)",
+                        (LUAI_UACINT)(lua_Integer)r->n.id, (int)r->n.pid, buf,
+                        lua_pushfstring(L, "%I", (LUAI_UACINT)r->n.data.arch));
+    return 1;
+}
+
+/* ---- registration ----------------------------------------------------------------- */
+
+static const luaL_Reg sc_notifier_methods[] = {
+    {"receive", l_notifier_receive},
+    {"requests", l_notifier_requests},
+    {"respond", l_notifier_respond},
+    {"id_valid", l_notifier_id_valid},
+    {"fd", l_notifier_fd},
+    {"sync_wakeup", l_notifier_sync_wakeup},
+    {"close", l_notifier_close},
+    {NULL, NULL},
+};
+
+static const luaL_Reg sc_notifier_meta[] = {
+    {"__gc", l_notifier_close},
+#if SC_HAVE_CLOSE
+    {"__close", l_notifier_close},
+#endif
+    {"__tostring", l_notifier_tostring},
+    {NULL, NULL},
+};
+
+static const luaL_Reg sc_request_methods[] = {
+    {"allow", l_request_allow},
+    {"deny", l_request_deny},
+    {"reply", l_request_reply},
+    {"valid", l_request_valid},
+    {"addfd", l_request_addfd},
+    {NULL, NULL},
+};
+
+static const luaL_Reg sc_notify_filter_methods[] = {
+    {"notify_fd", l_filter_notify_fd},
+    {"notifier", l_filter_notifier},
+    {NULL, NULL},
+};
+
+/* Add the filter methods in `l` to the filter metatable's __index table. */
+static void sc_add_filter_methods(lua_State *L, const luaL_Reg *l)
+{
+    luaL_getmetatable(L, SC_FILTER_MT);
+    lua_getfield(L, -1, "__index");
+    luaL_setfuncs(L, l, 0);
+    lua_pop(L, 2);
+}
+
+/* Called with the module table at the top of the stack. */
+static void sc_open_notify(lua_State *L)
+{
+    luaL_newmetatable(L, SC_NOTIFIER_MT);
+    luaL_setfuncs(L, sc_notifier_meta, 0);
+    luaL_newlib(L, sc_notifier_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, SC_REQUEST_MT);
+    lua_pushcfunction(L, l_request_tostring);
+    lua_setfield(L, -2, "__tostring");
+    luaL_newlib(L, sc_request_methods);
+    lua_pushcclosure(L, l_request_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+
+    lua_pushcfunction(L, l_notifier_new);
+    lua_setfield(L, -2, "notifier");
+    sc_add_filter_methods(L, sc_notify_filter_methods);
+}
