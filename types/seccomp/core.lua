@@ -336,7 +336,7 @@ function filter:notifier() end
 ---Run a program as a child under this filter; returns once the child has
 ---exec'd (or made a notified call before that).
 ---@param argv string[] the program (found on PATH) and its arguments
----@param opts? { env?: table<string, string>, cwd?: string, stdin?: file*, stdout?: file*, stderr?: file*, nnp?: boolean, close_fds?: boolean, fdpass?: "auto"|"socket" }
+---@param opts? { env?: table<string|integer, string>, cwd?: string, stdin?: file*, stdout?: file*, stderr?: file*, nnp?: boolean, close_fds?: boolean, fdpass?: "auto"|"socket" }
 ---@return seccomp.child
 function filter:spawn(argv, opts) end
 
@@ -402,6 +402,13 @@ function notifier:id_valid(id) end
 ---The notifier's own fd (closed with the notifier).
 ---@return integer
 function notifier:fd() end
+
+---Whether synchronous wake-ups (kernel >= 6.6) are on; a boolean sets them
+---(raises where the kernel lacks them). On by default for listeners this
+---process created.
+---@param on? boolean
+---@return boolean
+function notifier:sync_wakeup(on) end
 
 ---Idempotent, never raises; also `__gc` and `__close`.
 function notifier:close() end
