@@ -9,6 +9,9 @@
  * violation:
  *   - a program accepted by bpf_check never faults in bpf_run, and its
  *     disassembly contains no ".word";
+ *   - the jump-chain accelerator (bpf_run_accel) gives bpf_run's result and
+ *     fault, for the input's data and for data whose every word equals the
+ *     k of one of the program's jeq instructions (so chains do match);
  *   - bpf_run is byte-order agnostic: byte-swapping every program field and
  *     every data word and flipping the endianness flag gives the same result
  *     and the same fault;
@@ -23,6 +26,11 @@
 static struct sock_filter fz_prog[BPF_SC_MAXINSNS];
 static struct sock_filter fz_prog2[BPF_SC_MAXINSNS];
 static unsigned char fz_swapped[BPF_SC_MAXINSNS * 8];
+static union {
+	void *align;
+	unsigned char b[sizeof(struct bpf_accel) + BPF_SC_MAXINSNS * (sizeof(struct bpf_chain_ent) +
+			sizeof(struct bpf_chain) + 2 * sizeof(uint16_t))];
+} fz_accel_mem;
 
 static void fz_check_str(const char *s, size_t cap)
 {
@@ -80,6 +88,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(fault == NULL);
 	if (fault)
 		FZ_ASSERT(r1 == 0);
+	/* the accelerator agrees, on this data and on data matching a jeq */
+	{
+		struct bpf_accel *a;
+		const char *fa = NULL, *fb = NULL;
+		size_t tries = 0;
+		FZ_ASSERT(bpf_accel_size(n) <= sizeof fz_accel_mem);
+		a = bpf_accel_build(&fz_accel_mem, fz_prog, n);
+		FZ_ASSERT(bpf_run_accel(fz_prog, n, a, sd, be, &fa) == r1 && fa == fault);
+		for (pc = (size > 0 ? data[size - 1] : 0) % n, i = 0; i < n && tries < 16; i++) {
+			const struct sock_filter *f = &fz_prog[(pc + i) % n];
+			unsigned char d2[BPF_SC_DATA_SIZE];
+			size_t w;
+			if (f->code != BPF_OP_JEQ_K)
+				continue;
+			for (w = 0; w < sizeof d2; w += 4)
+				bpf_put32(d2 + w, be, f->k);
+			FZ_ASSERT(bpf_run(fz_prog, n, d2, be, &fa) ==
+				  bpf_run_accel(fz_prog, n, a, d2, be, &fb) && fa == fb);
+			tries++;
+		}
+	}
+
 	/* same program run on a prefix must stay in bounds too */
 	(void)bpf_run(fz_prog, n / 2, sd, be, NULL);
 

@@ -58,12 +58,37 @@ static int g_passed, g_failed, g_verbose;
 
 /* ------------------------------------------------------------------ */
 
+/* memory for an accelerator of the largest program */
+static union {
+	void *align;
+	unsigned char b[sizeof(struct bpf_accel) + BPF_SC_MAXINSNS * (sizeof(struct bpf_chain_ent) +
+			sizeof(struct bpf_chain) + 2 * sizeof(uint16_t))];
+} g_accel_mem;
+
+/* bpf_run, and the same run with the jump-chain accelerator, which must
+ * agree on the result and the fault every time. */
+static uint32_t run_both(const struct sock_filter *p, size_t n,
+			 const unsigned char d[BPF_SC_DATA_SIZE], int be, const char **fault)
+{
+	const char *f1 = NULL, *f2 = NULL;
+	uint32_t r1 = bpf_run(p, n, d, be, &f1), r2;
+	if (n <= BPF_SC_MAXINSNS) {
+		struct bpf_accel *a = bpf_accel_build(&g_accel_mem, p, n);
+		r2 = bpf_run_accel(p, n, a, d, be, &f2);
+		CHECK(r1 == r2 && f1 == f2, "accelerated run: 0x%08x/%s, plain 0x%08x/%s",
+		      (unsigned)r2, f2 ? f2 : "-", (unsigned)r1, f1 ? f1 : "-");
+	}
+	if (fault)
+		*fault = f1;
+	return r1;
+}
+
 static uint32_t run_ex(const struct sock_filter *p, size_t n, int be, int32_t nr,
 		       uint32_t arch, uint64_t ip, const uint64_t args[6], const char **fault)
 {
 	unsigned char d[BPF_SC_DATA_SIZE];
 	bpf_pack_data(d, be, nr, arch, ip, args);
-	return bpf_run(p, n, d, be, fault);
+	return run_both(p, n, d, be, fault);
 }
 
 /* check + run, expect result, expect no fault */
@@ -653,6 +678,79 @@ static void test_disasm(void)
 		}
 		CHECK(ok, "all opcodes disassemble, .word iff not allowed");
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* 4b. the jump-chain accelerator                                      */
+
+static uint64_t g_arng = 0x2545f4914f6cdd1dull;
+static uint32_t arnd(uint32_t m)
+{
+	g_arng ^= g_arng << 13;
+	g_arng ^= g_arng >> 7;
+	g_arng ^= g_arng << 17;
+	return (uint32_t)(g_arng >> 11) % m;
+}
+
+/*
+ * Random programs shaped like libseccomp's and worse: "ld [0]", then long
+ * runs of jeq #k with repeated k values, false branches that mostly fall
+ * through but sometimes skip ahead (chains that share a tail, members
+ * claimed by an earlier chain), a few ja and jgt into the middle of a
+ * chain, and a block of distinct rets.  Every accelerated run must match
+ * the plain one (run_both), for A equal to every k and to values between.
+ */
+static void test_accel(void)
+{
+	static struct sock_filter p[BPF_SC_MAXINSNS];
+	int round, bad_before = g_failed;
+	size_t runs = 0;
+	for (round = 0; round < 300; round++) {
+		size_t nret = 1 + arnd(40), body = 2 + arnd(round < 200 ? 300 : 3000), n, i;
+		uint32_t ks[16];
+		char err[160];
+		for (i = 0; i < NELEM(ks); i++)
+			ks[i] = arnd(4) == 0 ? 0xffffffffu - arnd(3) : arnd(50);
+		n = 1 + body + nret;
+		p[0] = (struct sock_filter)S(BPF_LD | BPF_W | BPF_ABS, 0);
+		for (i = 1; i <= body; i++) {
+			size_t left = n - i - 1;                   /* instructions after i */
+			size_t to_ret = (1 + body) - i - 1;         /* distance to the first ret - 1 */
+			uint32_t jt = (uint32_t)(to_ret + arnd((uint32_t)nret));
+			uint32_t jf = arnd(6) == 0 ? arnd(4) : 0;
+			if (jt > 255)
+				jt = (uint32_t)(left < 255 ? left : 255) - arnd(3);
+			if (jf > left - 1)
+				jf = 0;
+			uint32_t r = arnd(5);
+			switch (arnd(20)) {
+			case 0:
+				p[i] = (struct sock_filter)S(BPF_JMP | BPF_JA, r < left ? r : 0);
+				break;
+			case 1:
+				p[i] = (struct sock_filter)J(BPF_JMP | BPF_JGT | BPF_K, ks[arnd(16)],
+							     (uint8_t)(jf + r < left ? jf + r : 0),
+							     (uint8_t)jf);
+				break;
+			default:
+				p[i] = (struct sock_filter)J(BPF_JMP | BPF_JEQ | BPF_K, ks[arnd(16)],
+							     (uint8_t)(jt < left ? jt : 0), (uint8_t)jf);
+				break;
+			}
+		}
+		for (i = 1 + body; i < n; i++)
+			p[i] = (struct sock_filter)S(BPF_RET | BPF_K, 0x7fff0000u + (uint32_t)i);
+		if (bpf_check(p, n, err, sizeof err) != 0) {
+			CHECK(0, "accel round %d: generated program rejected: %s", round, err);
+			continue;
+		}
+		for (i = 0; i < NELEM(ks) + 8; i++) {
+			uint32_t a = i < NELEM(ks) ? ks[i] : arnd(60) + (i & 1 ? 0xfffffff0u : 0);
+			run_ex(p, n, (int)(i & 1), (int32_t)a, 0, 0, NULL, NULL);
+			runs++;
+		}
+	}
+	CHECK(g_failed == bad_before, "accelerator agrees on %zu runs of random chain programs", runs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1335,6 +1433,7 @@ int main(int argc, char **argv)
 	test_check();
 	test_run_faults();
 	test_disasm();
+	test_accel();
 
 	test_libseccomp_arch("x86_64", SCMP_ARCH_X86_64, 0, 0);
 	test_libseccomp_arch("x86_64", SCMP_ARCH_X86_64, 0, 1);

@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -417,6 +418,138 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
 }
 
 /* ---------------------------------------------------------------------- */
+/* Jump-chain accelerator                                                  */
+
+/*
+ * libseccomp's default (linear) layout tests the syscall number with one
+ * "jeq #nr" per syscall, each false branch leading to the next test, so a
+ * filter of 300 syscalls can execute 300 jeq instructions per call.  The
+ * accelerator finds such chains -- JEQ|K instructions linked by their false
+ * branches (which change nothing, so A is the same all along) -- and lets
+ * the interpreter answer the rest of a chain with one binary search.
+ *
+ * Exactness: entered at member j, the plain interpreter takes the true
+ * branch of the first member i >= j whose k equals A, or leaves the chain
+ * at the last member's false target.  A chain's entries are sorted by
+ * (k, i), so a lower bound on (A, j) finds exactly that member, repeated k
+ * values included.  A jump from elsewhere into the middle of a chain is
+ * just an entry at a larger j.  The results are identical to bpf_run's for
+ * every program, checked or not (the fuzz target compares them); a target
+ * outside the program is caught by the same pc >= n test.
+ *
+ * The caller provides the memory: bpf_accel_size(n) bytes, aligned for a
+ * pointer (malloc or a Lua userdata), that must stay put while in use.
+ */
+#define BPF_NO_CHAIN 0xffffu
+#define BPF_CHAIN_MIN 4 /* members left before a search beats plain jeqs */
+
+struct bpf_chain_ent {
+	uint32_t k;
+	uint16_t idx;    /* position in the chain */
+	uint16_t target; /* the member's true target (pc + 1 + jt: < 4352) */
+};
+
+struct bpf_chain {
+	uint32_t first; /* its entries: ents[first .. first + len) */
+	uint16_t len;
+	uint16_t tail;  /* the last member's false target */
+};
+
+struct bpf_accel {
+	size_t n, nchains;
+	struct bpf_chain_ent *ents; /* n: members of all chains, by chain */
+	struct bpf_chain *chains;   /* at most n */
+	uint16_t *chain;            /* per pc: its chain, or BPF_NO_CHAIN */
+	uint16_t *pos;              /* per pc: its position in the chain */
+};
+
+static BPF_MAYBE_UNUSED size_t bpf_accel_size(size_t n)
+{
+	return sizeof(struct bpf_accel) + n * (sizeof(struct bpf_chain_ent) +
+		sizeof(struct bpf_chain) + 2 * sizeof(uint16_t));
+}
+
+static int bpf_chain_ent_cmp(const void *a, const void *b)
+{
+	const struct bpf_chain_ent *x = a, *y = b;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * Build the accelerator for prog[0..n) (n <= BPF_SC_MAXINSNS) in `mem`
+ * (bpf_accel_size(n) bytes); returns it.  Chains are claimed in pc order,
+ * so an instruction reached by the false branches of two tests belongs to
+ * the first one's chain; the second chain ends there (its tail).
+ */
+static BPF_MAYBE_UNUSED struct bpf_accel *bpf_accel_build(void *mem, const struct sock_filter *prog,
+							   size_t n)
+{
+	struct bpf_accel *a = mem;
+	size_t pc, ne = 0;
+
+	a->n = n;
+	a->nchains = 0;
+	a->ents = (struct bpf_chain_ent *)(a + 1);
+	a->chains = (struct bpf_chain *)(a->ents + n);
+	a->chain = (uint16_t *)(a->chains + n);
+	a->pos = a->chain + n;
+	for (pc = 0; pc < n; pc++)
+		a->chain[pc] = BPF_NO_CHAIN;
+	for (pc = 0; pc < n; pc++) {
+		struct bpf_chain *c;
+		size_t p = pc, len = 0;
+		if (prog[pc].code != BPF_OP_JEQ_K || a->chain[pc] != BPF_NO_CHAIN)
+			continue;
+		c = &a->chains[a->nchains];
+		c->first = (uint32_t)ne;
+		/* forward-only: p strictly increases, so this ends */
+		while (p < n && prog[p].code == BPF_OP_JEQ_K && a->chain[p] == BPF_NO_CHAIN) {
+			a->chain[p] = (uint16_t)a->nchains;
+			a->pos[p] = (uint16_t)len;
+			a->ents[ne].k = prog[p].k;
+			a->ents[ne].idx = (uint16_t)len;
+			a->ents[ne].target = (uint16_t)(p + 1 + prog[p].jt);
+			ne++;
+			len++;
+			p = p + 1 + prog[p].jf;
+		}
+		c->len = (uint16_t)len;
+		c->tail = (uint16_t)p;
+		qsort(a->ents + c->first, len, sizeof a->ents[0], bpf_chain_ent_cmp);
+		a->nchains++;
+	}
+	/* near a chain's end plain jeqs are as quick: search only from
+	 * members with enough of the chain left */
+	for (pc = 0; pc < n; pc++)
+		if (a->chain[pc] != BPF_NO_CHAIN &&
+		    (size_t)a->chains[a->chain[pc]].len - a->pos[pc] < BPF_CHAIN_MIN)
+			a->chain[pc] = BPF_NO_CHAIN;
+	return a;
+}
+
+/* Where a chain member at pc sends A: the true target of the first member
+ * from pc on whose k equals A, else the chain's tail. */
+static size_t bpf_chain_next(const struct bpf_accel *a, size_t pc, uint32_t A)
+{
+	const struct bpf_chain *c = &a->chains[a->chain[pc]];
+	const struct bpf_chain_ent *e = a->ents + c->first;
+	uint16_t j = a->pos[pc];
+	size_t lo = 0, hi = c->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e[mid].k < A || (e[mid].k == A && e[mid].idx < j))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->len && e[lo].k == A)
+		return e[lo].target;
+	return c->tail;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Interpreter                                                             */
 
 /*
@@ -442,9 +575,14 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
  * program can never read or jump out of bounds; on such a fault the result is
  * 0 and *fault names the problem.  For checked programs the checks never fire.
  */
-static BPF_MAYBE_UNUSED uint32_t bpf_run(const struct sock_filter *prog, size_t n,
-			const unsigned char data[BPF_SC_DATA_SIZE], int big_endian,
-			const char **fault)
+/*
+ * bpf_run_accel: bpf_run with an accelerator built by bpf_accel_build for
+ * the same program (or NULL); same results, same faults.
+ */
+static BPF_MAYBE_UNUSED uint32_t bpf_run_accel(const struct sock_filter *prog, size_t n,
+			      const struct bpf_accel *accel,
+			      const unsigned char data[BPF_SC_DATA_SIZE], int big_endian,
+			      const char **fault)
 {
 	uint32_t A = 0, X = 0;
 	uint32_t mem[BPF_SC_MEMWORDS];
@@ -548,7 +686,13 @@ static BPF_MAYBE_UNUSED uint32_t bpf_run(const struct sock_filter *prog, size_t 
 			break;
 		/* Conditional jumps: jt/jf are u8, so pc + 1 + jt cannot
 		 * overflow; the pc >= n test at the loop head catches range. */
-		case BPF_OP_JEQ_K: pc += (A == k) ? f->jt : f->jf; break;
+		case BPF_OP_JEQ_K:
+			if (accel != NULL && accel->chain[pc] != BPF_NO_CHAIN) {
+				pc = bpf_chain_next(accel, pc, A);
+				continue; /* pc is absolute: no pc++ */
+			}
+			pc += (A == k) ? f->jt : f->jf;
+			break;
 		case BPF_OP_JEQ_X: pc += (A == X) ? f->jt : f->jf; break;
 		case BPF_OP_JGT_K: pc += (A > k) ? f->jt : f->jf; break;
 		case BPF_OP_JGT_X: pc += (A > X) ? f->jt : f->jf; break;
@@ -573,6 +717,13 @@ bad:
 	if (fault)
 		*fault = msg;
 	return 0;
+}
+
+static BPF_MAYBE_UNUSED uint32_t bpf_run(const struct sock_filter *prog, size_t n,
+			const unsigned char data[BPF_SC_DATA_SIZE], int big_endian,
+			const char **fault)
+{
+	return bpf_run_accel(prog, n, NULL, data, big_endian, fault);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -13,6 +13,8 @@
  *   filter.c    the filter userdata
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
+ *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
+ *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
  */
 #define _GNU_SOURCE 1
 #include "compat.h"
@@ -22,6 +24,8 @@
 #include "names.c"
 #include "cond.c"
 #include "filter.c"
+#include "bpf.c"
+#include "simulate.c"
 #include "notify.c"
 #include "spawn.c"
 
@@ -294,6 +298,7 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_filter(L);
     luaL_newlib(L, sc_functions);
     sc_set_constants(L);
+    sc_open_simulate(L);
     sc_open_notify(L);
     sc_open_spawn(L);
     lua_pushliteral(L, SC_BINDING_VERSION);

@@ -296,6 +296,24 @@ function M.load_policy_string(src, name)
   return f
 end
 
+-- simulation (docs/simulate.md); f:simulate is a filter method
+
+---The action a BPF program (as `f:export_bpf()` gives it) returns for one
+---call, from the core's classic-BPF interpreter.  `data`: `syscall` (name or
+---number), `args` (up to 6 integers), `arch` (default native), `ip`, and
+---`endian` ("big"|"little", default: the arch's byte order).
+---@param bpf string
+---@param data { syscall: string|integer, args?: integer[], arch?: seccomp.Arch, ip?: integer, endian?: "big"|"little" }
+---@return integer action use `seccomp.action_name` for its text
+M.simulate_bpf = core.simulate_bpf
+
+---A BPF program as text, one instruction a line; the byte order is "big",
+---"little" or an arch's (default native).
+---@param bpf string
+---@param arch_or_endian? seccomp.Arch|"big"|"little"
+---@return string
+M.disasm = core.disasm
+
 -- notification
 
 ---A notifier over a notification fd received from elsewhere (it keeps its

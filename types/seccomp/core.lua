@@ -166,6 +166,22 @@ function core.filter(default_action) end
 ---@return seccomp.notifier
 function core.notifier(fd) end
 
+---The action a BPF program (as `f:export_bpf()` gives it) returns for one
+---call, from the core's classic-BPF interpreter. `data.syscall` is a name or
+---number, `args` up to 6 integers, `arch` defaults to native, `endian`
+---("big"|"little") to the arch's byte order (for program and data alike).
+---@param bpf string
+---@param data { syscall: seccomp.Syscall, args?: integer[], arch?: seccomp.Arch, ip?: integer, endian?: "big"|"little" }
+---@return integer action
+function core.simulate_bpf(bpf, data) end
+
+---A BPF program as text, one instruction a line (each ending in "\n");
+---the byte order is "big", "little" or that of an arch (default native).
+---@param bpf string
+---@param arch_or_endian? seccomp.Arch|"big"|"little"
+---@return string
+function core.disasm(bpf, arch_or_endian) end
+
 -- ---------------------------------------------------------------------------
 -- Conditions
 
