@@ -94,20 +94,6 @@ static int sc_sim_arch_big_endian(uint32_t token)
 
 /* ---- arguments ------------------------------------------------------------ */
 
-/* A 64-bit datum: a Lua integer (two's-complement bits) or an exact-integer
- * float; NULL, or a message "<what> must be an integer, got <value>". */
-static const char *sc_sim_u64(lua_State *L, int idx, const char *what, uint64_t *out)
-{
-    int ok = 0;
-    lua_Integer v = 0;
-    if (lua_type(L, idx) == LUA_TNUMBER)
-        v = lua_tointegerx(L, idx, &ok);
-    if (!ok)
-        return lua_pushfstring(L, "%s must be an integer, got %s", what, sc_repr(L, idx));
-    *out = (uint64_t)v;
-    return NULL;
-}
-
 /* args: nil (all 0) or a table of up to 6 integers; missing ones are 0. */
 static const char *sc_sim_args(lua_State *L, int idx, const char *what, uint64_t args[6])
 {
@@ -332,7 +318,7 @@ static int l_simulate(lua_State *L)
         luaL_argerror(L, 2, msg);
     if ((msg = sc_sim_args(L, 3, "args", args)) != NULL)
         luaL_argerror(L, 3, msg);
-    if (!lua_isnoneornil(L, 5) && (msg = sc_sim_u64(L, 5, "ip", &ip)) != NULL)
+    if (!lua_isnoneornil(L, 5) && (msg = sc_parse_datum(L, 5, "ip", &ip)) != NULL)
         luaL_argerror(L, 5, msg);
     lua_pushinteger(L, (lua_Integer)sc_sim_run(L, p, nr, arch, ip, args));
     return 1;
@@ -441,7 +427,7 @@ static int l_simulate_bpf(lua_State *L)
         luaL_argerror(L, 2, lua_pushfstring(L, "data.syscall: %s", msg));
     if ((msg = sc_sim_args(L, F_ARGS, "data.args", args)) != NULL)
         luaL_argerror(L, 2, msg);
-    if (!lua_isnil(L, F_IP) && (msg = sc_sim_u64(L, F_IP, "data.ip", &ip)) != NULL)
+    if (!lua_isnil(L, F_IP) && (msg = sc_parse_datum(L, F_IP, "data.ip", &ip)) != NULL)
         luaL_argerror(L, 2, msg);
     lua_pushinteger(L, (lua_Integer)sc_sim_run(L, p, nr, arch, ip, args));
     return 1;
