@@ -140,10 +140,30 @@ describe("compatibility", function()
     end
 
     if seccomp.supports("wait_kill") then
-      it("sets wait_kill", function()
+      it("sets wait_kill, and a filter with it and a notify rule supervises a child", function()
         local f = seccomp.filter("allow")
         f:set_attr("wait_kill", true)
         assert.is_true(f:get_attr("wait_kill"))
+        f:add_rule("notify", "getcwd")
+        local out = io.tmpfile()
+        local child = f:spawn({ "/bin/pwd", "-P" }, { cwd = "/", stdout = out })
+        local seen = 0
+        for req in child.notifier:requests(10) do
+          assert.are.equal("getcwd", req.name)
+          seen = seen + 1
+          req:allow()
+        end
+        assert.are.same({ true, "exit", 0 }, { child:wait() })
+        out:seek("set")
+        assert.are.equal("/\n", out:read("a"))
+        assert.is_true(seen >= 1)
+      end)
+    else
+      it("refuses wait_kill, naming the feature", function()
+        local f = seccomp.filter("allow")
+        local e = H.raises(f.set_attr, f, "wait_kill", true)
+        assert.are.equal("EOPNOTSUPP", e.ename)
+        assert.matches("feature 'wait_kill' needs libseccomp >= 2.6.0 and API level >= 7", e.message)
       end)
     end
   end)
