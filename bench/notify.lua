@@ -85,13 +85,7 @@ sides = usable
 local by = {}
 for i, s in ipairs(sides) do by[s.key] = i end
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
-end
+local median = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua").median
 
 print(("%d notified getppid round trips per run, %d rounds, order rotating"):format(N, ROUNDS))
 local times = {}

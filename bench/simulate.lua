@@ -104,13 +104,7 @@ local function kernel(nr, ...)
   return tonumber(base), tonumber(filtered)
 end
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
-end
+local median = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua").median
 
 local sim = {}
 for i = 1, #cases do sim[i] = {} end

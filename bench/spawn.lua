@@ -81,13 +81,7 @@ local sides = {
   { key = "Cvfork", name = "C vfork + execve + waitpid", run = function() return measure(("%s vfork %d"):format(bin, M)) end },
 }
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
-end
+local median = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua").median
 
 local prog = build_filter(300):export_bpf()
 print(("%d spawns of /bin/true per run, %d rounds, order rotating; the 300-rule filter is %d BPF instructions")

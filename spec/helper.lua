@@ -66,6 +66,15 @@ function H.method_message(obj, name, ...)
   return H.message(call, ...)
 end
 
+--- A new temporary file holding `text`; returns its path.
+function H.file_with(text)
+  local path = os.tmpname()
+  local fh = assert(io.open(path, "w"))
+  fh:write(text)
+  fh:close()
+  return path
+end
+
 H.SIGSYS = 31
 
 return H

@@ -31,15 +31,6 @@ local function notifying(...)
   return f
 end
 
--- A file holding `text`, and its path.
-local function file_with(text)
-  local path = os.tmpname()
-  local fh = assert(io.open(path, "w"))
-  fh:write(text)
-  fh:close()
-  return path
-end
-
 local function exists(path)
   local fh = io.open(path)
   if fh then fh:close() end
@@ -66,7 +57,7 @@ describe("notification", function()
 
   describe("answers", function()
     it("deny: the target sees the errno, given as a name or a number of either sign", function()
-      local path = file_with("x")
+      local path = H.file_with("x")
       local out = io.tmpfile()
       local child = notifying("unlink"):spawn(lua(([[
         for i = 1, 4 do
@@ -99,7 +90,7 @@ describe("notification", function()
     end)
 
     it("allow: the call really happens", function()
-      local path = file_with("x")
+      local path = H.file_with("x")
       local out = io.tmpfile()
       local child = notifying("unlink"):spawn(lua(("io.write(tostring(os.remove(%q)))"):format(path)),
         { stdout = out })
@@ -123,7 +114,7 @@ describe("notification", function()
       assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("4242\n", contents(out))
 
-      local path = file_with("x")
+      local path = H.file_with("x")
       out = io.tmpfile()
       child = notifying("unlink"):spawn(lua(("io.write(tostring(os.remove(%q)))"):format(path)),
         { stdout = out })
@@ -146,7 +137,7 @@ describe("notification", function()
       child:wait()
       assert.are.equal("77\n", contents(out))
 
-      local path = file_with("x")
+      local path = H.file_with("x")
       out = io.tmpfile()
       child = notifying("unlink"):spawn(lua(([[
         local _, _, code = os.remove(%q)
@@ -166,7 +157,7 @@ describe("notification", function()
         pending(select(2, seccomp.supports("notify_addfd")))
         return
       end
-      local secret = file_with("from the supervisor")
+      local secret = H.file_with("from the supervisor")
       local out = io.tmpfile()
       -- the target's unlink("trigger") is the cue: an fd is installed at 42
       local child = notifying("unlink"):spawn(lua [[
@@ -191,7 +182,7 @@ describe("notification", function()
         pending(why)
         return
       end
-      local secret = file_with("emulated open")
+      local secret = H.file_with("emulated open")
       local out = io.tmpfile()
       -- only fopen(.., "r")'s openat has flags exactly O_RDONLY; the loader's carry O_CLOEXEC
       local f = seccomp.filter("allow"):add_rule("notify", "openat", { 2, "==", 0 })

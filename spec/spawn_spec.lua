@@ -10,14 +10,6 @@ local function contents(fh)
   return fh:read("a")
 end
 
-local function file_with(text)
-  local path = os.tmpname()
-  local fh = assert(io.open(path, "w"))
-  fh:write(text)
-  fh:close()
-  return path
-end
-
 local function run(f, argv, opts)
   local out = io.tmpfile()
   opts = opts or {}
@@ -94,7 +86,7 @@ describe("spawn", function()
     end)
 
     it("redirects stdin, stdout and stderr to Lua file handles", function()
-      local input = file_with("line 1\nline 2\n")
+      local input = H.file_with("line 1\nline 2\n")
       local inh, out, errh = assert(io.open(input)), io.tmpfile(), io.tmpfile()
       out:write("before\n") -- buffered in Lua: must come before the child's output
       local child = allow:spawn({ "sh", "-c", "cat; echo oops >&2" }, { stdin = inh, stdout = out, stderr = errh })
@@ -205,7 +197,7 @@ describe("spawn", function()
 
   describe("reports failure", function()
     it("of the exec as an error object with the child's errno", function()
-      local path = file_with("not a program") -- mode 0600: EACCES
+      local path = H.file_with("not a program") -- mode 0600: EACCES
       local err = H.raises(allow.spawn, allow, { path })
       assert.are.same({ "spawn", EACCES, "EACCES" }, { err.op, err.errno, err.ename })
       assert.are.equal("seccomp.spawn: cannot run '" .. path .. "': Permission denied (EACCES)", tostring(err))

@@ -1,0 +1,13 @@
+-- bench/stats.lua: what every benchmark here reports.
+local M = {}
+
+--- The median of a list of numbers (the list is not changed).
+function M.median(t)
+  local s = {}
+  for i, v in ipairs(t) do s[i] = v end
+  table.sort(s)
+  local n = #s
+  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
+end
+
+return M
