@@ -2,7 +2,7 @@
 # Installs what building and testing lua-seccomp needs on Debian bookworm.
 # Idempotent: packages already present are skipped without touching apt.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config clang lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev
+pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev
       libseccomp-dev lua-busted luarocks valgrind python3 python3-seccomp util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
