@@ -1,11 +1,7 @@
 #!/bin/sh
 # bench/run_spawn.sh [M [ROUNDS]] - build what bench/spawn.lua needs and run it.
 # BUILD (default build-bench) is the CMake build dir of the module, built Release.
-set -eu
-cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build-bench}
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" >/dev/null
+. "$(dirname "$0")/common.sh"
 BIN=$(mktemp -d)
 trap 'rm -rf "$BIN"' EXIT
 ${CC:-cc} -O2 -o "$BIN/spawn_c" bench/spawn_c.c
