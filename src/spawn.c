@@ -666,26 +666,41 @@ static void sc_check_opt_keys(lua_State *L, int oidx)
     }
 }
 
+#if SC_HAVE(2, 4, 0)
+/* A boolean attribute of the filter, where the library has it (a failure to
+ * read it raises: the child must get exactly the filter asked for). */
+static int sc_attr_on(lua_State *L, sc_filter *f, const char *feature, int attr)
+{
+    uint32_t v = 0;
+    int rc;
+    if (!sc_has(L, feature))
+        return 0;
+    rc = seccomp_attr_get(f->ctx, (enum scmp_filter_attr)attr, &v);
+    if (rc < 0)
+        sc_raise(L, "spawn", rc, lua_pushfstring(L, "reading the filter's '%s' attribute failed",
+                 feature));
+    return v != 0;
+}
+#endif
+
 /* The filter's attributes as seccomp(2) flags. */
 static unsigned sc_filter_flags(lua_State *L, sc_filter *f, int listener)
 {
     unsigned flags = listener ? SC_FLAG_NEW_LISTENER : 0;
-    uint32_t v = 0;
 #if SC_HAVE(2, 4, 0)
-    if (sc_has(L, "log") && seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_LOG, &v) == 0 && v)
+    if (sc_attr_on(L, f, "log", SCMP_FLTATR_CTL_LOG))
         flags |= SC_FLAG_LOG;
 #endif
 #if SC_HAVE(2, 5, 0)
-    if (sc_has(L, "ssb") && seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_SSB, &v) == 0 && v)
+    if (sc_attr_on(L, f, "ssb", SCMP_FLTATR_CTL_SSB))
         flags |= SC_FLAG_SPEC_ALLOW;
 #endif
 #if SC_HAVE(2, 6, 0)
-    if (listener && sc_has(L, "wait_kill") && seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_WAITKILL, &v) == 0 && v)
+    if (listener && sc_attr_on(L, f, "wait_kill", SCMP_FLTATR_CTL_WAITKILL))
         flags |= SC_FLAG_WAIT_KILLABLE_RECV;
 #endif
     (void)L;
     (void)f;
-    (void)v;
     return flags;
 }
 
