@@ -762,6 +762,24 @@ static void sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
 
 /* ---- the parent after fork: no Lua calls until the child is settled --------- */
 
+/* poll(2) two fds for input (b < 0: only a), retrying EINTR; the revents
+ * go to rev[0], rev[1].  Returns poll's result. */
+static int sc_poll_in(int a, int b, int timeout_ms, short rev[2])
+{
+    struct pollfd pf[2];
+    int rc;
+    pf[0].fd = a;
+    pf[1].fd = b;
+    pf[0].events = pf[1].events = POLLIN;
+    do {
+        pf[0].revents = pf[1].revents = 0;
+        rc = poll(pf, b >= 0 ? 2 : 1, timeout_ms);
+    } while (rc < 0 && errno == EINTR);
+    rev[0] = pf[0].revents;
+    rev[1] = pf[1].revents;
+    return rc;
+}
+
 /* Take the listener from the child: pidfd_getfd, else (or when asked) have
  * the child send it.  -1 with errno on failure. */
 static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pipe_r, int socket_only)
@@ -777,23 +795,15 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
     for (;;) {
         /* The child's sendmsg goes through the filter: if the filter notifies
          * it nobody can answer, so give up after a while. */
-        struct pollfd pf[2];
-        int rc;
-        pf[0].fd = sock;
-        pf[0].events = POLLIN;
-        pf[1].fd = pipe_r;
-        pf[1].events = POLLIN;
-        pf[0].revents = pf[1].revents = 0;
-        rc = poll(pf, 2, 10000);
-        if (rc < 0 && errno == EINTR)
-            continue;
+        short rev[2];
+        int rc = sc_poll_in(sock, pipe_r, 10000, rev);
         if (rc == 0) {
             errno = ETIMEDOUT;
             return -1;
         }
         if (rc < 0)
             return -1;
-        if (pf[0].revents & POLLIN) {
+        if (rev[0] & POLLIN) {
             char byte, cbuf[CMSG_SPACE(sizeof(int))];
             struct iovec iov;
             struct msghdr m;
@@ -829,20 +839,10 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
 static int sc_wait_pipe(int pipe_r, int lfd)
 {
     for (;;) {
-        struct pollfd pf[2];
-        int rc;
-        pf[0].fd = pipe_r;
-        pf[0].events = POLLIN;
-        pf[1].fd = lfd;
-        pf[1].events = POLLIN;
-        pf[0].revents = pf[1].revents = 0;
-        rc = poll(pf, lfd >= 0 ? 2 : 1, -1);
-        if (rc < 0) {
-            if (errno == EINTR)
-                continue;
+        short rev[2];
+        if (sc_poll_in(pipe_r, lfd, -1, rev) < 0)
             return 0;
-        }
-        if (pf[0].revents) {
+        if (rev[0]) {
             char b;
             ssize_t r;
             do
@@ -852,7 +852,7 @@ static int sc_wait_pipe(int pipe_r, int lfd)
                 return 1;
             return 0; /* EOF */
         }
-        if (pf[1].revents)
+        if (rev[1])
             return 0;
     }
 }
