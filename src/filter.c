@@ -23,6 +23,7 @@ typedef struct {
     void *cache;
     void (*cache_free)(void *);
     unsigned long cache_gen;
+    sc_ledger ledger; /* every rule as given (ledger.c) */
 } sc_filter;
 
 /* ---- an fd owned by the Lua stack ---------------------------------------- */
@@ -80,8 +81,20 @@ static void sc_filter_release(sc_filter *f)
         seccomp_release(f->ctx);
         f->ctx = NULL;
     }
+    sc_ledger_free(&f->ledger);
     sc_filter_drop_cache(f);
     f->gen++;
+}
+
+/* The filter's arches as a mask over sc_arches (bit i = sc_arches[i]). */
+static uint64_t sc_filter_arch_mask(sc_filter *f)
+{
+    uint64_t mask = 0;
+    size_t i;
+    for (i = 0; i < SC_NARCHES && i < 64; i++)
+        if (sc_arch_known(&sc_arches[i]) && seccomp_arch_exist(f->ctx, sc_arches[i].token) == 0)
+            mask |= (uint64_t)1 << i;
+    return mask;
 }
 
 /* Raise the error object for a failed libseccomp call on a filter. */
@@ -143,6 +156,11 @@ static int sc_add_rule(lua_State *L, int exact)
     struct scmp_arg_cmp conds[SC_MAX_ARGS];
     unsigned n = sc_check_conds(L, 4, lua_gettop(L), conds);
     const char *op = exact ? "add_rule_exact" : "add_rule";
+    sc_rule r;
+    sc_rule_init(&r, action, sys, lua_type(L, 3) == LUA_TNUMBER, exact, n, conds);
+    /* room first: a rule libseccomp has must never be missing from the ledger */
+    if (sc_ledger_reserve(&f->ledger, 1) != 0)
+        sc_fail(L, op, -ENOMEM, "recording the rule failed");
     f->gen++;
     if (exact)
         rc = seccomp_rule_add_exact_array(f->ctx, action, sys, n, conds);
@@ -150,6 +168,7 @@ static int sc_add_rule(lua_State *L, int exact)
         rc = seccomp_rule_add_array(f->ctx, action, sys, n, conds);
     if (rc < 0)
         sc_fail(L, op, rc, sc_rule_message(L, f, rc, action, exact, sys));
+    sc_ledger_push(&f->ledger, &r); /* cannot fail: reserved */
     lua_settop(L, 1);
     return 1;
 }
@@ -352,6 +371,7 @@ static int l_reset(lua_State *L)
     rc = seccomp_reset(f->ctx, def);
     if (rc < 0)
         sc_fail(L, "reset", rc, NULL);
+    f->ledger.n = 0;
     lua_settop(L, 1);
     return 1;
 }
@@ -363,12 +383,26 @@ static int l_merge(lua_State *L)
     sc_filter *f = sc_checkfilter(L, 1);
     sc_filter *o = sc_checkfilter(L, 2);
     int rc;
+    uint64_t omask;
     const char *msg = NULL;
     if (f == o)
         luaL_argerror(L, 2, "cannot merge a filter into itself");
+    /* the source's rules keep the source's arches */
+    if (sc_ledger_reserve(&f->ledger, o->ledger.n) != 0)
+        sc_fail(L, "merge", -ENOMEM, "recording the merged rules failed");
+    omask = sc_filter_arch_mask(o);
     f->gen++;
     rc = seccomp_merge(f->ctx, o->ctx);
     if (rc == 0) {
+        size_t i;
+        for (i = 0; i < o->ledger.n; i++) {
+            sc_rule r = o->ledger.v[i];
+            if (r.all_arches) {
+                r.all_arches = 0;
+                r.arch_mask = omask;
+            }
+            sc_ledger_push(&f->ledger, &r); /* reserved */
+        }
         o->ctx = NULL; /* libseccomp freed it */
         sc_filter_release(o);
         lua_settop(L, 1);
@@ -581,6 +615,107 @@ static int l_export_bpf(lua_State *L)
     return sc_export(L, 1);
 }
 
+/* ---- the rule ledger ------------------------------------------------------------ */
+
+/* Push the origin string of rule r (a policy location), or nil. */
+static void sc_push_origin(lua_State *L, int fidx, const sc_rule *r)
+{
+    if (r->origin <= 0 || lua_getiuservalue(L, fidx, 1) != LUA_TTABLE) {
+        if (r->origin > 0)
+            lua_pop(L, 1);
+        lua_pushnil(L);
+        return;
+    }
+    lua_rawgeti(L, -1, r->origin);
+    lua_remove(L, -2);
+}
+
+/* Push rule i of the ledger as a table (see f:rules()). */
+static void sc_push_rule(lua_State *L, int fidx, sc_filter *f, size_t i, uint64_t fmask)
+{
+    const sc_rule *r = &f->ledger.v[i];
+    size_t a, k = 0;
+    unsigned c;
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, (lua_Integer)r->action);
+    lua_setfield(L, -2, "action");
+    if (r->by_number || r->name[0] == '\0')
+        lua_pushinteger(L, r->sys);
+    else
+        lua_pushstring(L, r->name);
+    lua_setfield(L, -2, "syscall");
+    lua_createtable(L, r->nconds, 0);
+    for (c = 0; c < r->nconds; c++) {
+        const struct scmp_arg_cmp *x = &r->conds[c];
+        int masked = x->op == SCMP_CMP_MASKED_EQ;
+        lua_createtable(L, masked ? 4 : 3, 0);
+        lua_pushinteger(L, (lua_Integer)x->arg);
+        lua_rawseti(L, -2, 1);
+        lua_pushstring(L, sc_op_symbol(x->op));
+        lua_rawseti(L, -2, 2);
+        lua_pushinteger(L, (lua_Integer)x->datum_a);
+        lua_rawseti(L, -2, 3);
+        if (masked) {
+            lua_pushinteger(L, (lua_Integer)x->datum_b);
+            lua_rawseti(L, -2, 4);
+        }
+        lua_rawseti(L, -2, (lua_Integer)c + 1);
+    }
+    lua_setfield(L, -2, "args");
+    lua_pushboolean(L, r->exact);
+    lua_setfield(L, -2, "exact");
+    lua_newtable(L);
+    for (a = 0; a < SC_NARCHES && a < 64; a++)
+        if (((fmask >> a) & 1u) && sc_rule_on_arch(r, a)) {
+            lua_pushstring(L, sc_arches[a].name);
+            lua_rawseti(L, -2, (lua_Integer)++k);
+        }
+    lua_setfield(L, -2, "arches");
+    sc_push_origin(L, fidx, r);
+    lua_setfield(L, -2, "origin");
+}
+
+/* f:rules() -> list of {action =, syscall =, args = {{arg, op, a [, b]}...},
+ * exact =, arches = {names}, origin =}: every rule as given, in order. */
+static int l_rules(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    uint64_t fmask = sc_filter_arch_mask(f);
+    size_t i;
+    lua_settop(L, 1);
+    luaL_checkstack(L, 10, NULL);
+    lua_createtable(L, (int)f->ledger.n, 0);
+    for (i = 0; i < f->ledger.n; i++) {
+        sc_push_rule(L, 1, f, i, fmask);
+        lua_rawseti(L, 2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* f:_set_origin(first, origin) -> f   (the policy layer: rules first..#rules
+ * came from `origin`, e.g. "rules[3]") */
+static int l_set_origin(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    lua_Integer first = luaL_checkinteger(L, 2), i;
+    int ref;
+    luaL_checktype(L, 3, LUA_TSTRING);
+    lua_settop(L, 3);
+    if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, 1, 1);
+    }
+    ref = (int)lua_rawlen(L, 4) + 1;
+    lua_pushvalue(L, 3);
+    lua_rawseti(L, 4, ref);
+    for (i = first < 1 ? 1 : first; i <= (lua_Integer)f->ledger.n; i++)
+        f->ledger.v[i - 1].origin = ref;
+    lua_settop(L, 1);
+    return 1;
+}
+
 /* ---- lifetime ---------------------------------------------------------------- */
 
 /* f:release()   idempotent, never raises; also __gc and __close */
@@ -652,6 +787,8 @@ static const luaL_Reg sc_filter_methods[] = {
     {"transaction_reject", l_transaction_reject},
     {"release", l_release},
     {"is_valid", l_is_valid},
+    {"rules", l_rules},
+    {"_set_origin", l_set_origin},
     {NULL, NULL},
 };
 

@@ -10,6 +10,7 @@
  *   features.c  the one table of optional features (seccomp.supports)
  *   names.c     parsing of arch, action, syscall, errno and operator names
  *   cond.c      argument conditions and the seccomp.arg builders
+ *   ledger.c    the rule ledger: every rule as given (plain C)
  *   filter.c    the filter userdata
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
@@ -23,6 +24,7 @@
 #include "features.c"
 #include "names.c"
 #include "cond.c"
+#include "ledger.c"
 #include "filter.c"
 #include "bpf.c"
 #include "simulate.c"

@@ -363,6 +363,24 @@ function filter:release() end
 ---@return boolean
 function filter:is_valid() end
 
+---@class seccomp.LedgerRule
+---@field action integer the action number
+---@field syscall string|integer the syscall as given (a name, or the number when given by number)
+---@field args {[1]: integer, [2]: string, [3]: integer, [4]: integer?}[] conditions `{arg, op, a [, b]}`
+---@field exact boolean added with `add_rule_exact`
+---@field arches string[] the names of the filter's arches the rule applies to
+---@field origin string? where a policy table gave the rule (`"rules[3]"`)
+
+---The rule ledger: every rule as given, in order.
+---@return seccomp.LedgerRule[]
+function filter:rules() end
+
+---Internal (the policy layer): mark rules `first`..last as coming from `origin`.
+---@param first integer
+---@param origin string
+---@return seccomp.filter
+function filter:_set_origin(first, origin) end
+
 ---Added by the Lua layer (`require "seccomp"`): allow the syscall(s), under
 ---the conditions if any.
 ---@param syscalls seccomp.Syscall|seccomp.Syscall[]
