@@ -117,6 +117,9 @@ local seccomp = require "seccomp"
 local dir, spec, start = ...
 local function build(spec)
   local f = seccomp.filter(spec.default)
+  -- libseccomp's own programs, right or wrong: this compares the
+  -- interpreter with the kernel (verify would refuse the wrong ones)
+  f:set_attr("verify", false)
   if spec.optimize then f:set_attr("optimize", 2) end
   for _, a in ipairs(spec.arches) do f:add_arch(a) end
   for _, r in ipairs(spec.rules) do
@@ -565,8 +568,8 @@ describe("the cached program", function()
       assert.are.equal("kill_thread", A(f:simulate("read", nil, "x86")))
       f:set_attr("badarch_action", "trap")
       assert.are.equal("trap", A(f:simulate("read", nil, "x86")))
-      f:add_arch("x86") -- rules added before do not reach a new arch
-      assert.are.equal(EPERM, f:simulate("read", nil, "x86"))
+      f:add_arch("x86") -- the module replays the rules on a new arch
+      assert.are.equal(seccomp.ACT_ALLOW, f:simulate("read", nil, "x86"))
       f:add_rule("allow", "write")
       assert.are.equal(seccomp.ACT_ALLOW, f:simulate("write", nil, "x86"))
       f:remove_arch("x86")

@@ -15,6 +15,12 @@
 #define SC_FILTER_MT "seccomp.filter"
 #define SC_FD_MT "seccomp.fd"
 
+enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
+#ifndef SC_HAVE_BINDING_COMPILER
+#define SC_HAVE_BINDING_COMPILER 0
+#endif
+#define SC_TX_MAX 32 /* nested transactions */
+
 typedef struct {
     scmp_filter_ctx ctx;
     unsigned long gen; /* bumped by every change, so caches can tell they are stale */
@@ -24,6 +30,12 @@ typedef struct {
     void (*cache_free)(void *);
     unsigned long cache_gen;
     sc_ledger ledger; /* every rule as given (ledger.c) */
+    int verify;       /* the module's `verify` attribute (default on) */
+    int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
+    int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
+    int listener;     /* the listener fd load got for this filter, -1 */
+    size_t tx_depth;  /* open transactions, and the ledger's length at each start */
+    size_t tx_mark[SC_TX_MAX];
 } sc_filter;
 
 /* ---- an fd owned by the Lua stack ---------------------------------------- */
@@ -111,6 +123,9 @@ static int l_filter_new(lua_State *L)
     lua_settop(L, 1);
     f = sc_newuserdata(L, sizeof *f);
     memset(f, 0, sizeof *f);
+    f->verify = 1;
+    f->compiler = SC_COMPILER_LIBSECCOMP;
+    f->listener = -1;
     luaL_setmetatable(L, SC_FILTER_MT);
     f->ctx = seccomp_init(def);
     if (f->ctx == NULL)
@@ -199,7 +214,117 @@ static int l_set_priority(lua_State *L)
     return 1;
 }
 
+/* ---- attributes ------------------------------------------------------------ */
+
+enum { SC_ATTR_ACTION, SC_ATTR_BOOL, SC_ATTR_INT, SC_ATTR_MODULE };
+
+/* The module's own attributes (kind SC_ATTR_MODULE): not libseccomp's. */
+enum { SC_MATTR_VERIFY, SC_MATTR_COMPILER, SC_MATTR_COMPILER_USED, SC_MATTR_WIDEN };
+
+static const struct sc_attr {
+    const char *name;
+    int attr;     /* enum scmp_filter_attr, -1 where the headers lack it */
+    int kind;
+    int readonly;
+    const char *feature;
+} sc_attrs[] = {
+    {"default_action", SCMP_FLTATR_ACT_DEFAULT, SC_ATTR_ACTION, 1, NULL},
+    {"badarch_action", SCMP_FLTATR_ACT_BADARCH, SC_ATTR_ACTION, 0, NULL},
+    {"nnp", SCMP_FLTATR_CTL_NNP, SC_ATTR_BOOL, 0, NULL},
+    {"tsync", SCMP_FLTATR_CTL_TSYNC, SC_ATTR_BOOL, 0, NULL},
+    {"tskip", SCMP_FLTATR_API_TSKIP, SC_ATTR_BOOL, 0, "tskip"},
+#if SC_HAVE(2, 4, 0)
+    {"log", SCMP_FLTATR_CTL_LOG, SC_ATTR_BOOL, 0, "log"},
+#else
+    {"log", -1, SC_ATTR_BOOL, 0, "log"},
+#endif
+#if SC_HAVE(2, 5, 0)
+    {"ssb", SCMP_FLTATR_CTL_SSB, SC_ATTR_BOOL, 0, "ssb"},
+    {"optimize", SCMP_FLTATR_CTL_OPTIMIZE, SC_ATTR_INT, 0, "optimize"},
+    {"raw_rc", SCMP_FLTATR_API_SYSRAWRC, SC_ATTR_BOOL, 0, "raw_rc"},
+#else
+    {"ssb", -1, SC_ATTR_BOOL, 0, "ssb"},
+    {"optimize", -1, SC_ATTR_INT, 0, "optimize"},
+    {"raw_rc", -1, SC_ATTR_BOOL, 0, "raw_rc"},
+#endif
+#if SC_HAVE(2, 6, 0)
+    {"wait_kill", SCMP_FLTATR_CTL_WAITKILL, SC_ATTR_BOOL, 0, "wait_kill"},
+#else
+    {"wait_kill", -1, SC_ATTR_BOOL, 0, "wait_kill"},
+#endif
+    {"verify", SC_MATTR_VERIFY, SC_ATTR_MODULE, 0, NULL},
+    {"compiler", SC_MATTR_COMPILER, SC_ATTR_MODULE, 0, NULL},
+    {"compiler_used", SC_MATTR_COMPILER_USED, SC_ATTR_MODULE, 1, NULL},
+    {"widen_multiplexed", SC_MATTR_WIDEN, SC_ATTR_MODULE, 0, NULL},
+};
+
+static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto", NULL};
+static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f);
+
+#define SC_NATTRS (sizeof(sc_attrs) / sizeof(sc_attrs[0]))
+
 /* ---- arches ---------------------------------------------------------------- */
+
+/* Copy every libseccomp attribute of f that can be read onto t. */
+static int sc_copy_attrs(scmp_filter_ctx t, sc_filter *f)
+{
+    size_t i;
+    for (i = 0; i < SC_NATTRS; i++) {
+        uint32_t v;
+        int rc;
+        if (sc_attrs[i].kind == SC_ATTR_MODULE || sc_attrs[i].readonly || sc_attrs[i].attr < 0)
+            continue;
+        if (seccomp_attr_get(f->ctx, (enum scmp_filter_attr)sc_attrs[i].attr, &v) < 0)
+            continue; /* the library or kernel lacks it: then f cannot have it set either */
+        if ((rc = seccomp_attr_set(t, (enum scmp_filter_attr)sc_attrs[i].attr, v)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Add arch a to f.  libseccomp gives an arch added later none of the
+ * existing rules, so the ledger's rules for every arch are replayed on a
+ * filter of arch a alone, which is then merged in. */
+static int sc_arch_add_replay(lua_State *L, sc_filter *f, uint32_t a)
+{
+    scmp_filter_ctx t;
+    uint32_t def;
+    size_t i;
+    int rc, any = 0;
+    for (i = 0; i < f->ledger.n; i++)
+        any |= f->ledger.v[i].all_arches && !f->ledger.v[i].held_back;
+    if (!any)
+        return seccomp_arch_add(f->ctx, a);
+    if (seccomp_arch_exist(f->ctx, a) == 0)
+        return -EEXIST;
+    if ((rc = sc_default_action(f, &def)) < 0)
+        return rc;
+    if ((t = seccomp_init(def)) == NULL)
+        return -ENOMEM;
+    rc = sc_copy_attrs(t, f);
+    if (rc == 0 && a != seccomp_arch_native()) {
+        rc = seccomp_arch_add(t, a);
+        if (rc == 0)
+            rc = seccomp_arch_remove(t, seccomp_arch_native());
+    }
+    for (i = 0; rc == 0 && i < f->ledger.n; i++) {
+        const sc_rule *r = &f->ledger.v[i];
+        if (!r->all_arches || r->held_back)
+            continue;
+        rc = r->exact ? seccomp_rule_add_exact_array(t, r->action, r->sys, r->nconds, r->conds)
+                      : seccomp_rule_add_array(t, r->action, r->sys, r->nconds, r->conds);
+        if (rc < 0) {
+            seccomp_release(t);
+            sc_fail(L, "add_arch", rc, lua_pushfstring(L, "rule #%d cannot be applied to the new "
+                    "arch '%s'; the filter is unchanged", (int)i + 1, sc_arch_name(a)));
+        }
+    }
+    if (rc == 0)
+        rc = seccomp_merge(f->ctx, t); /* consumes t on success */
+    if (rc < 0)
+        seccomp_release(t);
+    return rc;
+}
 
 /* f:add_arch(arch) -> f */
 static int l_add_arch(lua_State *L)
@@ -208,7 +333,7 @@ static int l_add_arch(lua_State *L)
     uint32_t a = sc_check_arch(L, 2);
     int rc;
     f->gen++;
-    rc = seccomp_arch_add(f->ctx, a);
+    rc = sc_arch_add_replay(L, f, a);
     if (rc == -EEXIST)
         sc_fail(L, "add_arch", rc, lua_pushfstring(L, "arch '%s' is already in the filter", sc_arch_name(a)));
     if (rc == -EDOM)
@@ -249,45 +374,6 @@ static int l_has_arch(lua_State *L)
     return 1;
 }
 
-/* ---- attributes ------------------------------------------------------------ */
-
-enum { SC_ATTR_ACTION, SC_ATTR_BOOL, SC_ATTR_INT };
-
-static const struct sc_attr {
-    const char *name;
-    int attr;     /* enum scmp_filter_attr, -1 where the headers lack it */
-    int kind;
-    int readonly;
-    const char *feature;
-} sc_attrs[] = {
-    {"default_action", SCMP_FLTATR_ACT_DEFAULT, SC_ATTR_ACTION, 1, NULL},
-    {"badarch_action", SCMP_FLTATR_ACT_BADARCH, SC_ATTR_ACTION, 0, NULL},
-    {"nnp", SCMP_FLTATR_CTL_NNP, SC_ATTR_BOOL, 0, NULL},
-    {"tsync", SCMP_FLTATR_CTL_TSYNC, SC_ATTR_BOOL, 0, NULL},
-    {"tskip", SCMP_FLTATR_API_TSKIP, SC_ATTR_BOOL, 0, "tskip"},
-#if SC_HAVE(2, 4, 0)
-    {"log", SCMP_FLTATR_CTL_LOG, SC_ATTR_BOOL, 0, "log"},
-#else
-    {"log", -1, SC_ATTR_BOOL, 0, "log"},
-#endif
-#if SC_HAVE(2, 5, 0)
-    {"ssb", SCMP_FLTATR_CTL_SSB, SC_ATTR_BOOL, 0, "ssb"},
-    {"optimize", SCMP_FLTATR_CTL_OPTIMIZE, SC_ATTR_INT, 0, "optimize"},
-    {"raw_rc", SCMP_FLTATR_API_SYSRAWRC, SC_ATTR_BOOL, 0, "raw_rc"},
-#else
-    {"ssb", -1, SC_ATTR_BOOL, 0, "ssb"},
-    {"optimize", -1, SC_ATTR_INT, 0, "optimize"},
-    {"raw_rc", -1, SC_ATTR_BOOL, 0, "raw_rc"},
-#endif
-#if SC_HAVE(2, 6, 0)
-    {"wait_kill", SCMP_FLTATR_CTL_WAITKILL, SC_ATTR_BOOL, 0, "wait_kill"},
-#else
-    {"wait_kill", -1, SC_ATTR_BOOL, 0, "wait_kill"},
-#endif
-};
-
-#define SC_NATTRS (sizeof(sc_attrs) / sizeof(sc_attrs[0]))
-
 static const struct sc_attr *sc_check_attr(lua_State *L, int arg, const char *op)
 {
     const char *name = luaL_checkstring(L, arg);
@@ -308,7 +394,17 @@ static int l_get_attr(lua_State *L)
     sc_filter *f = sc_checkfilter(L, 1);
     const struct sc_attr *a = sc_check_attr(L, 2, "get_attr");
     uint32_t v = 0;
-    int rc = seccomp_attr_get(f->ctx, (enum scmp_filter_attr)a->attr, &v);
+    int rc;
+    if (a->kind == SC_ATTR_MODULE) {
+        switch (a->attr) {
+        case SC_MATTR_VERIFY: lua_pushboolean(L, f->verify); break;
+        case SC_MATTR_WIDEN: lua_pushboolean(L, f->widen); break;
+        case SC_MATTR_COMPILER: lua_pushstring(L, sc_compiler_names[f->compiler]); break;
+        default: lua_pushstring(L, sc_compiler_used(L, 1, f)); break;
+        }
+        return 1;
+    }
+    rc = seccomp_attr_get(f->ctx, (enum scmp_filter_attr)a->attr, &v);
     if (rc < 0)
         sc_fail(L, "get_attr", rc, NULL);
     if (a->kind == SC_ATTR_BOOL)
@@ -327,8 +423,36 @@ static int l_set_attr(lua_State *L)
     uint32_t v = 0;
     int rc;
     if (a->readonly)
-        luaL_argerror(L, 2, lua_pushfstring(L, "attribute '%s' is read-only (it is set by "
-                      "seccomp.filter() and reset())", a->name));
+        luaL_argerror(L, 2, lua_pushfstring(L, a->kind == SC_ATTR_MODULE ? "attribute '%s' is "
+                      "read-only (it says which compiler made the current program)" :
+                      "attribute '%s' is read-only (it is set by seccomp.filter() and reset())",
+                      a->name));
+    if (a->kind == SC_ATTR_MODULE) {
+        if (a->attr == SC_MATTR_COMPILER) {
+            int c = -1, i;
+            if (lua_type(L, 3) == LUA_TSTRING)
+                for (i = 0; sc_compiler_names[i]; i++)
+                    if (strcmp(lua_tostring(L, 3), sc_compiler_names[i]) == 0)
+                        c = i;
+            if (c < 0)
+                sc_argerror_value(L, 3, "compiler must be \"auto\", \"binding\" or "
+                                  "\"libseccomp\", got");
+            if (c != SC_COMPILER_LIBSECCOMP && !SC_HAVE_BINDING_COMPILER)
+                luaL_argerror(L, 3, "this build has only the \"libseccomp\" compiler");
+            f->compiler = c;
+        } else {
+            if (!lua_isboolean(L, 3))
+                sc_argerror_value(L, 3, lua_pushfstring(L, "attribute '%s' takes a boolean, got",
+                                  a->name));
+            if (a->attr == SC_MATTR_VERIFY)
+                f->verify = lua_toboolean(L, 3);
+            else
+                f->widen = lua_toboolean(L, 3);
+        }
+        f->gen++;
+        lua_settop(L, 1);
+        return 1;
+    }
     switch (a->kind) {
     case SC_ATTR_ACTION:
         v = sc_check_usable_action(L, 3);
@@ -372,6 +496,7 @@ static int l_reset(lua_State *L)
     if (rc < 0)
         sc_fail(L, "reset", rc, NULL);
     f->ledger.n = 0;
+    f->tx_depth = 0;
     lua_settop(L, 1);
     return 1;
 }
@@ -418,24 +543,6 @@ static int l_merge(lua_State *L)
     return sc_fail(L, "merge", rc, msg);
 }
 
-/* f:load() -> f   (raises on any failure: fail closed) */
-static int l_load(lua_State *L)
-{
-    sc_filter *f = sc_checkfilter(L, 1);
-    int rc;
-    errno = 0;
-    rc = seccomp_load(f->ctx);
-    /* Without raw_rc, libseccomp reports every kernel refusal as ECANCELED;
-     * the kernel's own errno is still in errno. */
-    if (rc == -ECANCELED && errno != 0 && errno != ECANCELED)
-        rc = -errno;
-    if (rc < 0)
-        sc_fail(L, "load", rc, rc == -EACCES ? "the kernel refused the filter: NO_NEW_PRIVS is "
-                "off (nnp = false) and the process lacks CAP_SYS_ADMIN" : NULL);
-    lua_settop(L, 1);
-    return 1;
-}
-
 /* f:precompute() -> f   (libseccomp >= 2.6) */
 static int l_precompute(lua_State *L)
 {
@@ -463,6 +570,11 @@ static int sc_transaction(lua_State *L, sc_filter *f, int what)
                                       "transaction_reject"};
     int rc = 0;
     sc_require(L, ops[what], "transactions");
+    if (what == SC_TX_START && f->tx_depth == SC_TX_MAX)
+        sc_fail(L, ops[what], EOVERFLOW, lua_pushfstring(L, "more than %d nested transactions",
+                SC_TX_MAX));
+    if (what != SC_TX_START && f->tx_depth == 0)
+        sc_fail(L, ops[what], ENOENT, "no transaction is open");
     f->gen++;
 #if SC_HAVE(2, 6, 0)
     if (what == SC_TX_START)
@@ -474,6 +586,13 @@ static int sc_transaction(lua_State *L, sc_filter *f, int what)
 #endif
     if (rc < 0)
         sc_fail(L, ops[what], rc, NULL);
+    /* the ledger follows: a rejected transaction's rules are gone from it */
+    if (what == SC_TX_START)
+        f->tx_mark[f->tx_depth++] = f->ledger.n;
+    else if (what == SC_TX_REJECT)
+        f->ledger.n = f->tx_mark[--f->tx_depth];
+    else
+        f->tx_depth--;
     return rc;
 }
 
@@ -561,32 +680,40 @@ static void sc_export_string(lua_State *L, sc_filter *f, int bpf, const char *op
 #if SC_HAVE(2, 6, 0)
 /* libseccomp >= 2.6: straight into memory, in two passes so the buffer is
  * exactly the program's size (2.6.0 over-reads a larger buffer). */
-static int sc_export_bpf_mem(lua_State *L, sc_filter *f)
+static void sc_export_bpf_mem(lua_State *L, sc_filter *f, const char *op)
 {
     size_t len = 0;
     void *buf;
     int rc = seccomp_export_bpf_mem(f->ctx, NULL, &len);
     if (rc < 0)
-        sc_fail(L, "export_bpf", rc, NULL);
+        sc_fail(L, op, rc, NULL);
     buf = sc_newuserdata(L, len ? len : 1);
     rc = seccomp_export_bpf_mem(f->ctx, buf, &len);
     if (rc < 0)
-        sc_fail(L, "export_bpf", rc, NULL);
+        sc_fail(L, op, rc, NULL);
     lua_pushlstring(L, buf, len);
-    return 1;
+    lua_remove(L, -2);
 }
 #endif
 
-static int sc_export(lua_State *L, int bpf)
+/* Push the BPF libseccomp generates for the filter, as a string. */
+static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op)
 {
-    const char *op = bpf ? "export_bpf" : "export_pfc";
+#if SC_HAVE(2, 6, 0)
+    if (sc_has(L, "export_bpf_mem")) {
+        sc_export_bpf_mem(L, f, op);
+        return;
+    }
+#endif
+    sc_export_string(L, f, 1, op);
+}
+
+/* f:export_pfc([file]) -> string | f   (libseccomp's text) */
+static int l_export_pfc(lua_State *L)
+{
     sc_filter *f = sc_checkfilter(L, 1);
     if (lua_isnoneornil(L, 2)) {
-#if SC_HAVE(2, 6, 0)
-        if (bpf && sc_has(L, "export_bpf_mem"))
-            return sc_export_bpf_mem(L, f);
-#endif
-        sc_export_string(L, f, bpf, op);
+        sc_export_string(L, f, 0, "export_pfc");
         return 1;
     } else {
         luaL_Stream *s = luaL_checkudata(L, 2, LUA_FILEHANDLE);
@@ -594,25 +721,13 @@ static int sc_export(lua_State *L, int bpf)
         if (s->closef == NULL)
             luaL_argerror(L, 2, "attempt to use a closed file");
         if (fflush(s->f) != 0)
-            sc_fail(L, op, errno, "flushing the file before the export failed");
-        rc = sc_export_fd(f, bpf, fileno(s->f));
+            sc_fail(L, "export_pfc", errno, "flushing the file before the export failed");
+        rc = sc_export_fd(f, 0, fileno(s->f));
         if (rc < 0)
-            sc_fail(L, op, rc, NULL);
+            sc_fail(L, "export_pfc", rc, NULL);
         lua_settop(L, 1);
         return 1;
     }
-}
-
-/* f:export_pfc([file]) -> string | f */
-static int l_export_pfc(lua_State *L)
-{
-    return sc_export(L, 0);
-}
-
-/* f:export_bpf([file]) -> string | f */
-static int l_export_bpf(lua_State *L)
-{
-    return sc_export(L, 1);
 }
 
 /* ---- the rule ledger ------------------------------------------------------------ */
@@ -778,8 +893,6 @@ static const luaL_Reg sc_filter_methods[] = {
     {"reset", l_reset},
     {"merge", l_merge},
     {"export_pfc", l_export_pfc},
-    {"export_bpf", l_export_bpf},
-    {"load", l_load},
     {"precompute", l_precompute},
     {"transaction", l_transaction},
     {"transaction_start", l_transaction_start},
@@ -800,6 +913,15 @@ static const luaL_Reg sc_filter_meta[] = {
     {"__tostring", l_filter_tostring},
     {NULL, NULL},
 };
+
+/* Add methods from another part of the core to the filter's method table. */
+static void sc_add_filter_methods(lua_State *L, const luaL_Reg *l)
+{
+    luaL_getmetatable(L, SC_FILTER_MT);
+    lua_getfield(L, -1, "__index");
+    luaL_setfuncs(L, l, 0);
+    lua_pop(L, 2);
+}
 
 static void sc_open_filter(lua_State *L)
 {

@@ -8,26 +8,30 @@
  *   compat.h    version gates (libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4)
  *   errors.c    argument errors and the error object; the errno table
  *   features.c  the one table of optional features (seccomp.supports)
+ *   ledger.c    the rule ledger (every rule as given) and per-arch syscall tables (plain C)
  *   names.c     parsing of arch, action, syscall, errno and operator names
  *   cond.c      argument conditions and the seccomp.arg builders
- *   ledger.c    the rule ledger: every rule as given (plain C)
  *   filter.c    the filter userdata
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
+ *   verify.c    f:verify: the compiled program checked against the rule ledger
+ *   program.c   the one compiled program per filter: load, export_bpf, verify
  */
 #define _GNU_SOURCE 1
 #include "compat.h"
 
 #include "errors.c"
 #include "features.c"
+#include "ledger.c"
 #include "names.c"
 #include "cond.c"
-#include "ledger.c"
 #include "filter.c"
 #include "bpf.c"
 #include "simulate.c"
+#include "verify.c"
+#include "program.c"
 #include "notify.c"
 #include "spawn.c"
 
@@ -301,6 +305,7 @@ int luaopen_seccomp_core(lua_State *L)
     luaL_newlib(L, sc_functions);
     sc_set_constants(L);
     sc_open_simulate(L);
+    sc_open_program(L);
     sc_open_notify(L);
     sc_open_spawn(L);
     lua_pushliteral(L, SC_BINDING_VERSION);

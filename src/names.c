@@ -421,38 +421,6 @@ static int sc_syscall_name(uint32_t arch, int nr, char *buf, size_t n)
     return 1;
 }
 
-/* The number ranges arches use for syscalls (libseccomp 2.5 cannot list an
- * arch's syscalls, so we scan these). */
-static const struct {
-    int lo, hi;
-} sc_nr_ranges[] = {
-    {0, 1023},                /* everyone */
-    {4000, 4999},             /* mips o32 */
-    {5000, 5999},             /* mips n64 */
-    {6000, 6999},             /* mips n32 */
-    {0x0f0000, 0x0f00ff},     /* arm private calls */
-    {0x40000000, 0x400003ff}, /* x32 */
-};
-
-/* The number `name` has on `arch` as the kernel sees a direct call.  Where
- * the arch also multiplexes the call (x86 socket through socketcall),
- * libseccomp answers with a pseudo number; then the direct call's number is
- * found in the arch's table.  Negative when the arch lacks the call
- * (__NR_SCMP_ERROR when libseccomp does not know the name at all). */
-static int sc_syscall_on_arch(uint32_t arch, const char *name)
-{
-    size_t r;
-    int nr = seccomp_syscall_resolve_name_arch(arch, name), i;
-    char buf[64];
-    if (nr >= 0 || nr == __NR_SCMP_ERROR)
-        return nr;
-    for (r = 0; r < sizeof sc_nr_ranges / sizeof sc_nr_ranges[0]; r++)
-        for (i = sc_nr_ranges[r].lo; i <= sc_nr_ranges[r].hi; i++)
-            if (sc_syscall_name(arch, i, buf, sizeof buf) && strcmp(buf, name) == 0)
-                return i;
-    return nr;
-}
-
 /* ---- compare operators --------------------------------------------------- */
 
 static const struct {

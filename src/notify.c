@@ -586,18 +586,14 @@ static int l_notifier_new(lua_State *L)
 
 /* ---- the filter's listener (libseccomp keeps one per process) --------------- */
 
+/* The listener f:load() got from the kernel for this filter. */
 static int sc_filter_listener(lua_State *L, sc_filter *f, const char *op)
 {
-    int fd = -1;
     sc_require(L, op, "notify");
-#if SC_HAVE(2, 5, 0)
-    fd = seccomp_notify_fd(f->ctx);
-#endif
-    (void)f;
-    if (fd < 0)
-        sc_raise(L, op, ENOENT, "the filter has no notification fd: load a filter with notify "
-                 "rules first (libseccomp keeps the listener of the last such filter loaded)");
-    return fd;
+    if (f->listener < 0)
+        sc_raise(L, op, ENOENT, "the filter has no notification fd: load it (with notify rules) "
+                 "first; the listener is the one that load installed");
+    return f->listener;
 }
 
 /* f:notify_fd() -> libseccomp's listener fd (libseccomp owns it) */
@@ -886,15 +882,6 @@ static const luaL_Reg sc_notify_filter_methods[] = {
     {"notifier", l_filter_notifier},
     {NULL, NULL},
 };
-
-/* Add the filter methods in `l` to the filter metatable's __index table. */
-static void sc_add_filter_methods(lua_State *L, const luaL_Reg *l)
-{
-    luaL_getmetatable(L, SC_FILTER_MT);
-    lua_getfield(L, -1, "__index");
-    luaL_setfuncs(L, l, 0);
-    lua_pop(L, 2);
-}
 
 /* Called with the module table at the top of the stack. */
 static void sc_open_notify(lua_State *L)

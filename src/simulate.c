@@ -62,6 +62,9 @@ typedef struct {
  * the filter (its cache); for simulate_bpf it lives in a Lua userdata. */
 typedef struct {
     int big_endian;
+    int listener;      /* some return is SECCOMP_RET_USER_NOTIF */
+    int verified;      /* verify found it right (program.c) */
+    int compiler_used; /* SC_COMPILER_LIBSECCOMP or SC_COMPILER_BINDING */
     size_t n;
     struct bpf_accel *accel; /* in the same block, after prog */
     sc_sim_memo memo;
@@ -261,43 +264,8 @@ static size_t sc_sim_capacity(size_t len)
     return n;
 }
 
-/* The filter's decoded program: from its cache while nothing changed,
- * else exported, decoded, checked and cached.  Raises on failure. */
-static sc_sim_prog *sc_sim_filter_prog(lua_State *L, sc_filter *f)
-{
-    int top = lua_gettop(L), be = -1;
-    size_t i, len;
-    const char *bytes, *msg;
-    char err[128];
-    sc_sim_prog *p;
-    if (f->cache != NULL && f->cache_free == sc_sim_prog_free && f->cache_gen == f->gen)
-        return f->cache;
-    for (i = 0; i < SC_NARCHES && be < 0; i++)
-        if (sc_arch_known(&sc_arches[i]) && seccomp_arch_exist(f->ctx, sc_arches[i].token) == 0)
-            be = sc_sim_arch_big_endian(sc_arches[i].token);
-    if (be < 0)
-        sc_raise(L, "simulate", EINVAL, "the filter has no arches: libseccomp cannot export it");
-    sc_export_string(L, f, 1, "simulate");
-    bytes = lua_tolstring(L, -1, &len);
-    /* nothing below raises until p is either owned by the filter or freed */
-    p = malloc(sc_sim_prog_size(sc_sim_capacity(len)));
-    if (p == NULL)
-        sc_raise(L, "simulate", ENOMEM, NULL);
-    msg = sc_sim_decode(p, bytes, len, be, err, sizeof err);
-    if (msg != NULL) {
-        char why[sizeof err];
-        snprintf(why, sizeof why, "%s", msg); /* msg may live in bpf.c's buffer */
-        free(p);
-        sc_raise(L, "simulate", EINVAL, lua_pushfstring(L, "the program libseccomp exported "
-                 "does not pass the kernel's checks: %s", why));
-    }
-    sc_filter_drop_cache(f);
-    f->cache = p;
-    f->cache_free = sc_sim_prog_free;
-    f->cache_gen = f->gen;
-    lua_settop(L, top);
-    return p;
-}
+/* The filter's one compiled program (program.c). */
+static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);
 
 /* f:simulate(syscall [, args [, arch [, ip]]]) -> action number
  * The action the filter returns for that call on `arch` (default native);
@@ -305,7 +273,7 @@ static sc_sim_prog *sc_sim_filter_prog(lua_State *L, sc_filter *f)
 static int l_simulate(lua_State *L)
 {
     sc_filter *f = sc_checkfilter(L, 1);
-    sc_sim_prog *p = sc_sim_filter_prog(L, f);
+    sc_sim_prog *p = sc_filter_program(L, 1, f, "simulate");
     uint32_t arch;
     uint64_t args[6], ip = 0;
     int nr;

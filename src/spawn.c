@@ -47,22 +47,6 @@
 #define SC_CHILD_MT "seccomp.child"
 #define SC_SHM_MT "seccomp.spawn_page"
 
-#ifndef SECCOMP_SET_MODE_FILTER
-#define SECCOMP_SET_MODE_FILTER 1
-#endif
-#define SC_FLAG_LOG (1u << 1)
-#define SC_FLAG_SPEC_ALLOW (1u << 2)
-#define SC_FLAG_NEW_LISTENER (1u << 3)
-#define SC_FLAG_WAIT_KILLABLE_RECV (1u << 5)
-#define SC_RET_USER_NOTIF 0x7fc00000U
-#define SC_RET_ACTION_FULL 0xffff0000U
-#ifndef PR_SET_NO_NEW_PRIVS
-#define PR_SET_NO_NEW_PRIVS 38
-#endif
-#ifndef PR_SET_SECCOMP
-#define PR_SET_SECCOMP 22
-#endif
-#define SC_MODE_FILTER 2
 #define SC_CLOSE_RANGE_CLOEXEC (1u << 2)
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -389,9 +373,7 @@ SC_CHILD_CODE static void sc_child_main(const struct sc_plan *p)
         if (write(p->pipe_w, &r, 1) != 1)
             sc_child_fail(p->page, SC_STEP_LISTENER, errno);
     }
-    rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &p->prog);
-    if (rc < 0 && errno == ENOSYS && p->flags == 0) /* no seccomp(2): kernel < 3.17, valgrind */
-        rc = prctl(PR_SET_SECCOMP, SC_MODE_FILTER, &p->prog, 0, 0);
+    rc = sc_install(&p->prog, p->flags);
     if (rc < 0)
         sc_child_fail(p->page, SC_STEP_SECCOMP, errno);
 
@@ -666,98 +648,17 @@ static void sc_check_opt_keys(lua_State *L, int oidx)
     }
 }
 
-#if SC_HAVE(2, 4, 0)
-/* A boolean attribute of the filter, where the library has it (a failure to
- * read it raises: the child must get exactly the filter asked for). */
-static int sc_attr_on(lua_State *L, sc_filter *f, const char *feature, int attr)
-{
-    uint32_t v = 0;
-    int rc;
-    if (!sc_has(L, feature))
-        return 0;
-    rc = seccomp_attr_get(f->ctx, (enum scmp_filter_attr)attr, &v);
-    if (rc < 0)
-        sc_raise(L, "spawn", rc, lua_pushfstring(L, "reading the filter's '%s' attribute failed",
-                 feature));
-    return v != 0;
-}
-#endif
-
-/* The filter's attributes as seccomp(2) flags. */
-static unsigned sc_filter_flags(lua_State *L, sc_filter *f, int listener)
-{
-    unsigned flags = listener ? SC_FLAG_NEW_LISTENER : 0;
-#if SC_HAVE(2, 4, 0)
-    if (sc_attr_on(L, f, "log", SCMP_FLTATR_CTL_LOG))
-        flags |= SC_FLAG_LOG;
-#endif
-#if SC_HAVE(2, 5, 0)
-    if (sc_attr_on(L, f, "ssb", SCMP_FLTATR_CTL_SSB))
-        flags |= SC_FLAG_SPEC_ALLOW;
-#endif
-#if SC_HAVE(2, 6, 0)
-    if (listener && sc_attr_on(L, f, "wait_kill", SCMP_FLTATR_CTL_WAITKILL))
-        flags |= SC_FLAG_WAIT_KILLABLE_RECV;
-#endif
-    (void)L;
-    (void)f;
-    return flags;
-}
-
-/* The compiled program of a filter, with what follows from it, cached per
- * filter (registry table SC_PROG_CACHE, weak keys): libseccomp generates the
- * BPF anew on every export, which costs more than the fork for a large
- * filter.  Valid while gen equals the filter's gen, which filter.c bumps on
- * every change. */
-#define SC_PROG_CACHE "seccomp.spawn_programs"
-
-typedef struct {
-    unsigned long gen;
-    int listener;   /* some return is SECCOMP_RET_USER_NOTIF */
-    unsigned flags; /* seccomp(2) flags from the attributes */
-    unsigned short len;
-    struct sock_filter insns[]; /* aligned: a userdata, not a string */
-} sc_prog;
-
-/* Push the filter's (at index 1) compiled program, from the cache when it is
- * current; fill the plan's program, listener and flags from it. */
+/* Fill the plan's program, listener and flags from the filter's (at index
+ * 1) one compiled program (program.c), verified unless `verify` is off.
+ * The record is owned by the filter, which stays on the stack. */
 static void sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
 {
-    size_t len, i, n;
-    const char *s;
-    sc_prog *pr;
-    int top = lua_gettop(L);
-    lua_getfield(L, LUA_REGISTRYINDEX, SC_PROG_CACHE);
-    lua_pushvalue(L, 1);
-    if (lua_rawget(L, -2) == LUA_TUSERDATA && ((sc_prog *)lua_touserdata(L, -1))->gen == f->gen) {
-        pr = lua_touserdata(L, -1);
-    } else {
-        lua_pop(L, 1);
-        sc_export_string(L, f, 1, "spawn");
-        s = lua_tolstring(L, -1, &len);
-        n = len / sizeof(struct sock_filter);
-        if (len == 0 || len % sizeof(struct sock_filter) != 0 || n > 0xffff)
-            sc_raise(L, "spawn", EINVAL, "the exported BPF program has an impossible size");
-        pr = sc_newuserdata(L, sizeof *pr + len);
-        memcpy(pr->insns, s, len);
-        pr->len = (unsigned short)n;
-        pr->listener = 0;
-        for (i = 0; i < n; i++)
-            if (pr->insns[i].code == (BPF_RET | BPF_K) &&
-                (pr->insns[i].k & SC_RET_ACTION_FULL) == SC_RET_USER_NOTIF)
-                pr->listener = 1;
-        pr->flags = sc_filter_flags(L, f, pr->listener);
-        pr->gen = f->gen;
-        lua_pushvalue(L, 1);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, top + 1);
-    }
-    lua_replace(L, top + 1); /* keep only the program, anchored on the stack */
-    lua_settop(L, top + 1);
-    p->prog.len = pr->len;
-    p->prog.filter = pr->insns;
+    sc_sim_prog *pr = sc_filter_checked_program(L, 1, f, "spawn");
+    p->prog.len = (unsigned short)pr->n;
+    p->prog.filter = pr->prog;
     p->listener = pr->listener;
-    p->flags = pr->flags;
+    p->flags = sc_filter_flags(L, f, pr->listener, 0, "spawn");
+    lua_pushnil(L); /* keeps the stack layout: slot 10 */
 }
 
 /* ---- the parent after fork: no Lua calls until the child is settled --------- */
@@ -1122,11 +1023,5 @@ static void sc_open_spawn(lua_State *L)
     lua_pushcfunction(L, l_shm_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
-    lua_newtable(L); /* the program cache, weak-keyed by filter */
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, LUA_REGISTRYINDEX, SC_PROG_CACHE);
     sc_add_filter_methods(L, sc_spawn_filter_methods);
 }

@@ -375,6 +375,28 @@ function filter:is_valid() end
 ---@return seccomp.LedgerRule[]
 function filter:rules() end
 
+---@class seccomp.Counterexample
+---@field syscall string? the call's name on that arch
+---@field nr integer the syscall number the program saw
+---@field arch string|integer the arch (its number when the library has no name for it)
+---@field args integer[] the six arguments
+---@field got integer the action the program returns
+---@field expected integer[] the actions the rules allow (any of them is right)
+---@field rules integer[] ledger indices of the rules that match the call
+
+---@class seccomp.VerifyReport: seccomp.Counterexample[]
+---@field vectors integer how many calls were run
+---@field exhaustive boolean every cell of the partition was covered
+---@field total integer how many wrong answers were found (the list keeps the first 64)
+---@field unplaced integer[] ledger indices of rules that land on none of the filter's arches
+
+---Check the program that `load` would install against the rule ledger, in
+---the in-process interpreter: `true, report`, or `false, report`.
+---@param opts? {budget?: integer, seed?: integer}
+---@return boolean ok
+---@return seccomp.VerifyReport report
+function filter:verify(opts) end
+
 ---Internal (the policy layer): mark rules `first`..last as coming from `origin`.
 ---@param first integer
 ---@param origin string
