@@ -807,25 +807,25 @@ static int l_rules(lua_State *L)
     return 1;
 }
 
-/* f:_set_origin(first, origin) -> f   (the policy layer: rules first..#rules
- * came from `origin`, e.g. "rules[3]") */
+/* f:_set_origin(origin) -> f   (the policy layer: the rules added since the
+ * last call came from `origin`, e.g. "rules[3]") */
 static int l_set_origin(lua_State *L)
 {
     sc_filter *f = sc_checkfilter(L, 1);
-    lua_Integer first = luaL_checkinteger(L, 2), i;
+    size_t i;
     int ref;
-    luaL_checktype(L, 3, LUA_TSTRING);
-    lua_settop(L, 3);
+    luaL_checktype(L, 2, LUA_TSTRING);
+    lua_settop(L, 2);
     if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
         lua_pushvalue(L, -1);
         lua_setiuservalue(L, 1, 1);
     }
-    ref = (int)lua_rawlen(L, 4) + 1;
-    lua_pushvalue(L, 3);
-    lua_rawseti(L, 4, ref);
-    for (i = first < 1 ? 1 : first; i <= (lua_Integer)f->ledger.n; i++)
+    ref = (int)lua_rawlen(L, 3) + 1;
+    lua_pushvalue(L, 2);
+    lua_rawseti(L, 3, ref);
+    for (i = f->ledger.n; i > 0 && f->ledger.v[i - 1].origin == 0; i--)
         f->ledger.v[i - 1].origin = ref;
     lua_settop(L, 1);
     return 1;

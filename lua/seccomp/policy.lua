@@ -35,6 +35,7 @@ local methods = filter_mt.__index
 local add_rule, add_rule_exact = methods.add_rule, methods.add_rule_exact
 local set_priority, set_attr = methods.set_priority, methods.set_attr
 local add_arch, remove_arch, release = methods.add_arch, methods.remove_arch, methods.release
+local set_origin = methods._set_origin
 
 -- ---------------------------------------------------------------------------
 -- Where a filter came from: tostring(f) names the policy file.
@@ -292,7 +293,9 @@ local function apply_allow(f, allow)
   for i = 1, n do
     local loc = { subpath("allow", i), allow }
     local sys = parsed("syscall", allow[i], loc[1], allow)
-    call({ at = loc, [3] = loc }, add_rule, f, allow_action, sys)
+    -- the name as given, so that the rule ledger lists it by name
+    call({ at = loc, [3] = loc }, add_rule, f, allow_action, type(allow[i]) == "string" and allow[i] or sys)
+    set_origin(f, loc[1])
   end
 end
 
@@ -384,7 +387,9 @@ local function apply_rule(f, rule, path)
     local sloc = { syscalls_path[i], syscalls_node }
     local sys = parsed("syscall", syscalls[i], sloc[1], sloc[2])
     locs.at, locs[3] = { path, rule }, sloc
-    call(locs, add, f, action, sys, table.unpack(conds, 1, #conds_v))
+    call(locs, add, f, action, type(syscalls[i]) == "string" and syscalls[i] or sys,
+      table.unpack(conds, 1, #conds_v))
+    set_origin(f, path)
     if priority ~= nil then
       local ploc = { subpath(path, "priority"), rule }
       call({ at = ploc, [2] = sloc, [3] = ploc }, set_priority, f, sys, priority)

@@ -397,11 +397,10 @@ function filter:rules() end
 ---@return seccomp.VerifyReport report
 function filter:verify(opts) end
 
----Internal (the policy layer): mark rules `first`..last as coming from `origin`.
----@param first integer
+---Internal (the policy layer): the rules added since the last call came from `origin`.
 ---@param origin string
 ---@return seccomp.filter
-function filter:_set_origin(first, origin) end
+function filter:_set_origin(origin) end
 
 ---Added by the Lua layer (`require "seccomp"`): allow the syscall(s), under
 ---the conditions if any.
