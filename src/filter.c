@@ -508,7 +508,7 @@ static int l_merge(lua_State *L)
     sc_filter *f = sc_checkfilter(L, 1);
     sc_filter *o = sc_checkfilter(L, 2);
     int rc;
-    uint64_t omask;
+    uint64_t omask, fmask;
     const char *msg = NULL;
     if (f == o)
         luaL_argerror(L, 2, "cannot merge a filter into itself");
@@ -516,10 +516,18 @@ static int l_merge(lua_State *L)
     if (sc_ledger_reserve(&f->ledger, o->ledger.n) != 0)
         sc_fail(L, "merge", -ENOMEM, "recording the merged rules failed");
     omask = sc_filter_arch_mask(o);
+    fmask = sc_filter_arch_mask(f);
     f->gen++;
     rc = seccomp_merge(f->ctx, o->ctx);
     if (rc == 0) {
         size_t i;
+        /* the rules so far keep the arches they had: the merged arches
+         * come with their own rules */
+        for (i = 0; i < f->ledger.n; i++)
+            if (f->ledger.v[i].all_arches) {
+                f->ledger.v[i].all_arches = 0;
+                f->ledger.v[i].arch_mask = fmask;
+            }
         for (i = 0; i < o->ledger.n; i++) {
             sc_rule r = o->ledger.v[i];
             if (r.all_arches) {
