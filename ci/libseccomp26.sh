@@ -17,7 +17,7 @@
 # Running it again with a PREFIX that already holds 2.6 is a no-op.
 set -euo pipefail
 
-TARGET_SUITE=trixie
+TARGET_SUITE=${LIBSECCOMP_SUITE:-trixie} # sid: 2.6.1
 WANT_MINOR=6
 
 die() { echo "libseccomp26.sh: $*" >&2; exit 1; }

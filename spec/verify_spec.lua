@@ -13,7 +13,7 @@ local PROBE
 local function probe_build()
   if PROBE then return PROBE end
   local out = os.tmpname()
-  assert(os.execute(("cc -O1 -static -o %s spec/support/probe.c"):format(H.shellquote(out))), "cc spec/support/probe.c")
+  assert(os.execute(("env -u LD_PRELOAD cc -O1 -static -o %s spec/support/probe.c"):format(H.shellquote(out))), "cc spec/support/probe.c")
   PROBE = out
   return out
 end
@@ -340,7 +340,7 @@ describe("verify against an independent evaluator", function()
     for a in pairs(per) do args[#args + 1] = a end
     table.sort(args)
     local function rec(i, cur)
-      if #list >= 4000 then return end
+      if #list >= 1500 then return end
       if i > #args then
         local v = { 0, 0, 0, 0, 0, 0 }
         for k, a in ipairs(args) do v[a + 1] = cur[k] end

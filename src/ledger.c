@@ -257,3 +257,14 @@ static void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t)
         }
     }
 }
+
+/* Free the syscall tables (when the module is unloaded: the state closes). */
+static void sc_arch_tables_free(void)
+{
+    size_t i;
+    for (i = 0; i < sc_nnrtabs; i++) {
+        free(sc_nrtabs[i].nr);
+        free(sc_nrtabs[i].name);
+    }
+    sc_nnrtabs = 0;
+}

@@ -292,6 +292,20 @@ static const luaL_Reg sc_functions[] = {
     {NULL, NULL},
 };
 
+/* The per-arch syscall tables (ledger.c) are shared by every Lua state
+ * that loaded the module; the last state to close frees them, before Lua
+ * unloads the library (this sentinel was created after it was loaded, so
+ * it is finalized first). */
+static int sc_states;
+
+static int l_module_gc(lua_State *L)
+{
+    (void)L;
+    if (--sc_states == 0)
+        sc_arch_tables_free();
+    return 0;
+}
+
 __attribute__((visibility("default"))) int luaopen_seccomp_core(lua_State *L);
 
 int luaopen_seccomp_core(lua_State *L)
@@ -310,5 +324,15 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_spawn(L);
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "seccomp.module") == LUA_TNIL) {
+        lua_newuserdata(L, 1);
+        lua_createtable(L, 0, 1);
+        lua_pushcfunction(L, l_module_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_setmetatable(L, -2);
+        lua_setfield(L, LUA_REGISTRYINDEX, "seccomp.module");
+        sc_states++;
+    }
+    lua_pop(L, 1);
     return 1;
 }

@@ -588,7 +588,8 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, unsigned char *placed)
     }
     if (v->oom)
         return;
-    qsort(v->ent, v->nent, sizeof *v->ent, sc_ventry_cmp);
+    if (v->nent > 1)
+        qsort(v->ent, v->nent, sizeof *v->ent, sc_ventry_cmp);
     /* the numbers rules name, with the table's numbers in between */
     for (k = 0; k < v->nent;) {
         size_t end = k;
