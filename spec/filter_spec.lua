@@ -385,3 +385,36 @@ describe("seccomp.filter", function()
     end
   end)
 end)
+
+describe("fail closed (the filter itself)", function()
+  it("merge refuses filters whose attributes differ, and leaves both as they were", function()
+    local checks = { { "badarch_action", "kill_process", "badarch_action" }, { "verify", false, "verify" } }
+    if seccomp.supports("log") then checks[#checks + 1] = { "log", true, "log" } end
+    if seccomp.supports("ssb") then checks[#checks + 1] = { "ssb", true, "ssb" } end
+    if seccomp.supports("optimize") then checks[#checks + 1] = { "optimize", 2, "optimize" } end
+    for _, c in ipairs(checks) do
+      local f, g = seccomp.filter("allow"), seccomp.filter("allow")
+      g:remove_arch("native")
+      g:add_arch(seccomp.native_arch() == seccomp.ARCH_X86_64 and "aarch64" or "x86_64")
+      g:add_rule("errno(EPERM)", "ptrace")
+      g:set_attr(c[1], c[2])
+      local err = H.raises(f.merge, f, g)
+      assert.are.equal("merge", err.op)
+      assert.matches("'" .. c[3] .. "' attributes differ", err.message)
+      assert.is_true(g:is_valid())
+      assert.are.equal(1, #g:rules())
+      assert.are.equal(0, #f:rules())
+    end
+  end)
+
+  it("refuses a rule on a number no arch knows, which would deny nothing", function()
+    local f = seccomp.filter("allow")
+    for _, n in ipairs({ -200, -2147483648 }) do
+      local msg = H.method_message(f, "add_rule", "errno(EPERM)", n)
+      assert.is_truthy(msg:find("syscall number " .. n .. " exists on no arch libseccomp knows", 1, true), msg)
+    end
+    assert.matches("needs set_attr%(\"tskip\", true%)", H.method_message(f, "add_rule", "errno(EPERM)", -1))
+    assert.are.equal(0, #f:rules())
+  end)
+
+end)

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #define SC_FILTER_MT "seccomp.filter"
+#define SC_FILTER_KB 8 /* about what a libseccomp context holds, in KB */
+#define SC_RULE_KB 1   /* and a rule */
 #define SC_FD_MT "seccomp.fd"
 
 enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
@@ -127,6 +129,11 @@ static int l_filter_new(lua_State *L)
     f->compiler = SC_COMPILER_LIBSECCOMP;
     f->listener = -1;
     luaL_setmetatable(L, SC_FILTER_MT);
+    /* libseccomp's context lives outside Lua's heap: tell the collector,
+     * or thousands of dropped filters wait for a collection that Lua's own
+     * small allocations do not bring (Lua 5.4 has no external-pressure call:
+     * a step of about what the context costs does it). */
+    lua_gc(L, LUA_GCSTEP, SC_FILTER_KB);
     f->ctx = seccomp_init(def);
     if (f->ctx == NULL)
         sc_raise(L, "filter", ENOMEM, "seccomp_init failed (out of memory, or an action the "
@@ -163,6 +170,42 @@ static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t 
     return NULL;
 }
 
+/* A rule must be able to do something: refuse a number no arch knows (the
+ * rule would change nothing while the caller believes it denies), and -1
+ * without tskip. */
+static void sc_check_rule_lands(lua_State *L, sc_filter *f, const sc_rule *r, uint32_t def,
+                                const char *op)
+{
+    size_t i;
+    int known = 0;
+    uint32_t tskip = 0;
+    (void)f;
+    (void)op;
+    if (r->sys == -1) {
+#ifdef SCMP_FLTATR_API_TSKIP
+        if (sc_has(L, "tskip"))
+            seccomp_attr_get(f->ctx, SCMP_FLTATR_API_TSKIP, &tskip);
+#endif
+        if (!tskip)
+            luaL_argerror(L, 3, "syscall -1 is the tracer's skipped call: a rule on it needs "
+                          "set_attr(\"tskip\", true) first");
+        return;
+    }
+    if (r->sys >= 0 || r->name[0] != '\0')
+        return;
+    for (i = 0; i < SC_NARCHES && !known; i++) {
+        char *s;
+        if (!sc_arch_known(&sc_arches[i]))
+            continue;
+        s = seccomp_syscall_resolve_num_arch(sc_arches[i].token, r->sys);
+        known = s != NULL;
+        free(s);
+    }
+    if (!known && sc_action_rank(r->action) < sc_action_rank(def))
+        luaL_argerror(L, 3, lua_pushfstring(L, "syscall number %d exists on no arch libseccomp "
+                      "knows: the rule would deny nothing", r->sys));
+}
+
 static int sc_add_rule(lua_State *L, int exact)
 {
     sc_filter *f = sc_checkfilter(L, 1);
@@ -172,7 +215,12 @@ static int sc_add_rule(lua_State *L, int exact)
     unsigned n = sc_check_conds(L, 4, lua_gettop(L), conds);
     const char *op = exact ? "add_rule_exact" : "add_rule";
     sc_rule r;
+    uint32_t def;
     sc_rule_init(&r, action, sys, lua_type(L, 3) == LUA_TNUMBER, exact, n, conds);
+    if ((rc = sc_default_action(f, &def)) < 0)
+        sc_fail(L, op, rc, "reading the filter's default action failed");
+    sc_check_rule_lands(L, f, &r, def, op);
+    lua_gc(L, LUA_GCSTEP, SC_RULE_KB);
     /* room first: a rule libseccomp has must never be missing from the ledger */
     if (sc_ledger_reserve(&f->ledger, 1) != 0)
         sc_fail(L, op, -ENOMEM, "recording the rule failed");
@@ -501,6 +549,39 @@ static int l_reset(lua_State *L)
     return 1;
 }
 
+/* libseccomp 2.5 compares only the default action, nnp and tsync before a
+ * merge, and the result has the destination's values: a source asking for
+ * more (a killing bad-arch action, log, ssb, optimize) would lose it.  So
+ * every attribute must be equal, the module's own included. */
+static void sc_merge_check_attrs(lua_State *L, sc_filter *f, sc_filter *o)
+{
+    size_t i;
+    for (i = 0; i < SC_NATTRS; i++) {
+        const struct sc_attr *a = &sc_attrs[i];
+        uint32_t x = 0, y = 0;
+        int rx, ry;
+        if (a->kind == SC_ATTR_MODULE) {
+            rx = ry = 0;
+            x = a->attr == SC_MATTR_VERIFY ? (uint32_t)f->verify : a->attr == SC_MATTR_WIDEN
+                ? (uint32_t)f->widen : a->attr == SC_MATTR_COMPILER ? (uint32_t)f->compiler : 0;
+            y = a->attr == SC_MATTR_VERIFY ? (uint32_t)o->verify : a->attr == SC_MATTR_WIDEN
+                ? (uint32_t)o->widen : a->attr == SC_MATTR_COMPILER ? (uint32_t)o->compiler : 0;
+        } else {
+            if (a->attr < 0 || (a->feature && !sc_has(L, a->feature)))
+                continue;
+            rx = seccomp_attr_get(f->ctx, (enum scmp_filter_attr)a->attr, &x);
+            ry = seccomp_attr_get(o->ctx, (enum scmp_filter_attr)a->attr, &y);
+        }
+        if (rx < 0 || ry < 0)
+            sc_fail(L, "merge", rx < 0 ? rx : ry, lua_pushfstring(L, "reading attribute '%s' "
+                    "failed", a->name));
+        if (x != y)
+            sc_fail(L, "merge", EINVAL, lua_pushfstring(L, "the two filters' '%s' attributes "
+                    "differ; a merge would silently keep this filter's: set them equal first "
+                    "(both filters are unchanged)", a->name));
+    }
+}
+
 /* f:merge(other) -> f   (other is consumed: released on success, left valid
  * and unchanged on failure) */
 static int l_merge(lua_State *L)
@@ -512,6 +593,7 @@ static int l_merge(lua_State *L)
     const char *msg = NULL;
     if (f == o)
         luaL_argerror(L, 2, "cannot merge a filter into itself");
+    sc_merge_check_attrs(L, f, o);
     /* the source's rules keep the source's arches */
     if (sc_ledger_reserve(&f->ledger, o->ledger.n) != 0)
         sc_fail(L, "merge", -ENOMEM, "recording the merged rules failed");

@@ -132,12 +132,6 @@ static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32)
     }
 }
 
-/* Lower is more restrictive: the kernel's order of actions. */
-static int32_t sc_action_rank(uint32_t a)
-{
-    return (int32_t)(a & 0xffff0000u);
-}
-
 static uint32_t sc_more_restrictive(uint32_t a, uint32_t b)
 {
     return sc_action_rank(b) < sc_action_rank(a) ? b : a;
