@@ -15,6 +15,7 @@
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
+ *   gen.c       the module's own BPF code generator (plain C, on ledger.c and bpf.c)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
  */
 #define _GNU_SOURCE 1
@@ -27,6 +28,7 @@
 #include "ledger.c"
 #include "filter.c"
 #include "bpf.c"
+#include "gen.c"
 #include "simulate.c"
 #include "notify.c"
 #include "spawn.c"
