@@ -15,6 +15,7 @@
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
+ *   gen.c       the module's own BPF code generator (plain C, on ledger.c and bpf.c)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
  *   verify.c    f:verify: the compiled program checked against the rule ledger
  *   program.c   the one compiled program per filter: load, export_bpf, verify
@@ -29,6 +30,7 @@
 #include "cond.c"
 #include "filter.c"
 #include "bpf.c"
+#include "gen.c"
 #include "simulate.c"
 #include "verify.c"
 #include "program.c"

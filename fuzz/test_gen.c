@@ -1,0 +1,848 @@
+/*
+ * test_gen.c - tests of src/gen.c, the module's own BPF code generator.
+ *
+ * Build and run with fuzz/test.sh.  Prints "N passed, N failed" and exits
+ * non-zero on failure.
+ *
+ * Sections:
+ *   1. hand-written cases (precedence, x32, multiplexed calls, 32-bit arches,
+ *      unknown_enosys, the 4096 limit)
+ *   2. random ledgers: the generated program, run by bpf.c's interpreter,
+ *      against an evaluator of the documented semantics written here (not
+ *      gen.c's code) over boundary and random vectors
+ *   3. kernel agreement: generated programs loaded in forked children that
+ *      call getppid with the vector's arguments (x86_64 syscall, i386 int 0x80)
+ *   4. libseccomp's hang in rule_add: driven in children with a timeout,
+ *      checked against sc_gen_hang_risk
+ *   5. (--compare) instruction counts and instructions executed vs libseccomp
+ *
+ * Options: --sets N (random ledgers, default 2000), --kernel N (kernel sets,
+ * default 250; 0 skips), --hang N (random hang experiments, default 300),
+ * --compare N (libseccomp comparison sets, default 0), --seed S, -v.
+ */
+#include <seccomp.h>
+#include "../src/ledger.c"
+#include "../src/bpf.c"
+#include "../src/gen.c"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int g_passed, g_failed, g_verbose;
+
+
+#define CHECK(cond, ...)                                                    \
+    do {                                                                    \
+        if (cond) {                                                         \
+            g_passed++;                                                     \
+        } else {                                                            \
+            g_failed++;                                                     \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                     \
+            printf(__VA_ARGS__);                                            \
+            printf("\n");                                                   \
+        }                                                                   \
+    } while (0)
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ */
+/* Random numbers (xorshift64*), seeded                                 */
+
+static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+    g_rng ^= g_rng >> 12;
+    g_rng ^= g_rng << 25;
+    g_rng ^= g_rng >> 27;
+    return g_rng * 0x2545f4914f6cdd1dull;
+}
+static unsigned rn(unsigned n)
+{
+    return (unsigned)(rnd() % n);
+}
+
+/* ------------------------------------------------------------------ */
+/* The test's own arch facts (not gen.c's)                              */
+
+static const struct {
+    const char *name;
+    uint32_t tok;
+    uint32_t audit;  /* seccomp_data.arch */
+    int bits;        /* argument width libseccomp compares */
+    int be;
+    int mux;         /* socketcall/ipc multiplexed by libseccomp */
+    int base;        /* first syscall number */
+} T_ARCH[] = {
+    {"x86_64", SCMP_ARCH_X86_64, 0xc000003eu, 64, 0, 0, 0},
+    {"x86", SCMP_ARCH_X86, 0x40000003u, 32, 0, 1, 0},
+    {"x32", SCMP_ARCH_X32, 0xc000003eu, 32, 0, 0, 0x40000000},
+    {"aarch64", SCMP_ARCH_AARCH64, 0xc00000b7u, 64, 0, 0, 0},
+    {"arm", SCMP_ARCH_ARM, 0x40000028u, 32, 0, 0, 0},
+    {"mipsel", SCMP_ARCH_MIPSEL, 0x40000008u, 32, 0, 1, 4000},
+    {"ppc64le", SCMP_ARCH_PPC64LE, 0xc0000015u, 64, 0, 1, 0},
+    {"s390x", SCMP_ARCH_S390X, 0x80000016u, 64, 1, 1, 0},
+    {"s390", SCMP_ARCH_S390, 0x00000016u, 32, 1, 1, 0},
+    {"ppc64", SCMP_ARCH_PPC64, 0x80000015u, 64, 1, 1, 0},
+    {"ppc", SCMP_ARCH_PPC, 0x00000014u, 32, 1, 1, 0},
+    {"mips", SCMP_ARCH_MIPS, 0x00000008u, 32, 1, 1, 4000},
+    {"mips64", SCMP_ARCH_MIPS64, 0x80000008u, 64, 1, 0, 5000},
+    {"mips64n32", SCMP_ARCH_MIPS64N32, 0xa0000008u, 32, 1, 0, 6000},
+};
+#define T_NARCH NELEM(T_ARCH)
+#define T_X86_64 0
+#define T_X86 1
+#define T_X32 2
+#define T_S390X 7
+#define T_SCAN 1100 /* numbers scanned per arch from its base */
+
+/* names of each arch's numbers [base, base + T_SCAN) */
+static char *g_names[T_NARCH][T_SCAN];
+
+static void scan_names(void)
+{
+    size_t a;
+    int i;
+    for (a = 0; a < T_NARCH; a++)
+        for (i = 0; i < T_SCAN; i++)
+            g_names[a][i] = seccomp_syscall_resolve_num_arch(T_ARCH[a].tok, T_ARCH[a].base + i);
+}
+
+static void free_names(void)
+{
+    size_t a;
+    int i;
+    for (a = 0; a < T_NARCH; a++)
+        for (i = 0; i < T_SCAN; i++)
+            free(g_names[a][i]);
+}
+
+static const char *name_of(size_t a, int32_t nr)
+{
+    int64_t i = (int64_t)nr - T_ARCH[a].base;
+    return i >= 0 && i < T_SCAN ? g_names[a][i] : NULL;
+}
+
+/* The call a socketcall/ipc call number stands for, from libseccomp's
+ * pseudo numbers (-101.. for socketcall, -201.. for ipc) on x86. */
+static int mux_of(const char *name, int *sub)
+{
+    int n = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name);
+    if (n <= -101 && n >= -120) {
+        *sub = -n - 100;
+        return 0;
+    }
+    if (n <= -201 && n >= -299) {
+        *sub = -n - 200;
+        return 1;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* A filter under test                                                   */
+
+struct tfilter {
+    sc_ledger l;
+    size_t narch;
+    size_t arch[4];      /* indices in T_ARCH */
+    uint32_t def, bad;
+    int widen, enosys;
+    int64_t maxn[T_NARCH]; /* max_named cache; 0 = not computed, else value + 2 */
+};
+
+static int rule_on(const sc_rule *r, size_t a)
+{
+    return sc_rule_on_arch(r, a);
+}
+
+/* Does condition c hold for argument value v on an arch of `bits`? */
+static int cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int bits)
+{
+    uint64_t d = c->datum_a, m = c->datum_b;
+    if (bits == 32) {
+        v &= 0xffffffffu;
+        d &= 0xffffffffu;
+        m &= 0xffffffffu;
+    }
+    switch (c->op) {
+    case SCMP_CMP_NE: return v != d;
+    case SCMP_CMP_LT: return v < d;
+    case SCMP_CMP_LE: return v <= d;
+    case SCMP_CMP_EQ: return v == d;
+    case SCMP_CMP_GE: return v >= d;
+    case SCMP_CMP_GT: return v > d;
+    case SCMP_CMP_MASKED_EQ: return (v & d) == (m & d); /* datum_a is the mask */
+    default: return 0;
+    }
+}
+
+static int rank_less(uint32_t a, size_t ia, uint32_t b, size_t ib)
+{
+    int32_t x = (int32_t)(a & 0xffff0000u), y = (int32_t)(b & 0xffff0000u);
+    return x != y ? x < y : ia < ib;
+}
+
+/* The highest number the rules name on arch a (-1: none). */
+static int64_t max_named(const struct tfilter *f, size_t a)
+{
+    int64_t max = -1;
+    size_t i;
+    int k;
+    for (i = 0; i < f->l.n; i++) {
+        const sc_rule *r = &f->l.v[i];
+        int sub, mux;
+        if (!rule_on(r, a))
+            continue;
+        if (r->name[0] == '\0') {
+            if (r->sys >= 0 && r->sys > max)
+                max = r->sys;
+            continue;
+        }
+        for (k = 0; k < T_SCAN; k++)
+            if (g_names[a][k] && strcmp(g_names[a][k], r->name) == 0 && T_ARCH[a].base + k > max)
+                max = T_ARCH[a].base + k;
+        if (T_ARCH[a].mux && (mux = mux_of(r->name, &sub)) >= 0) {
+            int n = seccomp_syscall_resolve_name_arch(T_ARCH[a].tok, mux ? "ipc" : "socketcall");
+            if (n > max)
+                max = n;
+        }
+    }
+    return max;
+}
+
+/* The action the documented semantics give a call; *why: a short note. */
+static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, const uint64_t args[6])
+{
+    size_t a = (size_t)-1, i, j, best = (size_t)-1;
+    uint32_t best_act = 0;
+    const char *name;
+    int has64 = 0, has32 = 0;
+
+    for (i = 0; i < f->narch; i++) {
+        if (f->arch[i] == T_X86_64)
+            has64 = 1;
+        if (f->arch[i] == T_X32)
+            has32 = 1;
+    }
+    if (audit == 0xc000003eu) {
+        if (nr == -1)
+            a = has64 ? T_X86_64 : has32 ? T_X32 : (size_t)-1;
+        else if ((uint32_t)nr >= 0x40000000u)
+            a = has32 ? T_X32 : (size_t)-1;
+        else
+            a = has64 ? T_X86_64 : (size_t)-1;
+    } else {
+        for (i = 0; i < f->narch; i++)
+            if (T_ARCH[f->arch[i]].audit == audit)
+                a = f->arch[i];
+    }
+    if (a == (size_t)-1)
+        return f->bad;
+
+    name = name_of(a, nr);
+    for (i = 0; i < f->l.n; i++) {
+        const sc_rule *r = &f->l.v[i];
+        uint32_t act = r->action;
+        int match = 0, sub;
+        if (!rule_on(r, a))
+            continue;
+        if (r->name[0] == '\0' ? r->sys == nr : (name != NULL && strcmp(name, r->name) == 0)) {
+            match = 1;
+            for (j = 0; j < r->nconds; j++)
+                if (!cond_holds(&r->conds[j], args[r->conds[j].arg], T_ARCH[a].bits))
+                    match = 0;
+        } else if (T_ARCH[a].mux && name != NULL && r->name[0] != '\0' &&
+                   mux_of(r->name, &sub) == (strcmp(name, "ipc") == 0 ? 1 : strcmp(name, "socketcall") == 0 ? 0 : -2) &&
+                   (T_ARCH[a].bits == 64 ? args[0] : (args[0] & 0xffffffffu)) == (uint64_t)sub) {
+            /* the multiplexed path: the rule's real arguments are hidden */
+            int uncond = f->widen;
+            for (j = 0; j < f->l.n; j++)
+                if (rule_on(&f->l.v[j], a) && f->l.v[j].nconds == 0 &&
+                    strcmp(f->l.v[j].name, r->name) == 0)
+                    uncond = 1;
+            match = 1;
+            /* the rule's action only when of a strictly more restrictive kind */
+            if (!uncond && !((int32_t)(act & 0xffff0000u) < (int32_t)(f->def & 0xffff0000u)))
+                act = f->def;
+        }
+        if (match && (best == (size_t)-1 || rank_less(act, i, best_act, best))) {
+            best = i;
+            best_act = act;
+        }
+    }
+    if (best != (size_t)-1)
+        return best_act;
+    if (f->enosys) {
+        int64_t max;
+        if (f->maxn[a] == 0)
+            ((struct tfilter *)f)->maxn[a] = max_named(f, a) + 2;
+        max = f->maxn[a] - 2;
+        if (max >= 0 && (uint64_t)(uint32_t)nr > (uint64_t)max)
+            return SCMP_ACT_ERRNO(ENOSYS);
+    }
+    return f->def;
+}
+
+/* Generate f's program; NULL on success. */
+static const char *gen(const struct tfilter *f, struct sock_filter *prog, size_t *n, char *err, size_t errlen)
+{
+    struct sc_gen_in in;
+    uint32_t toks[4];
+    size_t idx[4], i;
+    for (i = 0; i < f->narch; i++) {
+        toks[i] = T_ARCH[f->arch[i]].tok;
+        idx[i] = f->arch[i];
+    }
+    memset(&in, 0, sizeof in);
+    in.ledger = &f->l;
+    in.narches = f->narch;
+    in.arches = toks;
+    in.arch_index = idx;
+    in.def_action = f->def;
+    in.badarch_action = f->bad;
+    in.widen_multiplexed = f->widen;
+    in.unknown_enosys = f->enosys;
+    return sc_gen(&in, prog, n, err, errlen);
+}
+
+static uint32_t run(const struct sock_filter *p, size_t n, int be, uint32_t audit, int32_t nr,
+                    const uint64_t args[6])
+{
+    unsigned char d[BPF_SC_DATA_SIZE];
+    const char *fault = NULL;
+    uint32_t r;
+    bpf_pack_data(d, be, nr, audit, 0x1234, args);
+    r = bpf_run(p, n, d, be, &fault);
+    if (fault)
+        printf("fault: %s\n", fault);
+    return r;
+}
+
+static void add_rule(struct tfilter *f, uint32_t action, const char *name, unsigned nconds,
+                     const struct scmp_arg_cmp *c)
+{
+    sc_rule r;
+    struct scmp_arg_cmp none[1];
+    if (c == NULL) {
+        memset(none, 0, sizeof none);
+        c = none;
+    }
+    if (name == NULL || name[0] == '\0') {
+        sc_rule_init(&r, action, -1, 1, 0, nconds, c);
+        r.name[0] = '\0';
+    } else if (name[0] == '#') {
+        sc_rule_init(&r, action, atoi(name + 1), 1, 0, nconds, c);
+    } else {
+        /* as the module records a rule: the native number, the name */
+        sc_rule_init(&r, action, seccomp_syscall_resolve_name(name), 0, 0, nconds, c);
+        snprintf(r.name, sizeof r.name, "%s", name);
+    }
+    if (sc_ledger_push(&f->l, &r) != 0)
+        abort();
+}
+
+static void tf_init(struct tfilter *f, uint32_t def, size_t a0, size_t a1, size_t a2)
+{
+    memset(f, 0, sizeof *f);
+    f->def = def;
+    f->bad = SCMP_ACT_KILL_PROCESS;
+    f->arch[f->narch++] = a0;
+    if (a1 != (size_t)-1)
+        f->arch[f->narch++] = a1;
+    if (a2 != (size_t)-1)
+        f->arch[f->narch++] = a2;
+}
+
+static void disasm(const struct sock_filter *p, size_t n, int be)
+{
+    char line[200];
+    size_t i;
+    for (i = 0; i < n; i++) {
+        bpf_disasm_insn(p, n, i, be, line, sizeof line);
+        printf("  %s\n", line);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Vectors for one filter: every number any rule names on each arch, the
+ * multiplexers, -1, numbers past the highest, x32 numbers, a foreign arch;
+ * per argument the words datum-1, datum, datum+1, 0, 0xffffffff of every
+ * condition, combined; plus random values. */
+
+#define MAXCAND 96
+
+struct cands {
+    size_t n[6];
+    uint64_t v[6][MAXCAND];
+};
+
+static void cand_add(struct cands *c, unsigned arg, uint64_t v)
+{
+    size_t i;
+    for (i = 0; i < c->n[arg]; i++)
+        if (c->v[arg][i] == v)
+            return;
+    if (c->n[arg] < MAXCAND)
+        c->v[arg][c->n[arg]++] = v;
+}
+
+static void cands_of(const struct tfilter *f, struct cands *c)
+{
+    size_t i, j;
+    unsigned a;
+    memset(c, 0, sizeof *c);
+    for (a = 0; a < 6; a++) {
+        cand_add(c, a, 0);
+        cand_add(c, a, 0xffffffffu);
+        cand_add(c, a, ~(uint64_t)0);
+    }
+    for (i = 0; i < 25; i++)
+        cand_add(c, 0, i); /* the multiplexers' call numbers */
+    for (i = 0; i < f->l.n; i++)
+        for (j = 0; j < f->l.v[i].nconds; j++) {
+            const struct scmp_arg_cmp *k = &f->l.v[i].conds[j];
+            uint64_t d = k->op == SCMP_CMP_MASKED_EQ ? (k->datum_b & k->datum_a) : k->datum_a;
+            uint32_t dh = (uint32_t)(d >> 32), dl = (uint32_t)d;
+            uint32_t hs[5] = {dh - 1, dh, dh + 1, 0, 0xffffffffu};
+            uint32_t ls[5] = {dl - 1, dl, dl + 1, 0, 0xffffffffu};
+            size_t x, y;
+            for (x = 0; x < 5; x++)
+                for (y = 0; y < 5; y++)
+                    cand_add(c, k->arg, (uint64_t)hs[x] << 32 | ls[y]);
+            if (k->op == SCMP_CMP_MASKED_EQ) {
+                cand_add(c, k->arg, k->datum_b);
+                cand_add(c, k->arg, d | ~k->datum_a);
+            }
+        }
+}
+
+static int64_t g_vectors, g_wrong;
+
+/* Compare program and evaluator on one call; returns 1 when they agree. */
+static int compare_one(const struct tfilter *f, const struct sock_filter *p, size_t n, int be,
+                       uint32_t audit, int32_t nr, const uint64_t args[6])
+{
+    uint32_t got = run(p, n, be, audit, nr, args), want = evaluate(f, audit, nr, args);
+    g_vectors++;
+    if (got != want) {
+        g_wrong++;
+        if (g_wrong <= 5) {
+            size_t i;
+            printf("MISMATCH arch 0x%08x nr %d args %llx %llx %llx %llx %llx %llx: program 0x%08x, semantics 0x%08x\n",
+                   (unsigned)audit, (int)nr, (unsigned long long)args[0], (unsigned long long)args[1],
+                   (unsigned long long)args[2], (unsigned long long)args[3], (unsigned long long)args[4],
+                   (unsigned long long)args[5], (unsigned)got, (unsigned)want);
+            printf("  def 0x%08x widen %d enosys %d arches:", (unsigned)f->def, f->widen, f->enosys);
+            for (i = 0; i < f->narch; i++)
+                printf(" %s", T_ARCH[f->arch[i]].name);
+            printf("\n");
+            for (i = 0; i < f->l.n; i++) {
+                const sc_rule *r = &f->l.v[i];
+                size_t j;
+                printf("  rule %zu: 0x%08x %s(%d)%s mask %llx:", i, (unsigned)r->action, r->name, r->sys,
+                       r->all_arches ? "" : " merged", (unsigned long long)r->arch_mask);
+                for (j = 0; j < r->nconds; j++)
+                    printf(" a%u op%d %llx %llx;", r->conds[j].arg, (int)r->conds[j].op,
+                           (unsigned long long)r->conds[j].datum_a, (unsigned long long)r->conds[j].datum_b);
+                printf("\n");
+            }
+            if (g_verbose)
+                disasm(p, n, be);
+        }
+        return 0;
+    }
+    return 1;
+}
+
+/* All the checks of one filter; returns the number of disagreements. */
+static int64_t check_filter(const struct tfilter *f, int nrand)
+{
+    static struct sock_filter prog[BPF_SC_MAXINSNS];
+    char err[160];
+    size_t n, i, k;
+    int be = T_ARCH[f->arch[0]].be;
+    const char *msg = gen(f, prog, &n, err, sizeof err);
+    struct cands c;
+    int64_t before = g_wrong;
+    uint32_t audits[6];
+    size_t naud = 0;
+
+    if (msg != NULL) {
+        CHECK(0, "sc_gen: %s", msg);
+        return 1;
+    }
+    if (bpf_check(prog, n, err, sizeof err) != 0) {
+        CHECK(0, "bpf_check rejects the generated program: %s", err);
+        return 1;
+    }
+    cands_of(f, &c);
+    for (i = 0; i < f->narch; i++)
+        audits[naud++] = T_ARCH[f->arch[i]].audit;
+    audits[naud++] = be ? 0x80000002u : 0xc00000b7u + 1; /* foreign */
+    audits[naud++] = be ? 0x00000016u : 0x40000003u;      /* maybe not in the filter */
+    for (k = 0; k < naud; k++) {
+        /* the numbers to try on this arch value */
+        int32_t nrs[160];
+        size_t nn = 0, a, j;
+        nrs[nn++] = -1;
+        nrs[nn++] = 0;
+        nrs[nn++] = 0x40000000;
+        nrs[nn++] = 0x3fffffff;
+        nrs[nn++] = 0x7fffffff;
+        for (a = 0; a < T_NARCH; a++) {
+            if (T_ARCH[a].audit != audits[k])
+                continue;
+            for (i = 0; i < f->l.n && nn < NELEM(nrs) - 8; i++) {
+                const sc_rule *r = &f->l.v[i];
+                int sub, m;
+                if (r->name[0] == '\0') {
+                    nrs[nn++] = r->sys;
+                    nrs[nn++] = r->sys + 1;
+                    continue;
+                }
+                for (j = 0; j < T_SCAN && nn < NELEM(nrs) - 8; j++)
+                    if (g_names[a][j] && strcmp(g_names[a][j], r->name) == 0) {
+                        nrs[nn++] = T_ARCH[a].base + (int)j;
+                        nrs[nn++] = T_ARCH[a].base + (int)j + 1;
+                    }
+                if ((m = mux_of(r->name, &sub)) >= 0) {
+                    int x = seccomp_syscall_resolve_name_arch(T_ARCH[a].tok, m ? "ipc" : "socketcall");
+                    if (x >= 0)
+                        nrs[nn++] = x;
+                }
+            }
+            {
+                int64_t mx = max_named(f, a);
+                if (mx >= 0) {
+                    nrs[nn++] = (int32_t)mx;
+                    nrs[nn++] = (int32_t)(mx + 1);
+                }
+            }
+            nrs[nn++] = T_ARCH[a].base + (int)rn(T_SCAN);
+        }
+        for (i = 0; i < nn; i++) {
+            uint64_t args[6];
+            int v;
+            unsigned arg;
+            /* each candidate of each argument, the others random candidates */
+            for (arg = 0; arg < 6; arg++)
+                for (j = 0; j < c.n[arg] && c.n[arg] > 3 + (arg == 0 ? 25 : 0); j++) {
+                    unsigned o;
+                    for (o = 0; o < 6; o++)
+                        args[o] = c.v[o][rn((unsigned)c.n[o])];
+                    args[arg] = c.v[arg][j];
+                    compare_one(f, prog, n, be, audits[k], nrs[i], args);
+                }
+            for (v = 0; v < nrand; v++) {
+                unsigned o;
+                for (o = 0; o < 6; o++)
+                    args[o] = rn(4) == 0 ? rnd() : c.v[o][rn((unsigned)c.n[o])];
+                compare_one(f, prog, n, be, audits[k], nrs[i], args);
+            }
+        }
+    }
+    return g_wrong - before;
+}
+
+/* ------------------------------------------------------------------ */
+/* Random ledgers                                                        */
+
+static const char *const R_NAMES[] = {
+    "read", "write", "getppid", "close", "openat", "getpid", "mmap", "socket", "connect",
+    "accept4", "recvmmsg", "shmget", "semop", "msgrcv", "socketcall", "ipc",
+};
+
+static const uint32_t R_ACTIONS[] = {
+    SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2), SCMP_ACT_ERRNO(3), SCMP_ACT_KILL_PROCESS,
+    SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_LOG, SCMP_ACT_TRACE(5), 0x7fc00000u /* notify */,
+};
+
+static uint64_t rnd_datum(void)
+{
+    static const uint64_t pool[] = {0, 1, 2, 3, 7, 0xff, 0x7fffffff, 0x80000000u, 0xffffffffu,
+                                    0x100000000ull, 0x100000001ull, 0x200000000ull, 0x300000000ull,
+                                    0xffffffff00000000ull, ~0ull, 0x8000000000000000ull};
+    switch (rn(4)) {
+    case 0: return rnd();
+    case 1: return rnd() & 0xffffffffu;
+    default: return pool[rn(NELEM(pool))];
+    }
+}
+
+/* kernel = 1: actions and calls a child can survive and report */
+static void random_filter(struct tfilter *f, int kernel)
+{
+    static const size_t le[] = {0, 1, 2, 3, 4, 5, 6}, be_[] = {7, 8, 9, 10, 11, 12, 13};
+    size_t i, nr;
+    int be = kernel ? 0 : (int)rn(3) == 0;
+    memset(f, 0, sizeof *f);
+    if (kernel) {
+        f->arch[f->narch++] = rn(2) ? T_X86_64 : T_X86;
+        if (rn(2))
+            f->arch[f->narch++] = f->arch[0] == T_X86_64 ? T_X86 : T_X86_64;
+        if (rn(3) == 0)
+            f->arch[f->narch++] = T_X32;
+    } else {
+        size_t want = 1 + rn(3);
+        while (f->narch < want) {
+            size_t a = be ? be_[rn(NELEM(be_))] : le[rn(NELEM(le))];
+            for (i = 0; i < f->narch; i++)
+                if (f->arch[i] == a)
+                    break;
+            if (i == f->narch)
+                f->arch[f->narch++] = a;
+            else if (rn(4) == 0)
+                break;
+        }
+    }
+    f->def = rn(2) ? SCMP_ACT_ALLOW : R_ACTIONS[1 + rn(kernel ? 7 : NELEM(R_ACTIONS) - 1)];
+    if (kernel && (f->def == SCMP_ACT_KILL_PROCESS || f->def == SCMP_ACT_KILL_THREAD || f->def == SCMP_ACT_TRAP))
+        f->def = SCMP_ACT_ERRNO(4); /* the child must live to report */
+    f->bad = rn(2) ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(9);
+    f->widen = rn(3) == 0;
+    f->enosys = rn(3) == 0;
+    nr = 1 + rn(kernel ? 5 : 8);
+    for (i = 0; i < nr; i++) {
+        struct scmp_arg_cmp c[6];
+        unsigned nc = rn(3) == 0 ? 0 : 1 + rn(rn(2) ? 3 : 6), j;
+        const char *name;
+        char buf[16];
+        uint32_t act = R_ACTIONS[rn(kernel ? 8 : NELEM(R_ACTIONS))];
+        if (kernel)
+            name = rn(4) ? "getppid" : (rn(2) ? "getpid" : "socket");
+        else if (rn(12) == 0)
+            name = "";
+        else if (rn(12) == 0) {
+            snprintf(buf, sizeof buf, "#%u", 1000 + rn(3));
+            name = buf;
+        } else
+            name = R_NAMES[rn(NELEM(R_NAMES))];
+        for (j = 0; j < nc; j++) {
+            c[j].arg = rn(6);
+            if (rn(2)) { /* distinct arguments, as libseccomp wants */
+                unsigned t;
+                for (t = 0; t < j; t++)
+                    if (c[t].arg == c[j].arg)
+                        break;
+                if (t < j)
+                    c[j].arg = (c[j].arg + j) % 6;
+            }
+            c[j].op = (enum scmp_compare)(1 + rn(7));
+            c[j].datum_a = rnd_datum();
+            c[j].datum_b = c[j].op == SCMP_CMP_MASKED_EQ ? rnd_datum() : 0;
+            if (c[j].op == SCMP_CMP_MASKED_EQ && rn(2))
+                c[j].datum_b &= c[j].datum_a;
+        }
+        add_rule(f, act, name, nc, c);
+        f->l.v[f->l.n - 1].exact = (unsigned char)rn(2);
+        if (!kernel && rn(8) == 0) { /* came in through merge */
+            f->l.v[f->l.n - 1].all_arches = 0;
+            f->l.v[f->l.n - 1].arch_mask = rnd() & ((1u << T_NARCH) - 1);
+        }
+    }
+}
+
+static void test_random(int sets)
+{
+    int s;
+    int64_t bad_sets = 0, v0 = g_vectors, w0 = g_wrong;
+    size_t insns = 0, maxinsns = 0;
+    for (s = 0; s < sets; s++) {
+        struct tfilter f;
+        static struct sock_filter prog[BPF_SC_MAXINSNS];
+        size_t n;
+        char err[160];
+        random_filter(&f, 0);
+        if (gen(&f, prog, &n, err, sizeof err) == NULL) {
+            insns += n;
+            if (n > maxinsns)
+                maxinsns = n;
+        }
+        if (check_filter(&f, 6) != 0)
+            bad_sets++;
+        sc_ledger_free(&f.l);
+    }
+    CHECK(bad_sets == 0, "random ledgers: %lld of %d sets disagree", (long long)bad_sets, sets);
+    printf("random ledgers: %d sets, %lld vectors, %lld disagreements (%lld sets); mean %.1f, max %zu instructions\n",
+           sets, (long long)(g_vectors - v0), (long long)(g_wrong - w0), (long long)bad_sets,
+           sets ? (double)insns / sets : 0.0, maxinsns);
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. hand-written cases                                                 */
+
+static void expect(const struct tfilter *f, uint32_t audit, int32_t nr, uint64_t a0, uint64_t a1,
+                   uint32_t want, const char *what)
+{
+    static struct sock_filter prog[BPF_SC_MAXINSNS];
+    char err[160];
+    size_t n;
+    uint64_t args[6] = {a0, a1, 0, 0, 0, 0};
+    int be = T_ARCH[f->arch[0]].be;
+    const char *msg = gen(f, prog, &n, err, sizeof err);
+    uint32_t got;
+    CHECK(msg == NULL, "%s: sc_gen: %s", what, msg ? msg : "");
+    if (msg)
+        return;
+    CHECK(bpf_check(prog, n, err, sizeof err) == 0, "%s: bpf_check: %s", what, err);
+    got = run(prog, n, be, audit, nr, args);
+    CHECK(got == want, "%s: got 0x%08x want 0x%08x", what, (unsigned)got, (unsigned)want);
+    CHECK(evaluate(f, audit, nr, args) == want, "%s: the test's evaluator says 0x%08x", what,
+          (unsigned)evaluate(f, audit, nr, args));
+    if (got != want && g_verbose)
+        disasm(prog, n, be);
+}
+
+#define A64 0xc000003eu
+#define A86 0x40000003u
+#define ERR(e) SCMP_ACT_ERRNO(e)
+#define ALLOW SCMP_ACT_ALLOW
+#define KILLP SCMP_ACT_KILL_PROCESS
+
+static void test_hand(void)
+{
+    struct tfilter f;
+    struct scmp_arg_cmp c[2];
+    size_t none = (size_t)-1;
+
+    /* issue 9's first example: most restrictive wins in the overlap */
+    tf_init(&f, ALLOW, T_X86_64, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_GT, 0x200000000ull, 0};
+    add_rule(&f, ERR(1), "getppid", 1, c);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_LT, 0x300000000ull, 0};
+    add_rule(&f, ERR(2), "getppid", 1, c);
+    expect(&f, A64, 110, 0x300000000ull, 0, ERR(1), "gt only");
+    expect(&f, A64, 110, 0x250000000ull, 0, ERR(1), "overlap: errno(1) is the earlier rule");
+    expect(&f, A64, 110, 5, 0, ERR(2), "lt only");
+    expect(&f, A64, 39, 5, 0, ALLOW, "other call");
+    expect(&f, A86, 64, 5, 0, KILLP, "arch not in the filter");
+    expect(&f, A64, 0x40000000 + 110, 5, 0, KILLP, "x32 number, no x32 in the filter");
+    expect(&f, A64, -1, 5, 0, ALLOW, "-1 passes the x32 check");
+    sc_ledger_free(&f.l);
+
+    /* kill beats errno regardless of order */
+    tf_init(&f, ALLOW, T_X86_64, T_X86, none);
+    c[0] = (struct scmp_arg_cmp){1, SCMP_CMP_MASKED_EQ, 0xff, 0x1};
+    add_rule(&f, ERR(3), "getppid", 1, c);
+    add_rule(&f, SCMP_ACT_TRAP, "getppid", 0, NULL);
+    expect(&f, A64, 110, 0, 0x101, SCMP_ACT_TRAP, "trap beats errno");
+    expect(&f, A86, 64, 0, 0x101, SCMP_ACT_TRAP, "on x86 too");
+    sc_ledger_free(&f.l);
+
+    /* 32-bit arch: the low word only */
+    tf_init(&f, ALLOW, T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 0x100000005ull, 0};
+    add_rule(&f, ERR(1), "getppid", 1, c);
+    expect(&f, A86, 64, 5, 0, ERR(1), "x86 compares the low word");
+    expect(&f, A86, 64, 0x100000005ull, 0, ERR(1), "x86 ignores the high word");
+    expect(&f, A86, 64, 6, 0, ALLOW, "x86 low word differs");
+    sc_ledger_free(&f.l);
+
+    /* socket on x86: direct 359 with conditions; socketcall(1) is multiplexed */
+    tf_init(&f, ALLOW, T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 2, 0};
+    add_rule(&f, ERR(1), "socket", 1, c);
+    expect(&f, A86, 359, 2, 0, ERR(1), "direct socket(AF_INET)");
+    expect(&f, A86, 359, 1, 0, ALLOW, "direct socket(AF_UNIX)");
+    expect(&f, A86, 102, 1, 0, ERR(1), "socketcall(SYS_SOCKET): conditional deny, default allow: deny");
+    expect(&f, A86, 102, 2, 0, ALLOW, "socketcall(SYS_BIND): default");
+    sc_ledger_free(&f.l);
+    tf_init(&f, ERR(1), T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 1, 0};
+    add_rule(&f, ALLOW, "socket", 1, c);
+    expect(&f, A86, 359, 1, 0, ALLOW, "direct socket(AF_UNIX) allowed");
+    expect(&f, A86, 359, 2, 0, ERR(1), "direct socket(AF_INET) denied");
+    expect(&f, A86, 102, 1, 0, ERR(1), "socketcall(SYS_SOCKET) does not widen");
+    f.widen = 1;
+    expect(&f, A86, 102, 1, 0, ALLOW, "widen_multiplexed: socketcall(SYS_SOCKET) allowed");
+    expect(&f, A86, 102, 3, 0, ERR(1), "widen_multiplexed: socketcall(SYS_CONNECT) denied");
+    f.widen = 0;
+    add_rule(&f, ALLOW, "socket", 0, NULL);
+    expect(&f, A86, 102, 1, 0, ALLOW, "an unconditional rule opens the multiplexed path");
+    sc_ledger_free(&f.l);
+    tf_init(&f, ALLOW, T_S390X, none, none);
+    add_rule(&f, ERR(5), "shmget", 0, NULL);
+    expect(&f, 0x80000016u, 117, 23, 0, ERR(5), "s390x ipc(SHMGET)");
+    expect(&f, 0x80000016u, 117, 0x100000017ull, 0, ALLOW, "s390x compares the whole 64-bit arg0");
+    expect(&f, 0x80000016u, 395, 0, 0, ERR(5), "s390x direct shmget");
+    sc_ledger_free(&f.l);
+
+    /* x32 */
+    tf_init(&f, ALLOW, T_X32, none, none);
+    add_rule(&f, ERR(1), "getppid", 0, NULL);
+    expect(&f, A64, 0x40000000 + 110, 0, 0, ERR(1), "x32 getppid");
+    expect(&f, A64, 110, 0, 0, KILLP, "x86_64 number under x32 only");
+    expect(&f, A64, -1, 0, 0, ALLOW, "-1 under x32 only");
+    f.arch[f.narch++] = T_X86_64;
+    expect(&f, A64, 110, 0, 0, ERR(1), "the rule applies to x86_64 added later");
+    expect(&f, A64, 0x40000000 + 110, 0, 0, ERR(1), "x32 getppid with both");
+    sc_ledger_free(&f.l);
+
+    /* tskip and unknown_enosys */
+    tf_init(&f, ERR(1), T_X86_64, T_X86, none);
+    add_rule(&f, ALLOW, "read", 0, NULL);
+    add_rule(&f, ALLOW, "openat", 0, NULL);
+    add_rule(&f, ERR(7), "", 0, NULL);
+    f.enosys = 1;
+    expect(&f, A64, -1, 0, 0, ERR(7), "tskip rule on -1");
+    expect(&f, A64, 257, 0, 0, ALLOW, "openat");
+    expect(&f, A64, 258, 0, 0, ERR(ENOSYS), "above openat: ENOSYS");
+    expect(&f, A64, 100, 0, 0, ERR(1), "below: default");
+    expect(&f, A86, 296, 0, 0, ERR(ENOSYS), "x86: above openat (295): ENOSYS");
+    expect(&f, A86, 294, 0, 0, ERR(1), "x86: below openat: default");
+    sc_ledger_free(&f.l);
+
+    /* the instruction limit */
+    {
+        static struct sock_filter prog[BPF_SC_MAXINSNS];
+        char err[200];
+        size_t n, i;
+        const char *msg;
+        tf_init(&f, ALLOW, T_X86_64, none, none);
+        for (i = 0; i < 700; i++) {
+            c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_GT, 0x100000000ull + i, 0};
+            c[1] = (struct scmp_arg_cmp){1, SCMP_CMP_NE, i, 0};
+            add_rule(&f, ERR(1 + i % 50), "getppid", 2, c);
+        }
+        msg = gen(&f, prog, &n, err, sizeof err);
+        CHECK(msg != NULL && strstr(msg, "4096") != NULL, "over 4096: %s", msg ? msg : "accepted");
+        if (msg)
+            printf("over the limit: %s\n", msg);
+        sc_ledger_free(&f.l);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+    int i, sets = 2000;
+    uint64_t seed = (uint64_t)time(NULL);
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0)
+            g_verbose = 1;
+        else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
+            sets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 0);
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    g_rng ^= seed * 0x9e3779b97f4a7c15ull;
+    if (g_rng == 0)
+        g_rng = 1;
+    printf("test_gen: seed %llu\n", (unsigned long long)seed);
+    scan_names();
+
+    test_hand();
+    test_random(sets);
+
+    free_names();
+    printf("%d passed, %d failed\n", g_passed, g_failed);
+    return g_failed ? 1 : 0;
+}

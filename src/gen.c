@@ -1,0 +1,772 @@
+/*
+ * gen.c - the module's own seccomp BPF code generator: compiles a filter's
+ * rule ledger (ledger.c) into a classic-BPF program with the semantics
+ * documented in docs/compiler.md, and tells when a rule would send
+ * libseccomp's rule_add into its endless loop (sc_gen_hang_risk).
+ *
+ * Plain C on top of ledger.c and bpf.c (for BPF_SC_MAXINSNS and the return
+ * values): no Lua, nothing from names.c, so fuzz/test_gen.c and the fuzz
+ * target include it without an interpreter.  Syscall numbers come from
+ * libseccomp's resolver.  Scratch memory is malloc'd and freed before
+ * returning.
+ *
+ * Semantics (each point is checked by fuzz/test_gen.c against its own
+ * evaluator and against the kernel):
+ *   - seccomp_data.arch not among the filter's arches: badarch_action.  The
+ *     x32 ABI reports AUDIT_ARCH_X86_64 with the 0x40000000 bit in the
+ *     number: with x86_64 and no x32, such numbers (except -1) get
+ *     badarch_action; with x32 and no x86_64, numbers below 0x40000000 do;
+ *     with both, -1 belongs to x86_64.
+ *   - a call satisfying no rule: def_action (or ERRNO(ENOSYS) above the
+ *     highest number the rules name on that arch, with unknown_enosys);
+ *     satisfying rules: the most restrictive of their actions, in the
+ *     kernel's order ((int32_t)(action & 0xffff0000) ascending), the earlier
+ *     rule in the ledger between two actions of one kind.
+ *   - conditions: 64-bit unsigned comparisons on 64-bit arches, masked
+ *     equality (arg & mask) == (datum & mask); on 32-bit arches (and x32,
+ *     mips n32) the low words only, as libseccomp does: a datum's high word
+ *     is ignored there.
+ *   - socket/ipc calls on arches that multiplex them (x86, s390, s390x,
+ *     ppc, ppc64, ppc64le, mips, mipsel): a rule gives the direct call (when
+ *     the arch has one) with its conditions, and the multiplexer
+ *     (socketcall/ipc) with arg0 == the call's number.  There the real
+ *     arguments are out of reach, so when the rules on that call include an
+ *     unconditional one (or widen_multiplexed), each rule gives its own
+ *     action; otherwise each gives the more restrictive of its action and
+ *     def_action (nothing widens).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+
+struct sc_gen_in {
+    const sc_ledger *ledger;
+    size_t narches;
+    const uint32_t *arches;      /* the filter's arch tokens (SCMP_ARCH_*), in the order to test them */
+    const size_t *arch_index;    /* for each, its index in sc_arches (for sc_rule_on_arch) */
+    uint32_t def_action, badarch_action;
+    int widen_multiplexed;       /* 1: accept libseccomp's widening on socketcall/ipc paths */
+    int unknown_enosys;          /* 1: numbers above the highest one the rules name (per arch) get ERRNO(ENOSYS) */
+};
+
+#define SC_GEN_AUDIT_X86_64 0xc000003eu
+#define SC_GEN_X32_BIT 0x40000000u
+#define SC_GEN_TOK_X32 0x4000003eu
+#define SC_GEN_TOK_X86_64 0xc000003eu
+#define SC_GEN_LEAF 8        /* numbers a leaf of the dispatch tree tests with a jeq chain */
+#define SC_GEN_REACH 254     /* longest conditional jump we emit (255, less one for a trampoline) */
+#define SC_GEN_HARDCAP (1u << 20)
+
+/* The calls socketcall(2) and ipc(2) multiplex, with their call numbers
+ * (<linux/net.h> SYS_*, <linux/ipc.h>). */
+static const struct { const char *name; unsigned char mux; unsigned char sub; } sc_gen_subcalls[] = {
+    {"socket", 0, 1}, {"bind", 0, 2}, {"connect", 0, 3}, {"listen", 0, 4},
+    {"accept", 0, 5}, {"getsockname", 0, 6}, {"getpeername", 0, 7}, {"socketpair", 0, 8},
+    {"send", 0, 9}, {"recv", 0, 10}, {"sendto", 0, 11}, {"recvfrom", 0, 12},
+    {"shutdown", 0, 13}, {"setsockopt", 0, 14}, {"getsockopt", 0, 15}, {"sendmsg", 0, 16},
+    {"recvmsg", 0, 17}, {"accept4", 0, 18}, {"recvmmsg", 0, 19}, {"sendmmsg", 0, 20},
+    {"semop", 1, 1}, {"semget", 1, 2}, {"semctl", 1, 3}, {"semtimedop", 1, 4},
+    {"msgsnd", 1, 11}, {"msgrcv", 1, 12}, {"msgget", 1, 13}, {"msgctl", 1, 14},
+    {"shmat", 1, 21}, {"shmdt", 1, 22}, {"shmget", 1, 23}, {"shmctl", 1, 24},
+};
+#define SC_GEN_NSUB (sizeof sc_gen_subcalls / sizeof sc_gen_subcalls[0])
+
+static int sc_gen_subcall(const char *name)
+{
+    size_t i;
+    for (i = 0; i < SC_GEN_NSUB; i++)
+        if (strcmp(name, sc_gen_subcalls[i].name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Facts about an arch token. */
+static int sc_gen_is64(uint32_t tok)
+{
+    /* __AUDIT_ARCH_64BIT, but not mips n32 (convention bit) nor x32 */
+    return (tok & 0x80000000u) && !(tok & 0x20000000u);
+}
+static int sc_gen_is_be(uint32_t tok)
+{
+    return !(tok & 0x40000000u); /* __AUDIT_ARCH_LE */
+}
+static uint32_t sc_gen_kernel_arch(uint32_t tok)
+{
+    return tok == SC_GEN_TOK_X32 ? SC_GEN_AUDIT_X86_64 : tok;
+}
+
+/* The kernel's order of actions: smaller is more restrictive. */
+static int32_t sc_gen_rank(uint32_t action)
+{
+    return (int32_t)(action & 0xffff0000u);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Rule instances: what one rule says about one syscall number on one arch */
+
+struct sc_gen_cond {
+    unsigned char arg, op;
+    uint64_t mask, datum; /* masked eq: mask = datum_a, datum = datum_b; else mask unused */
+};
+
+struct sc_gen_inst {
+    int32_t nr;
+    uint32_t action;
+    size_t order;          /* ledger index: the earlier wins within one kind */
+    unsigned nconds;
+    struct sc_gen_cond c[7];
+};
+
+struct sc_gen_vec {
+    struct sc_gen_inst *v;
+    size_t n, cap;
+};
+
+static int sc_gen_push(struct sc_gen_vec *x, const struct sc_gen_inst *in)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 64;
+        struct sc_gen_inst *v = realloc(x->v, cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        x->v = v;
+        x->cap = cap;
+    }
+    x->v[x->n++] = *in;
+    return 0;
+}
+
+static int sc_gen_inst_cmp(const void *a, const void *b)
+{
+    const struct sc_gen_inst *x = a, *y = b;
+    int32_t rx, ry;
+    if (x->nr != y->nr)
+        return (uint32_t)x->nr < (uint32_t)y->nr ? -1 : 1;
+    rx = sc_gen_rank(x->action);
+    ry = sc_gen_rank(y->action);
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Per-arch resolver state: the direct numbers of the multiplexed calls,
+ * found by scanning the arch's numbers (libseccomp resolves their names to
+ * pseudo numbers on these arches). */
+struct sc_gen_arch {
+    uint32_t tok;
+    int mux[2];            /* socketcall, ipc numbers, or -1 */
+    int scanned;
+    int direct[SC_GEN_NSUB];
+};
+
+static void sc_gen_arch_init(struct sc_gen_arch *a, uint32_t tok)
+{
+    int n;
+    memset(a, 0, sizeof *a);
+    a->tok = tok;
+    n = seccomp_syscall_resolve_name_arch(tok, "socketcall");
+    a->mux[0] = n >= 0 ? n : -1;
+    n = seccomp_syscall_resolve_name_arch(tok, "ipc");
+    a->mux[1] = n >= 0 ? n : -1;
+}
+
+static int sc_gen_direct(struct sc_gen_arch *a, int sub)
+{
+    if (!a->scanned) {
+        int base = a->mux[0] >= 0 ? a->mux[0] : a->mux[1], nr;
+        size_t i;
+        for (i = 0; i < SC_GEN_NSUB; i++)
+            a->direct[i] = -1;
+        base = base >= 0 ? base - base % 1000 : 0;
+        for (nr = base; nr < base + 1000; nr++) {
+            char *s = seccomp_syscall_resolve_num_arch(a->tok, nr);
+            if (s != NULL) {
+                int k = sc_gen_subcall(s);
+                if (k >= 0 && a->direct[k] < 0)
+                    a->direct[k] = nr;
+                free(s);
+            }
+        }
+        a->scanned = 1;
+    }
+    return a->direct[sub];
+}
+
+/* Conditions of rule r as the arch sees them (low words on 32-bit arches). */
+static unsigned sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
+{
+    unsigned i;
+    for (i = 0; i < r->nconds && i < 6; i++) {
+        const struct scmp_arg_cmp *c = &r->conds[i];
+        out[i].arg = (unsigned char)c->arg;
+        out[i].op = (unsigned char)c->op;
+        if (c->op == SCMP_CMP_MASKED_EQ) {
+            out[i].mask = c->datum_a;
+            out[i].datum = c->datum_b & c->datum_a;
+        } else {
+            out[i].mask = ~(uint64_t)0;
+            out[i].datum = c->datum_a;
+        }
+        if (!is64) {
+            out[i].mask &= 0xffffffffu;
+            out[i].datum &= 0xffffffffu;
+        }
+    }
+    return i;
+}
+
+/* Collect the instances the ledger gives on one arch. */
+static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_vec *out)
+{
+    const sc_ledger *l = in->ledger;
+    uint32_t tok = in->arches[ai];
+    int is64 = sc_gen_is64(tok);
+    struct sc_gen_arch arch;
+    /* per multiplexed call: whether some rule on it is unconditional */
+    unsigned char uncond[SC_GEN_NSUB];
+    size_t i, pass;
+
+    sc_gen_arch_init(&arch, tok);
+    memset(uncond, 0, sizeof uncond);
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; l != NULL && i < l->n; i++) {
+            const sc_rule *r = &l->v[i];
+            struct sc_gen_inst x;
+            int nr, k;
+            if (!sc_rule_on_arch(r, in->arch_index[ai]))
+                continue;
+            memset(&x, 0, sizeof x);
+            x.action = r->action;
+            x.order = i;
+            if (r->name[0] == '\0') {
+                if (pass == 1)
+                    continue;
+                if (r->sys < 0 && r->sys != -1)
+                    continue; /* a pseudo number with no name: on no arch */
+                x.nr = r->sys;
+                x.nconds = sc_gen_conds(r, is64, x.c);
+                if (sc_gen_push(out, &x) != 0)
+                    return -1;
+                continue;
+            }
+            nr = seccomp_syscall_resolve_name_arch(tok, r->name);
+            k = sc_gen_subcall(r->name);
+            if (k >= 0 && arch.mux[sc_gen_subcalls[k].mux] >= 0) {
+                if (pass == 0) {
+                    if (r->nconds == 0)
+                        uncond[k] = 1;
+                    /* the direct call, if the arch has one */
+                    if (nr < 0)
+                        nr = sc_gen_direct(&arch, k);
+                    if (nr >= 0) {
+                        x.nr = nr;
+                        x.nconds = sc_gen_conds(r, is64, x.c);
+                        if (sc_gen_push(out, &x) != 0)
+                            return -1;
+                    }
+                } else {
+                    /* the multiplexed path: arg0 == the call's number */
+                    x.nr = arch.mux[sc_gen_subcalls[k].mux];
+                    x.nconds = 1;
+                    x.c[0].arg = 0;
+                    x.c[0].op = SCMP_CMP_EQ;
+                    x.c[0].mask = is64 ? ~(uint64_t)0 : 0xffffffffu;
+                    x.c[0].datum = sc_gen_subcalls[k].sub;
+                    if (r->nconds > 0 && !uncond[k] && !in->widen_multiplexed &&
+                        sc_gen_rank(in->def_action) <= sc_gen_rank(r->action))
+                        x.action = in->def_action;
+                    if (sc_gen_push(out, &x) != 0)
+                        return -1;
+                }
+                continue;
+            }
+            if (pass == 1 || nr < 0)
+                continue; /* not a call of this arch */
+            x.nr = nr;
+            x.nconds = sc_gen_conds(r, is64, x.c);
+            if (sc_gen_push(out, &x) != 0)
+                return -1;
+        }
+    }
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof out->v[0], sc_gen_inst_cmp);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Emission.  The program is built backwards, from its last instruction:
+ * every jump then goes to an instruction already placed, whose distance is
+ * known.  A conditional jump reaches 255 instructions; a target further
+ * away is replaced by a fresh copy when it is a ret (or the dispatch's
+ * miss test), else by a `ja` trampoline placed right after the jump. */
+
+struct sc_gen_em {
+    struct sock_filter *rev; /* rev[0] is the program's last instruction */
+    unsigned char *kind;     /* per rev index: 0 other, 1 ret, 2 miss test */
+    size_t n, cap;
+    int overflow;
+    uint32_t *ret_act;       /* ret cache: action -> latest position */
+    size_t *ret_pos;
+    size_t nret, capret;
+    /* the current section's miss test (unknown_enosys) */
+    int miss_on;
+    uint32_t miss_max, miss_def;
+    size_t miss_pos;
+    int miss_valid;
+};
+
+static size_t sc_gen_put(struct sc_gen_em *e, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf,
+                         unsigned char kind)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap * 2;
+        struct sock_filter *r;
+        unsigned char *kd;
+        if (cap > SC_GEN_HARDCAP || e->overflow) {
+            e->overflow = 1;
+            return e->n ? e->n - 1 : 0;
+        }
+        r = realloc(e->rev, cap * sizeof *r);
+        if (r == NULL) {
+            e->overflow = 2;
+            return e->n ? e->n - 1 : 0;
+        }
+        e->rev = r;
+        kd = realloc(e->kind, cap);
+        if (kd == NULL) {
+            e->overflow = 2;
+            return e->n ? e->n - 1 : 0;
+        }
+        e->kind = kd;
+        e->cap = cap;
+    }
+    e->rev[e->n].code = code;
+    e->rev[e->n].k = k;
+    e->rev[e->n].jt = jt;
+    e->rev[e->n].jf = jf;
+    e->kind[e->n] = kind;
+    return e->n++;
+}
+
+static size_t sc_gen_ret(struct sc_gen_em *e, uint32_t action);
+static size_t sc_gen_miss(struct sc_gen_em *e);
+
+/* A position holding (a copy of) target t that a jump placed next can reach. */
+static size_t sc_gen_reach(struct sc_gen_em *e, size_t t)
+{
+    if (e->n - t - 1 <= SC_GEN_REACH)
+        return t;
+    if (e->kind[t] == 1)
+        return sc_gen_ret(e, e->rev[t].k);
+    if (e->kind[t] == 2)
+        return sc_gen_miss(e);
+    return sc_gen_put(e, BPF_JMP | BPF_JA, (uint32_t)(e->n - t - 1), 0, 0, 0);
+}
+
+/* A conditional jump: true to t, false to f (positions already placed). */
+static size_t sc_gen_jmp(struct sc_gen_em *e, uint16_t code, uint32_t k, size_t t, size_t f)
+{
+    size_t tt, ff;
+    /* placing f's copy (up to three instructions for a miss test) may
+     * push t's out of reach again: retry until both reach */
+    for (;;) {
+        tt = sc_gen_reach(e, t);
+        ff = sc_gen_reach(e, f);
+        if (e->overflow || (e->n - tt - 1 <= 255 && e->n - ff - 1 <= 255))
+            break;
+        t = tt;
+        f = ff;
+    }
+    return sc_gen_put(e, code, k, (uint8_t)(e->n - tt - 1), (uint8_t)(e->n - ff - 1), 0);
+}
+
+static size_t sc_gen_ld(struct sc_gen_em *e, uint32_t off)
+{
+    return sc_gen_put(e, BPF_LD | BPF_W | BPF_ABS, off, 0, 0, 0);
+}
+
+/* A reachable `ret action`. */
+static size_t sc_gen_ret(struct sc_gen_em *e, uint32_t action)
+{
+    size_t i, p;
+    for (i = 0; i < e->nret; i++)
+        if (e->ret_act[i] == action) {
+            if (e->n - e->ret_pos[i] - 1 <= SC_GEN_REACH)
+                return e->ret_pos[i];
+            break;
+        }
+    p = sc_gen_put(e, BPF_RET | BPF_K, action, 0, 0, 1);
+    if (i == e->nret) {
+        if (e->nret == e->capret) {
+            size_t cap = e->capret ? 2 * e->capret : 16;
+            uint32_t *a = realloc(e->ret_act, cap * sizeof *a);
+            size_t *q;
+            if (a == NULL) {
+                e->overflow = 2;
+                return p;
+            }
+            e->ret_act = a;
+            q = realloc(e->ret_pos, cap * sizeof *q);
+            if (q == NULL) {
+                e->overflow = 2;
+                return p;
+            }
+            e->ret_pos = q;
+            e->capret = cap;
+        }
+        e->ret_act[e->nret++] = action;
+    }
+    e->ret_pos[i] = p;
+    return p;
+}
+
+/* Where a number no rule names goes, with A = nr: the default action, or
+ * under unknown_enosys `jgt max, ENOSYS, default`. */
+static size_t sc_gen_miss(struct sc_gen_em *e)
+{
+    size_t t, f, at;
+    if (!e->miss_on)
+        return sc_gen_ret(e, e->miss_def);
+    if (e->miss_valid && e->n - e->miss_pos - 1 <= SC_GEN_REACH)
+        return e->miss_pos;
+    t = sc_gen_ret(e, SCMP_ACT_ERRNO(ENOSYS));
+    f = sc_gen_ret(e, e->miss_def);
+    at = e->n;
+    e->miss_pos = sc_gen_put(e, BPF_JMP | BPF_JGT | BPF_K, e->miss_max, (uint8_t)(at - t - 1),
+                             (uint8_t)(at - f - 1), 2);
+    e->miss_valid = 1;
+    return e->miss_pos;
+}
+
+/* Offsets of an argument's words in seccomp_data. */
+static uint32_t sc_gen_off_lo(unsigned arg, int be)
+{
+    return 16u + 8u * arg + (be ? 4u : 0u);
+}
+static uint32_t sc_gen_off_hi(unsigned arg, int be)
+{
+    return 16u + 8u * arg + (be ? 0u : 4u);
+}
+
+/* One 32-bit word test of a condition: true to t, false to f. */
+static size_t sc_gen_word(struct sc_gen_em *e, unsigned op, uint32_t mask, uint32_t d,
+                          size_t t, size_t f)
+{
+    switch (op) {
+    case SCMP_CMP_NE: return sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, d, f, t);
+    case SCMP_CMP_LT: return sc_gen_jmp(e, BPF_JMP | BPF_JGE | BPF_K, d, f, t);
+    case SCMP_CMP_LE: return sc_gen_jmp(e, BPF_JMP | BPF_JGT | BPF_K, d, f, t);
+    case SCMP_CMP_GT: return sc_gen_jmp(e, BPF_JMP | BPF_JGT | BPF_K, d, t, f);
+    case SCMP_CMP_GE: return sc_gen_jmp(e, BPF_JMP | BPF_JGE | BPF_K, d, t, f);
+    case SCMP_CMP_MASKED_EQ: {
+        size_t p = sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, d & mask, t, f);
+        if (mask != 0xffffffffu)
+            p = sc_gen_put(e, BPF_ALU | BPF_AND | BPF_K, mask, 0, 0, 0);
+        return p;
+    }
+    default: /* SCMP_CMP_EQ */
+        return sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, d, t, f);
+    }
+}
+
+/* Code testing condition c: to t when it holds, else to f.  Returns its
+ * first instruction (t itself when the condition always holds). */
+static size_t sc_gen_cond(struct sc_gen_em *e, const struct sc_gen_cond *c, int is64, int be,
+                          size_t t, size_t f)
+{
+    uint32_t dl = (uint32_t)c->datum, dh = (uint32_t)(c->datum >> 32);
+    uint32_t ml = (uint32_t)c->mask, mh = (uint32_t)(c->mask >> 32);
+    uint32_t lo = sc_gen_off_lo(c->arg, be), hi = sc_gen_off_hi(c->arg, be);
+    size_t p;
+
+    if (!is64) {
+        if (c->op == SCMP_CMP_MASKED_EQ && ml == 0)
+            return t;
+        sc_gen_word(e, c->op, ml, dl, t, f);
+        return sc_gen_ld(e, lo);
+    }
+    switch (c->op) {
+    case SCMP_CMP_MASKED_EQ:
+        p = t;
+        if (ml != 0) {
+            sc_gen_word(e, c->op, ml, dl, t, f);
+            p = sc_gen_ld(e, lo);
+        }
+        if (mh != 0) {
+            sc_gen_word(e, c->op, mh, dh, p, f);
+            p = sc_gen_ld(e, hi);
+        }
+        return p;
+    case SCMP_CMP_EQ:
+        sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, dl, t, f);
+        p = sc_gen_ld(e, lo);
+        sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, dh, p, f);
+        return sc_gen_ld(e, hi);
+    case SCMP_CMP_NE:
+        sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, dl, f, t);
+        p = sc_gen_ld(e, lo);
+        sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, dh, p, t);
+        return sc_gen_ld(e, hi);
+    case SCMP_CMP_GT:
+    case SCMP_CMP_GE:
+    case SCMP_CMP_LT:
+    case SCMP_CMP_LE: {
+        /* "above": the outcome when arg > datum in the high word */
+        int gt_side = c->op == SCMP_CMP_GT || c->op == SCMP_CMP_GE;
+        size_t above = gt_side ? t : f, below = gt_side ? f : t;
+        if (dl == 0 && (c->op == SCMP_CMP_GE || c->op == SCMP_CMP_LT)) {
+            /* arg >= dh:0 exactly when hi >= dh */
+            sc_gen_jmp(e, BPF_JMP | BPF_JGE | BPF_K, dh, above, below);
+            return sc_gen_ld(e, hi);
+        }
+        sc_gen_word(e, c->op, 0xffffffffu, dl, t, f);
+        p = sc_gen_ld(e, lo);
+        if (dh != 0)
+            p = sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, dh, p, below);
+        sc_gen_jmp(e, BPF_JMP | BPF_JGT | BPF_K, dh, above, p);
+        return sc_gen_ld(e, hi);
+    }
+    default:
+        return f; /* unknown operator: never holds (the ledger holds none) */
+    }
+}
+
+/* Code for one syscall number's instances x[0..n) (sorted by precedence):
+ * the first whose conditions all hold gives its action, else `fall`.
+ * Returns the block's first instruction. */
+static size_t sc_gen_block(struct sc_gen_em *e, const struct sc_gen_inst *x, size_t n,
+                           uint32_t fall, int is64, int be)
+{
+    size_t next = sc_gen_ret(e, fall), i;
+    for (i = n; i-- > 0;) {
+        size_t p = sc_gen_ret(e, x[i].action);
+        unsigned j;
+        for (j = x[i].nconds; j-- > 0;)
+            p = sc_gen_cond(e, &x[i].c[j], is64, be, p, next);
+        next = p;
+    }
+    return next;
+}
+
+/* One number of a section: its instances, simplified. */
+struct sc_gen_group {
+    int32_t nr;
+    size_t first, n;  /* instances inst[first .. first+n) to test */
+    uint32_t fall;    /* the action when none holds */
+};
+
+/* The dispatch over groups g[lo..hi) with A = nr; returns its first instruction. */
+static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, size_t lo, size_t hi,
+                          const struct sc_gen_inst *inst, int is64, int be)
+{
+    if (hi - lo <= SC_GEN_LEAF) {
+        size_t tgt[SC_GEN_LEAF], i, next;
+        for (i = hi; i-- > lo;)
+            tgt[i - lo] = g[i].n == 0 ? (size_t)-1
+                                      : sc_gen_block(e, inst + g[i].first, g[i].n, g[i].fall, is64, be);
+        next = sc_gen_miss(e);
+        for (i = hi; i-- > lo;) {
+            size_t t = tgt[i - lo] == (size_t)-1 ? sc_gen_ret(e, g[i].fall) : tgt[i - lo];
+            next = sc_gen_jmp(e, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)g[i].nr, t, next);
+        }
+        return next;
+    } else {
+        size_t mid = lo + (hi - lo) / 2, right, left;
+        right = sc_gen_tree(e, g, mid, hi, inst, is64, be);
+        left = sc_gen_tree(e, g, lo, mid, inst, is64, be);
+        return sc_gen_jmp(e, BPF_JMP | BPF_JGE | BPF_K, (uint32_t)g[mid].nr, right, left);
+    }
+}
+
+/* The body of one arch (A = nr on entry); returns its first instruction. */
+static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t ai, size_t *start)
+{
+    struct sc_gen_vec v = {NULL, 0, 0};
+    struct sc_gen_group *g = NULL;
+    size_t ng = 0, i, j;
+    uint32_t tok = in->arches[ai];
+    int is64 = sc_gen_is64(tok), be = sc_gen_is_be(tok), have_max = 0;
+    uint32_t max = 0;
+
+    /* miss tests of another section are not this one's */
+    for (i = 0; i < e->n; i++)
+        if (e->kind[i] == 2)
+            e->kind[i] = 0;
+    if (sc_gen_collect(in, ai, &v) != 0)
+        goto oom;
+    if (v.n > 0 && (g = malloc(v.n * sizeof *g)) == NULL)
+        goto oom;
+    for (i = 0; i < v.n; i++)
+        if (v.v[i].nr >= 0 && (!have_max || (uint32_t)v.v[i].nr > max)) {
+            max = (uint32_t)v.v[i].nr;
+            have_max = 1;
+        }
+    for (i = 0; i < v.n; i = j) {
+        size_t k, n;
+        /* what a number gets when no rule holds: ENOSYS only for -1 here,
+         * every other named number is at most max */
+        uint32_t miss = in->unknown_enosys && have_max && (uint32_t)v.v[i].nr > max
+                        ? SCMP_ACT_ERRNO(ENOSYS) : in->def_action;
+        uint32_t fall = miss;
+        for (j = i; j < v.n && v.v[j].nr == v.v[i].nr; j++)
+            ;
+        /* an unconditional instance ends the list; trailing instances
+         * giving what falls through anyway are dropped */
+        for (k = i; k < j && v.v[k].nconds > 0; k++)
+            ;
+        if (k < j) {
+            fall = v.v[k].action;
+            n = k - i;
+        } else {
+            n = j - i;
+        }
+        while (n > 0 && v.v[i + n - 1].action == fall)
+            n--;
+        if (n == 0 && fall == miss)
+            continue; /* the miss test gives the same */
+        g[ng].nr = v.v[i].nr;
+        g[ng].first = i;
+        g[ng].n = n;
+        g[ng].fall = fall;
+        ng++;
+    }
+    e->miss_on = in->unknown_enosys && have_max;
+    e->miss_max = max;
+    e->miss_def = in->def_action;
+    e->miss_valid = 0;
+    if (ng == 0)
+        *start = sc_gen_miss(e);
+    else
+        *start = sc_gen_tree(e, g, 0, ng, v.v, is64, be);
+    free(g);
+    free(v.v);
+    return 0;
+oom:
+    free(g);
+    free(v.v);
+    return -1;
+}
+
+/* Generate the program.  out: room for BPF_SC_MAXINSNS instructions; *n its length.
+ * NULL on success, else a message (in err, or a literal): e.g. more than 4096 instructions. */
+static BPF_MAYBE_UNUSED const char *sc_gen(const struct sc_gen_in *in, struct sock_filter *out, size_t *n, char *err,
+                          size_t errlen)
+{
+    struct sc_gen_em e;
+    size_t *sec = NULL, i, j, nsec = 0;
+    uint32_t *karch = NULL;
+    const char *msg = NULL;
+
+    *n = 0;
+    memset(&e, 0, sizeof e);
+    e.cap = 1024;
+    e.rev = malloc(e.cap * sizeof *e.rev);
+    e.kind = malloc(e.cap);
+    sec = malloc((in->narches + 1) * sizeof *sec);
+    karch = malloc((in->narches + 1) * sizeof *karch);
+    if (e.rev == NULL || e.kind == NULL || sec == NULL || karch == NULL)
+        goto oom;
+    for (i = 0; i < in->narches; i++) {
+        int be0 = sc_gen_is_be(in->arches[0]);
+        if (sc_gen_is_be(in->arches[i]) != be0) {
+            msg = "the filter mixes big- and little-endian arches";
+            goto fail;
+        }
+    }
+
+    /* Sections, one per kernel arch value, generated last first. */
+    for (i = 0; i < in->narches; i++) {
+        uint32_t ka = sc_gen_kernel_arch(in->arches[i]);
+        for (j = 0; j < nsec; j++)
+            if (karch[j] == ka)
+                break;
+        if (j == nsec)
+            karch[nsec++] = ka;
+    }
+    for (j = nsec; j-- > 0;) {
+        if (karch[j] == SC_GEN_AUDIT_X86_64) {
+            size_t a64 = (size_t)-1, a32 = (size_t)-1, b64 = 0, b32 = 0, p, bad;
+            for (i = 0; i < in->narches; i++) {
+                if (in->arches[i] == SC_GEN_TOK_X86_64 && a64 == (size_t)-1)
+                    a64 = i;
+                if (in->arches[i] == SC_GEN_TOK_X32 && a32 == (size_t)-1)
+                    a32 = i;
+            }
+            if (a64 != (size_t)-1 && sc_gen_body(&e, in, a64, &b64) != 0)
+                goto oom;
+            if (a32 != (size_t)-1 && sc_gen_body(&e, in, a32, &b32) != 0)
+                goto oom;
+            if (a64 != (size_t)-1 && a32 != (size_t)-1) {
+                /* x32 numbers carry 0x40000000; -1 belongs to x86_64 */
+                p = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, b64, b32);
+                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
+            } else if (a64 != (size_t)-1) {
+                bad = sc_gen_ret(&e, in->badarch_action);
+                p = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, b64, bad);
+                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
+            } else {
+                bad = sc_gen_ret(&e, in->badarch_action);
+                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, b32, bad);
+            }
+            sec[j] = sc_gen_ld(&e, 0);
+        } else {
+            size_t b;
+            for (i = 0; i < in->narches; i++)
+                if (sc_gen_kernel_arch(in->arches[i]) == karch[j])
+                    break;
+            if (sc_gen_body(&e, in, i, &b) != 0)
+                goto oom;
+            /* the body must start right after the load */
+            if (e.n - b - 1 != 0)
+                sc_gen_put(&e, BPF_JMP | BPF_JA, (uint32_t)(e.n - b - 1), 0, 0, 0);
+            sec[j] = sc_gen_ld(&e, 0);
+        }
+        if (e.overflow)
+            break;
+    }
+
+    /* The arch checks: ld arch; jeq K1 -> S1; jeq K2 -> S2; ...; ret badarch. */
+    {
+        size_t f = sc_gen_ret(&e, in->badarch_action);
+        for (j = nsec; j-- > 0;)
+            f = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, karch[j], sec[j], f);
+        if (nsec > 0)
+            sc_gen_ld(&e, 4);
+    }
+
+    if (e.overflow == 2)
+        goto oom;
+    if (e.overflow || e.n > BPF_SC_MAXINSNS) {
+        if (err != NULL && errlen > 0) {
+            if (e.overflow)
+                snprintf(err, errlen, "the filter needs more than %u BPF instructions; the kernel's limit is %d",
+                         SC_GEN_HARDCAP, BPF_SC_MAXINSNS);
+            else
+                snprintf(err, errlen, "the filter needs %zu BPF instructions; the kernel's limit is %d",
+                         e.n, BPF_SC_MAXINSNS);
+            msg = err;
+        } else {
+            msg = "the filter needs more BPF instructions than the kernel's limit of 4096";
+        }
+        goto fail;
+    }
+    for (i = 0; i < e.n; i++)
+        out[i] = e.rev[e.n - 1 - i];
+    *n = e.n;
+    goto done;
+oom:
+    msg = "out of memory";
+fail:
+    *n = 0;
+done:
+    free(e.rev);
+    free(e.kind);
+    free(e.ret_act);
+    free(e.ret_pos);
+    free(sec);
+    free(karch);
+    return msg;
+}
