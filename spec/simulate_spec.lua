@@ -119,6 +119,7 @@ local function build(spec)
   local f = seccomp.filter(spec.default)
   -- libseccomp's own programs, right or wrong: this compares the
   -- interpreter with the kernel (verify would refuse the wrong ones)
+  f:set_attr("compiler", "libseccomp")
   f:set_attr("verify", false)
   if spec.optimize then f:set_attr("optimize", 2) end
   for _, a in ipairs(spec.arches) do f:add_arch(a) end
@@ -498,6 +499,7 @@ describe("simulate on foreign arches", function()
   it("resolves a name as a direct call on the arch (x86 socket is 359, not socketcall)", function()
     if not has("x86") then return pending("no x86") end
     local f = seccomp.filter("errno(EPERM)")
+    f:set_attr("compiler", "libseccomp")
     f:add_arch("x86")
     f:add_rule("allow", "socket", { 0, "==", 2 })
     -- PFC for x86: socket (359) if a0 == 2; socketcall (102) if a0 == 1 (SYS_SOCKET)
@@ -507,10 +509,22 @@ describe("simulate on foreign arches", function()
     assert.are.equal("allow", A(f:simulate("socket", { 2 }, "x86")))
     assert.are.equal("allow", A(f:simulate(359, { 2 }, "x86")))
     assert.are.equal("errno(EPERM)", A(f:simulate("socket", { 10 }, "x86")))
+    -- libseccomp widens: every socket() through socketcall passes, and
+    -- verify says so
     assert.are.equal("allow", A(f:simulate("socketcall", { 1 }, "x86")))
     assert.are.equal("errno(EPERM)", A(f:simulate("socketcall", { 3 }, "x86")))
+    local ok, report = f:verify()
+    assert.is_false(ok)
+    assert.are.equal("socketcall", report[1].syscall)
     assert.are.equal("allow", A(f:simulate("socket", { 2 }, "x86_64")))
     assert.are.equal("errno(EPERM)", A(f:simulate("socket", { 10 }, "x86_64")))
+    -- the default compiler ("auto") takes the module's program: nothing widens
+    f:set_attr("compiler", "auto")
+    assert.are.equal("binding", f:get_attr("compiler_used"))
+    assert.are.equal("allow", A(f:simulate("socket", { 2 }, "x86")))
+    assert.are.equal("errno(EPERM)", A(f:simulate("socketcall", { 1 }, "x86")))
+    f:set_attr("widen_multiplexed", true) -- for old x86 programs that must work
+    assert.are.equal("allow", A(f:simulate("socketcall", { 1 }, "x86")))
   end)
 
   it("runs multi-arch filters (x86_64 + x86, s390x + s390) and their per-arch numbers", function()

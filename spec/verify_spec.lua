@@ -363,6 +363,7 @@ describe("verify against an independent evaluator", function()
     :format(SETS, SEED), function()
     math.randomseed(SEED)
     local sets_wrong, vec_total, vec_wrong, fail_open, misses, sampled = 0, 0, 0, 0, 0, 0
+    local auto_wrong, binding_wrong, switched = 0, 0, 0
     for n = 1, SETS do
       local set = random_set()
       local f = seccomp.filter(set.default)
@@ -402,8 +403,40 @@ describe("verify against an independent evaluator", function()
           misses = misses + 1
         end
       end
+      -- the default compiler ("auto") and the module's own: no wrong vector;
+      -- under "binding" an overlap gets the most restrictive action (the
+      -- earlier rule between two of one kind)
+      local fa, fb = seccomp.filter(set.default), seccomp.filter(set.default)
+      fb:set_attr("compiler", "binding")
+      for _, r in ipairs(set.rules) do
+        fa:add_rule(r.action, "getppid", table.unpack(r.conds))
+        fb:add_rule(r.action, "getppid", table.unpack(r.conds))
+      end
+      for _, v in ipairs(vectors(set)) do
+        local exp = expected(set, v)
+        local got = fa:simulate("getppid", v)
+        if not exp[got] then auto_wrong = auto_wrong + 1 end
+        local best, best_rank = nil, nil
+        for _, r in ipairs(set.rules) do
+          local ok = true
+          for _, c in ipairs(r.conds) do
+            if not holds(c, v[c[1] + 1]) then ok = false break end
+          end
+          if ok and (best == nil or rank(r.action) < best_rank) then best, best_rank = r.action, rank(r.action) end
+        end
+        if fb:simulate("getppid", v) ~= (best or set.default) then binding_wrong = binding_wrong + 1 end
+      end
+      assert.is_true((fa:verify()), ("set %d: auto"):format(n))
+      assert.is_true((fb:verify()), ("set %d: binding"):format(n))
+      if fa:get_attr("compiler_used") == "binding" then switched = switched + 1 end
+      fa:release()
+      fb:release()
       f:release()
     end
+    print(("verify differential: under \"auto\" %d wrong vectors (%d sets took the module's program), "
+      .. "under \"binding\" %d wrong vectors"):format(auto_wrong, switched, binding_wrong))
+    assert.are.equal(0, auto_wrong)
+    assert.are.equal(0, binding_wrong)
     print(("\nverify differential (libseccomp %s, %d sets, seed %d): %d sets wrong (%.1f %%), "
       .. "%d of %d vectors wrong, %d of them fail open; %d sampled reports, %d misses")
       :format(table.concat({ seccomp.version() }, "."), SETS, SEED, sets_wrong, 100 * sets_wrong / SETS,

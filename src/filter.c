@@ -18,9 +18,6 @@
 #define SC_FD_MT "seccomp.fd"
 
 enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
-#ifndef SC_HAVE_BINDING_COMPILER
-#define SC_HAVE_BINDING_COMPILER 0
-#endif
 #define SC_TX_MAX 32 /* nested transactions */
 
 typedef struct {
@@ -126,7 +123,7 @@ static int l_filter_new(lua_State *L)
     f = sc_newuserdata(L, sizeof *f);
     memset(f, 0, sizeof *f);
     f->verify = 1;
-    f->compiler = SC_COMPILER_LIBSECCOMP;
+    f->compiler = SC_COMPILER_AUTO;
     f->listener = -1;
     luaL_setmetatable(L, SC_FILTER_MT);
     /* libseccomp's context lives outside Lua's heap: tell the collector,
@@ -485,8 +482,6 @@ static int l_set_attr(lua_State *L)
             if (c < 0)
                 sc_argerror_value(L, 3, "compiler must be \"auto\", \"binding\" or "
                                   "\"libseccomp\", got");
-            if (c != SC_COMPILER_LIBSECCOMP && !SC_HAVE_BINDING_COMPILER)
-                luaL_argerror(L, 3, "this build has only the \"libseccomp\" compiler");
             f->compiler = c;
         } else {
             if (!lua_isboolean(L, 3))
@@ -802,6 +797,11 @@ static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op)
 static int l_export_pfc(lua_State *L)
 {
     sc_filter *f = sc_checkfilter(L, 1);
+    if (strcmp(sc_compiler_used(L, 1, f), "binding") == 0)
+        sc_fail(L, "export_pfc", ENOTSUP, "the filter's program is the module's own (compiler "
+                "\"binding\", or \"auto\" where libseccomp's program was wrong): libseccomp's PFC "
+                "would describe another program; seccomp.disasm(f:export_bpf()) lists the one in use");
+    lua_settop(L, 2);
     if (lua_isnoneornil(L, 2)) {
         sc_export_string(L, f, 0, "export_pfc");
         return 1;

@@ -97,15 +97,85 @@ static sc_sim_prog *sc_program_libseccomp(lua_State *L, sc_filter *f, const char
 }
 
 
-/* The filter's (at fidx) current program, compiled if nothing is cached;
- * not verified unless the compiler is "auto" (which must verify to choose). */
+/* The module's own program for the filter (gen.c), as a new record owned
+ * by the filter. */
+static sc_sim_prog *sc_program_binding(lua_State *L, sc_filter *f, const char *op)
+{
+    int top = lua_gettop(L), be = sc_filter_big_endian(L, f, op);
+    struct sc_gen_in in;
+    uint32_t arches[64];
+    size_t index[64], i, n = 0;
+    struct sock_filter *out;
+    char err[160];
+    const char *msg;
+    int rc;
+    sc_sim_prog *p;
+    memset(&in, 0, sizeof in);
+    for (i = 0; i < SC_NARCHES && i < 64; i++)
+        if (sc_arch_known(&sc_arches[i]) && seccomp_arch_exist(f->ctx, sc_arches[i].token) == 0) {
+            arches[n] = sc_arches[i].token;
+            index[n++] = i;
+        }
+    in.ledger = &f->ledger;
+    in.narches = n;
+    in.arches = arches;
+    in.arch_index = index;
+    in.widen_multiplexed = f->widen;
+    if ((rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, &in.def_action)) < 0 ||
+        (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_BADARCH, &in.badarch_action)) < 0)
+        sc_raise(L, op, rc, "reading the filter's actions failed");
+    out = sc_newuserdata(L, BPF_SC_MAXINSNS * sizeof *out);
+    msg = sc_gen(&in, out, &n, err, sizeof err);
+    if (msg != NULL)
+        sc_raise(L, op, msg == err && strstr(err, "instructions") ? E2BIG : ENOMEM, msg);
+    /* host-order instructions: decoded as little-endian bytes on this host,
+     * the data laid out in the arches' byte order */
+    p = sc_record_new(L, (const char *)out, n * sizeof *out, 0, op, "the module's compiler");
+    p->big_endian = be;
+    p->compiler_used = SC_COMPILER_BINDING;
+    sc_record_adopt(f, p);
+    lua_settop(L, top);
+    return p;
+}
+
+/* Does the ledger hold a rule libseccomp never saw (held back: it would
+ * have hung)? Then only the module's program has every rule. */
+static int sc_ledger_held_back(const sc_filter *f)
+{
+    size_t i;
+    for (i = 0; i < f->ledger.n; i++)
+        if (f->ledger.v[i].held_back)
+            return 1;
+    return 0;
+}
+
+/* The filter's (at fidx) current program, compiled if nothing is cached.
+ * Under "auto" libseccomp's program is verified to choose (the module's
+ * when it is wrong), and the module's is verified in turn: both checks are
+ * kept with the record. */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op)
 {
     sc_sim_prog *p;
+    sc_cex first;
+    int top = lua_gettop(L);
     if (f->cache != NULL && f->cache_free == sc_sim_prog_free && f->cache_gen == f->gen)
         return f->cache;
-    (void)fidx;
+    if (f->compiler == SC_COMPILER_BINDING || sc_ledger_held_back(f))
+        return sc_program_binding(L, f, op);
     p = sc_program_libseccomp(L, f, op);
+    if (f->compiler == SC_COMPILER_LIBSECCOMP)
+        return p;
+    if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, NULL) == 0) {
+        p->verified = 1;
+        lua_settop(L, top);
+        return p;
+    }
+    lua_settop(L, top);
+    p = sc_program_binding(L, f, op);
+    if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &first) > 0)
+        sc_verify_raise(L, fidx, f, op, &first, 1);
+    p->verified = 1;
+    lua_settop(L, top);
     return p;
 }
 

@@ -353,8 +353,19 @@ static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         unsigned c;
         if (e[k].mux) {
             holds = (is32 ? (args[0] & 0xffffffffu) : args[0]) == e[k].sub;
-            if (holds && r->nconds > 0 && !v->widen)
-                act = sc_more_restrictive(act, v->def);
+            /* The real arguments are in memory, out of reach: a conditional
+             * rule may or may not match.  Where an unconditional rule on the
+             * call matches anyway, the rule's own action is one of the
+             * possible answers; otherwise the default is too, so nothing
+             * may be wider than the more restrictive of the two. */
+            if (holds && r->nconds > 0 && !v->widen) {
+                size_t u;
+                int uncond = 0;
+                for (u = 0; u < ne && !uncond; u++)
+                    uncond = e[u].mux && e[u].sub == e[k].sub && l->v[e[u].rule].nconds == 0;
+                if (!uncond)
+                    act = sc_more_restrictive(act, v->def);
+            }
         } else {
             for (c = 0; c < r->nconds && holds; c++)
                 holds = sc_cond_holds(&r->conds[c], args[r->conds[c].arg], is32);
