@@ -26,7 +26,6 @@ build = {
   type = "cmake",
   variables = {
     CMAKE_C_FLAGS = "$(CFLAGS)",
-    LUA_VERSION = "$(LUA_VERSION)",
     LUA_INCDIR = "$(LUA_INCDIR)",
     LIBDIR = "$(LIBDIR)",
     LUADIR = "$(LUADIR)",
