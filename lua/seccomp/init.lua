@@ -270,7 +270,7 @@ end
 ---The file is loaded as text only (never a binary chunk) and run in an empty
 ---environment (no globals, no libraries; reading an undefined name is an
 ---error).  Errors name the file, the line of the table, and the place in
----it: `no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet'`.
+---it: `no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet' (did you mean 'socket'?)`.
 ---`tostring` of the filter names the file.
 ---@param path string
 ---@return seccomp.filter
