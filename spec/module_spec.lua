@@ -44,7 +44,7 @@ describe("seccomp module", function()
   end)
 
   describe("supports", function()
-    it("answers every feature of DESIGN.md", function()
+    it("answers every feature of the README's compatibility table", function()
       local names = { "notify", "log", "kill_process", "ssb", "optimize", "raw_rc", "tskip",
         "wait_kill", "transactions", "precompute", "export_bpf_mem", "tsync_notify",
         "notify_continue", "notify_addfd" }

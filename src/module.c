@@ -28,6 +28,13 @@
 #include "names.c"
 #include "cond.c"
 #include "filter.c"
+/* seccomp.disasm names arches and actions as arch_name and action_name do */
+#define BPF_DISASM_ARCH_NAME(arch) sc_disasm_arch_name(arch)
+#define BPF_DISASM_RET_NAME(k, buf, len)                                                  \
+    do {                                                                                   \
+        if (!sc_disasm_action_name((k), (buf), (len)))                                     \
+            bpf_ret_name((k), (buf), (len));                                               \
+    } while (0)
 #include "bpf.c"
 #include "simulate.c"
 #include "verify.c"

@@ -89,7 +89,7 @@ static const struct {
 };
 
 /* Does the running library know this arch? (It may be older than the
- * headers: then the arch is absent, as DESIGN.md wants.) */
+ * headers: then the arch is absent, as docs/api.md says.) */
 static int sc_arch_known(const struct sc_arch *a)
 {
     return seccomp_arch_resolve_name(a->name) == a->token;
@@ -498,34 +498,53 @@ static uint32_t sc_check_usable_action(lua_State *L, int arg)
     return a;
 }
 
-/* The canonical text of a valid action: "allow", "errno(EPERM)", "trace(3)". */
-static const char *sc_push_action_name(lua_State *L, uint32_t a)
+/* The canonical text of a valid action: "allow", "errno(EPERM)", "trace(3)",
+ * into buf.  The one naming of actions: action_name, tostring(f), messages
+ * and seccomp.disasm all use it. */
+static void sc_action_text(uint32_t a, char *buf, size_t n)
 {
     uint32_t data = a & 0xffffU;
+    const char *en;
     switch (a & SC_ACT_MASK) {
-    case SC_ACT_ALLOW:
-        return lua_pushliteral(L, "allow");
-    case SC_ACT_KILL_PROCESS:
-        return lua_pushliteral(L, "kill_process");
-    case SC_ACT_KILL_THREAD:
-        return lua_pushliteral(L, "kill_thread");
-    case SC_ACT_TRAP:
-        return lua_pushliteral(L, "trap");
-    case SC_ACT_LOG:
-        return lua_pushliteral(L, "log");
-    case SC_ACT_NOTIFY:
-        return lua_pushliteral(L, "notify");
-    case SC_ACT_TRACE_BASE:
-        return lua_pushfstring(L, "trace(%d)", (int)data);
-    case SC_ACT_ERRNO_BASE: {
-        const char *n = sc_errno_name((int)data);
-        if (n && data)
-            return lua_pushfstring(L, "errno(%s)", n);
-        return lua_pushfstring(L, "errno(%d)", (int)data);
+    case SC_ACT_ALLOW: snprintf(buf, n, "allow"); break;
+    case SC_ACT_KILL_PROCESS: snprintf(buf, n, "kill_process"); break;
+    case SC_ACT_KILL_THREAD: snprintf(buf, n, "kill_thread"); break;
+    case SC_ACT_TRAP: snprintf(buf, n, "trap"); break;
+    case SC_ACT_LOG: snprintf(buf, n, "log"); break;
+    case SC_ACT_NOTIFY: snprintf(buf, n, "notify"); break;
+    case SC_ACT_TRACE_BASE: snprintf(buf, n, "trace(%u)", (unsigned)data); break;
+    case SC_ACT_ERRNO_BASE:
+        en = sc_errno_name((int)data);
+        if (en && data)
+            snprintf(buf, n, "errno(%s)", en);
+        else
+            snprintf(buf, n, "errno(%u)", (unsigned)data);
+        break;
+    default: snprintf(buf, n, "action(0x%08x)", (unsigned)a); break;
     }
-    default:
-        return lua_pushfstring(L, "action(0x%s)", lua_pushfstring(L, "%I", (LUAI_UACINT)a));
-    }
+}
+
+static const char *sc_push_action_name(lua_State *L, uint32_t a)
+{
+    char buf[48];
+    sc_action_text(a, buf, sizeof buf);
+    return lua_pushstring(L, buf);
+}
+
+/* seccomp.disasm's notes (bpf.c's BPF_DISASM_* hooks, set in module.c): the
+ * names arch_name and action_name give; an action the kernel would not
+ * accept as written keeps the interpreter's own description. */
+static const char *sc_disasm_arch_name(uint32_t audit_arch)
+{
+    return sc_arch_name(audit_arch);
+}
+
+static int sc_disasm_action_name(uint32_t k, char *buf, size_t n)
+{
+    if (!sc_action_valid(k))
+        return 0;
+    sc_action_text(k, buf, n);
+    return 1;
 }
 
 /* ---- syscalls ------------------------------------------------------------ */

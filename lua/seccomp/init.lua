@@ -143,7 +143,7 @@ local P = require "seccomp.policy"
 ---@field CMP_GT integer
 ---@field CMP_MASKED_EQ integer
 ---@field simulate_bpf fun(bpf: string, ...): integer the action a BPF program (as `export_bpf` gives it) returns for one call, from the core's interpreter
----@field disasm fun(bpf: string): string a BPF program as text, one instruction a line
+---@field disasm fun(bpf: string, arch_or_endian?: seccomp.Arch|"big"|"little"): string a BPF program as text, one instruction a line
 local M = {}
 
 ---The binding's own version string.
