@@ -207,7 +207,8 @@ describe("policy tables", function()
     it("reports bad attributes where they are", function()
       assert.are.equal("attrs.nnp: attribute 'nnp' takes a boolean, got 1", policy_message{ default = "kill", attrs = { nnp = 1 } })
       assert.are.equal("attrs.optimize: 3 out of range 1..2", policy_message{ default = "kill", attrs = { optimize = 3 } })
-      assert.are.equal("attrs.bogus: unknown attribute 'bogus' (one of: default_action, badarch_action, nnp, tsync, tskip, log, ssb, optimize, raw_rc, wait_kill)", policy_message{ default = "kill", attrs = { bogus = true } })
+      assert.matches("^attrs%.bogus: unknown attribute 'bogus' %(one of: default_action, badarch_action, nnp, tsync, ",
+        policy_message{ default = "kill", attrs = { bogus = true } })
       assert.are.equal("attrs.badarch_action: unknown action 'nope' (one of: allow, errno(ENAME|N), kill_process, kill_thread, kill, trap, log, notify, trace(N))",
         policy_message{ default = "kill", attrs = { badarch_action = "nope" } })
       assert.are.equal("attrs.default_action: the default action is set by the policy's 'default' key",
