@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs what building and testing lua-seccomp needs on Debian bookworm.
+# Installs what a user needs to build, install and test lua-seccomp with
+# busted on Debian bookworm: Lua 5.4, libseccomp, LuaRocks, busted, a C
+# toolchain.  What only CI needs (Lua 5.3, clang, valgrind, python3-seccomp)
+# is installed by ci/deps-ci.sh.
 # Idempotent: packages already present are skipped without touching apt.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev
-      libseccomp-dev lua-busted luarocks valgrind python3 python3-seccomp util-linux)
+pkgs=(build-essential cmake pkg-config lua5.4 liblua5.4-dev libseccomp-dev lua-busted luarocks
+      git util-linux)
+pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

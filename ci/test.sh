@@ -11,7 +11,7 @@
 # Ends with a line "specs: N passed, N failed" counting busted cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/deps.sh
+bash ci/deps-ci.sh
 
 LUA_VERSION=${LUA_VERSION:-5.4}
 SANITIZE=${SANITIZE:-1}

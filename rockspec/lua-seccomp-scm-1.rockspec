@@ -2,7 +2,9 @@ rockspec_format = "3.0"
 package = "lua-seccomp"
 version = "scm-1"
 source = {
-  url = "git+file:///dev/null", -- built from a checkout with `luarocks make`
+  -- This rockspec builds a checkout with `luarocks make`.  ci/source-rock.sh
+  -- points url at the checkout and runs `luarocks pack` for the source rock.
+  url = "git+file:///dev/null",
 }
 description = {
   summary = "libseccomp for Lua: build, inspect, simulate, load and supervise seccomp filters",
@@ -26,7 +28,6 @@ build = {
   type = "cmake",
   variables = {
     CMAKE_C_FLAGS = "$(CFLAGS)",
-    LUA_VERSION = "$(LUA_VERSION)",
     LUA_INCDIR = "$(LUA_INCDIR)",
     LIBDIR = "$(LIBDIR)",
     LUADIR = "$(LUADIR)",

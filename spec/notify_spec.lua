@@ -383,7 +383,7 @@ describe("notification", function()
       end
       assert.are.equal(0, count)
       assert.is_true(child:kill()) -- still running: the timeout ended the loop
-      assert.are.same({ nil, "signal", 15 }, { child:wait() })
+      assert.are.same({ nil, "signal", 15, "SIGTERM" }, { child:wait() })
       assert.matches("non%-negative", H.message(n.receive, n, -1))
       assert.matches("non%-negative", H.message(n.requests, n, 0 / 0))
       assert.matches("timeout in seconds expected", H.message(n.receive, n, "1"))
@@ -409,7 +409,7 @@ describe("notification", function()
       for req in n:requests(10) do
         count = count + 1
         assert.is_true(child:kill("KILL"))
-        assert.are.same({ nil, "signal", 9 }, { child:wait() })
+        assert.are.same({ nil, "signal", 9, "SIGKILL" }, { child:wait() })
         assert.is_false(req:valid())
         local ok, msg, e = req:deny("EPERM")
         assert.is_nil(ok)

@@ -741,9 +741,26 @@ describe("seccomp.disasm", function()
     assert.matches("; arg1 hi\n", text)
     assert.matches("; arg1 lo\n", text)
     assert.matches("ret #0x7fff0000 +; allow\n", text)
-    assert.matches("ret #0x0005000d +; errno%(13%)\n", text)
+    assert.matches("ret #0x0005000d +; errno%(EACCES%)\n", text)
     assert.are.equal(text, seccomp.disasm(bpf, "little"))
     assert.are.equal(text, seccomp.disasm(bpf, "x86_64"))
+  end)
+
+  it("names arches and actions as arch_name and action_name do", function()
+    if not has("x86") then return pending("no x86") end
+    local f = seccomp.filter("errno(EPERM)")
+    f:remove_arch("native")
+    f:add_arch("x86")
+    f:add_rule("trace(7)", "read")
+    local text = seccomp.disasm(f:export_bpf(), "x86")
+    assert.matches("\n0001: jeq #0x40000003, %d+, %d+ +; " .. seccomp.arch_name(seccomp.ARCH_X86) .. "\n", text)
+    assert.are.equal("x86", seccomp.arch_name(seccomp.ARCH_X86))
+    assert.matches("ret #0x00050001 +; " .. seccomp.action_name(seccomp.errno(1)):gsub("%p", "%%%0") .. "\n", text)
+    assert.are.equal("errno(EPERM)", seccomp.action_name(seccomp.errno(1)))
+    assert.matches("ret #0x7ff00007 +; trace%(7%)\n", text)
+    -- an action the kernel would not take as written keeps the interpreter's words
+    assert.matches("; unknown action, kills process\n",
+      seccomp.disasm(string.pack("<I2BBI4", 0x06, 0, 0, 0x12345678)))
   end)
 
   it("reads big-endian programs given the byte order or an arch", function()

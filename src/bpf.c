@@ -804,6 +804,15 @@ static BPF_MAYBE_UNUSED void bpf_field_name(uint32_t k, int big_endian, char *bu
 	}
 }
 
+/* The notes' names: the module's own (module.c defines these to the names
+ * seccomp.arch_name and seccomp.action_name give), else the ones above. */
+#ifndef BPF_DISASM_ARCH_NAME
+#define BPF_DISASM_ARCH_NAME(arch) bpf_arch_name(arch)
+#endif
+#ifndef BPF_DISASM_RET_NAME
+#define BPF_DISASM_RET_NAME(k, buf, len) bpf_ret_name((k), (buf), (len))
+#endif
+
 /*
  * One line of disassembly for instruction `pc` (no newline), bpf_asm-like:
  *   "0004: ld  [4]            ; arch"   "0005: jeq #0xc000003e, 6, 20"
@@ -853,7 +862,7 @@ static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, siz
 	case BPF_OP_RET_A: snprintf(body, sizeof body, "ret a"); break;
 	case BPF_OP_RET_K:
 		snprintf(body, sizeof body, "ret #0x%08x", (unsigned)k);
-		bpf_ret_name(k, note, sizeof note);
+		BPF_DISASM_RET_NAME(k, note, sizeof note);
 		break;
 	case BPF_OP_NEG: snprintf(body, sizeof body, "neg"); break;
 	case BPF_OP_JA:
@@ -891,7 +900,7 @@ static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, siz
 			/* "ld [4]; jeq #ARCH" is how filters test the arch */
 			if (BPF_SRC(f->code) == BPF_K && f->code == BPF_OP_JEQ_K && pc > 0 &&
 			    prog[pc - 1].code == BPF_OP_LD_W_ABS && prog[pc - 1].k == 4) {
-				const char *an = bpf_arch_name(k);
+				const char *an = BPF_DISASM_ARCH_NAME(k);
 				if (an)
 					snprintf(note, sizeof note, "%s", an);
 			}

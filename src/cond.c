@@ -1,5 +1,6 @@
 /*
- * cond.c - argument conditions, in the three forms DESIGN.md allows:
+ * cond.c - argument conditions, in the three forms docs/api.md ("Conditions")
+ * describes:
  *
  *   { arg, op, value [, value2] }      table ({2, "&=", mask, value} for masked)
  *   "arg2 >= 3", "arg1 & 0x3 == 1"     string

@@ -1,12 +1,12 @@
 /*
  * errors.c - how the core reports failure.
  *
- * Two kinds, as DESIGN.md fixes them:
+ * Two kinds, as docs/api.md ("Errors") describes them:
  *  - a bad argument from Lua is an ordinary Lua argument error
  *    ("bad argument #2 to 'add_rule' (unknown syscall 'opne')");
  *  - a libseccomp or kernel failure raises an error object
- *    { op, errno, ename, message } whose __tostring reads
- *    "seccomp.load: Permission denied (EACCES)".
+ *    { op, errno, ename, message, where } whose __tostring reads
+ *    "policy.lua:12: seccomp.load: Permission denied (EACCES)".
  * The errno table is the C library's own list, used both ways (names in
  * actions and notify responses, names in error objects).
  */
@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define SC_ERROR_MT "seccomp.error"
+/* registry key: the source prefix of the module's own Lua files */
+#define SC_OWN_SOURCE "seccomp.own_source"
 
 static const struct sc_errno_entry {
     const char *name;
@@ -446,12 +448,58 @@ static int sc_errno_value(const char *name)
     return -1;
 }
 
+/* Called by luaopen_seccomp_core: when the module is loaded by its own
+ * seccomp/init.lua (the usual `require "seccomp"`), remember that file's
+ * directory ("@/usr/share/lua/5.4/seccomp/"), so that error objects can name
+ * the first caller outside the module's Lua files (init.lua, policy.lua...). */
+static void sc_note_own_source(lua_State *L)
+{
+    static const char tail[] = "seccomp/init.lua";
+    lua_Debug ar;
+    int level;
+    for (level = 1; lua_getstack(L, level, &ar); level++) {
+        size_t len;
+        if (!lua_getinfo(L, "S", &ar) || ar.source == NULL || ar.source[0] != '@' ||
+            strcmp(ar.what, "C") == 0)
+            continue;
+        len = strlen(ar.source);
+        if (len >= sizeof tail && strcmp(ar.source + len - (sizeof tail - 1), tail) == 0) {
+            lua_pushlstring(L, ar.source, len - (sizeof "init.lua" - 1));
+            lua_setfield(L, LUA_REGISTRYINDEX, SC_OWN_SOURCE);
+        }
+        return; /* only the first Lua caller: require's */
+    }
+}
+
+/* Push "file:line" of the first Lua caller outside the module's own Lua
+ * files, or nil (no such caller, or no line information). */
+static void sc_push_where(lua_State *L)
+{
+    lua_Debug ar;
+    int level;
+    size_t olen = 0;
+    const char *own;
+    lua_getfield(L, LUA_REGISTRYINDEX, SC_OWN_SOURCE);
+    own = lua_tolstring(L, -1, &olen); /* NULL when not loaded by init.lua */
+    for (level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) /* C, or stripped */
+            continue;
+        if (own && ar.source && strncmp(ar.source, own, olen) == 0)
+            continue;
+        lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_pushnil(L);
+}
+
 /* Push an error object; `e` is a positive errno, `message` may be NULL
  * (then strerror's text is used). */
 static void sc_push_error(lua_State *L, const char *op, int e, const char *message)
 {
     const char *ename = sc_errno_name(e);
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 5);
     lua_pushstring(L, op);
     lua_setfield(L, -2, "op");
     lua_pushinteger(L, e);
@@ -463,6 +511,8 @@ static void sc_push_error(lua_State *L, const char *op, int e, const char *messa
     lua_setfield(L, -2, "ename");
     lua_pushstring(L, message ? message : strerror(e));
     lua_setfield(L, -2, "message");
+    sc_push_where(L);
+    lua_setfield(L, -2, "where");
     luaL_setmetatable(L, SC_ERROR_MT);
 }
 
@@ -473,15 +523,17 @@ static int sc_raise(lua_State *L, const char *op, int e, const char *message)
     return lua_error(L);
 }
 
-/* __tostring of an error object: "seccomp.<op>: <message> (<ENAME>)". */
+/* __tostring of an error object: "[<where>: ]seccomp.<op>: <message> (<ENAME>)". */
 static int sc_error_tostring(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_getfield(L, 1, "op");
     lua_getfield(L, 1, "message");
     lua_getfield(L, 1, "ename");
-    lua_pushfstring(L, "seccomp.%s: %s (%s)", luaL_optstring(L, -3, "?"),
-                    luaL_optstring(L, -2, "?"), luaL_optstring(L, -1, "?"));
+    lua_getfield(L, 1, "where");
+    lua_pushfstring(L, "%s%sseccomp.%s: %s (%s)", luaL_optstring(L, -1, ""),
+                    lua_isstring(L, -1) ? ": " : "", luaL_optstring(L, -4, "?"),
+                    luaL_optstring(L, -3, "?"), luaL_optstring(L, -2, "?"));
     return 1;
 }
 

@@ -35,6 +35,7 @@ typedef struct {
     int listener;     /* the listener fd load got for this filter, -1 */
     size_t tx_depth;  /* open transactions, and the ledger's length at each start */
     size_t tx_mark[SC_TX_MAX];
+    int closed;       /* released by __close (a <close> variable's scope ended) */
 } sc_filter;
 
 /* ---- an fd owned by the Lua stack ---------------------------------------- */
@@ -74,7 +75,9 @@ static sc_filter *sc_checkfilter(lua_State *L, int idx)
 {
     sc_filter *f = sc_tofilter(L, idx);
     if (f->ctx == NULL)
-        luaL_argerror(L, idx, "filter has been released");
+        luaL_argerror(L, idx, f->closed ? "filter has been released: its <close> variable went "
+                                          "out of scope"
+                                        : "filter has been released");
     return f;
 }
 
@@ -424,12 +427,13 @@ static const struct sc_attr *sc_check_attr(lua_State *L, int arg, const char *op
     const char *name = luaL_checkstring(L, arg);
     size_t i;
     for (i = 0; i < SC_NATTRS; i++)
-        if (strcmp(sc_attrs[i].name, name) == 0) {
+        if (sc_name_is(sc_attrs[i].name, name)) {
             if (sc_attrs[i].feature)
                 sc_require(L, op, sc_attrs[i].feature);
             return &sc_attrs[i];
         }
-    sc_argerror_value(L, arg, "unknown attribute");
+    luaL_argerror(L, arg, sc_push_unknown_in(L, arg, "attribute", sc_attrs, SC_NATTRS,
+                                             sizeof sc_attrs[0], sc_attr_hints));
     return NULL;
 }
 
@@ -930,6 +934,17 @@ static int l_release(lua_State *L)
     return 0;
 }
 
+#if SC_HAVE_CLOSE
+/* __close: release, and remember why for the message of a later call */
+static int l_filter_close(lua_State *L)
+{
+    sc_filter *f = sc_tofilter(L, 1);
+    f->closed = f->ctx != NULL;
+    sc_filter_release(f);
+    return 0;
+}
+#endif
+
 /* f:is_valid() -> boolean (false after release or after being merged) */
 static int l_is_valid(lua_State *L)
 {
@@ -998,7 +1013,7 @@ static const luaL_Reg sc_filter_methods[] = {
 static const luaL_Reg sc_filter_meta[] = {
     {"__gc", l_release},
 #if SC_HAVE_CLOSE
-    {"__close", l_release},
+    {"__close", l_filter_close},
 #endif
     {"__tostring", l_filter_tostring},
     {NULL, NULL},

@@ -29,6 +29,13 @@
 #include "names.c"
 #include "cond.c"
 #include "filter.c"
+/* seccomp.disasm names arches and actions as arch_name and action_name do */
+#define BPF_DISASM_ARCH_NAME(arch) sc_disasm_arch_name(arch)
+#define BPF_DISASM_RET_NAME(k, buf, len)                                                  \
+    do {                                                                                   \
+        if (!sc_disasm_action_name((k), (buf), (len)))                                     \
+            bpf_ret_name((k), (buf), (len));                                               \
+    } while (0)
 #include "bpf.c"
 #include "gen.c"
 #include "simulate.c"
@@ -117,11 +124,13 @@ static int l_syscall(lua_State *L)
     arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
     nr = sc_syscall_on_arch(arch, name);
     if (nr < 0) {
-        lua_pushnil(L);
+        const char *msg;
         if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
-            lua_pushfstring(L, "unknown syscall '%s'", name);
+            msg = sc_push_unknown_syscall(L, 1);
         else
-            lua_pushfstring(L, "syscall '%s' does not exist on %s", name, sc_arch_name(arch));
+            msg = lua_pushfstring(L, "syscall '%s' does not exist on %s", name, sc_arch_name(arch));
+        lua_pushnil(L);
+        lua_pushstring(L, msg);
         return 2;
     }
     lua_pushinteger(L, nr);
@@ -316,6 +325,7 @@ int luaopen_seccomp_core(lua_State *L)
     lua_pushcfunction(L, sc_error_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
+    sc_note_own_source(L);
     sc_open_cond(L);
     sc_open_filter(L);
     luaL_newlib(L, sc_functions);

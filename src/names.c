@@ -89,7 +89,7 @@ static const struct {
 };
 
 /* Does the running library know this arch? (It may be older than the
- * headers: then the arch is absent, as DESIGN.md wants.) */
+ * headers: then the arch is absent, as docs/api.md says.) */
 static int sc_arch_known(const struct sc_arch *a)
 {
     return seccomp_arch_resolve_name(a->name) == a->token;
@@ -121,6 +121,136 @@ static int sc_fold(const char *s, size_t len, const char *prefix, char *buf, siz
     buf[len] = '\0';
     return 1;
 }
+
+/* ---- did you mean ---------------------------------------------------------- */
+
+/* The name closest to a misspelt one, case-insensitively: every kind of
+ * name's "unknown ..." message goes through sc_push_unknown, which offers
+ * it, so a typo, a wrong case ('SOCKET', 'eperm') or '-' for '_' is answered
+ * with the right spelling.  Candidates are offered one by one (sc_guess_add)
+ * or as a table of structs whose first member is the name (sc_guess_table). */
+typedef struct {
+    char want[64];
+    size_t wlen;
+    size_t best_d;
+    char best[64];
+} sc_guess;
+
+static void sc_guess_init(sc_guess *g, const char *s, size_t len)
+{
+    size_t i;
+    g->wlen = len < sizeof g->want ? len : 0; /* too long: no guess */
+    for (i = 0; i < g->wlen; i++)
+        g->want[i] = (char)tolower((unsigned char)s[i]);
+    g->want[g->wlen] = '\0';
+    g->best_d = (size_t)-1;
+    g->best[0] = '\0';
+}
+
+/* Case-insensitive optimal-string-alignment distance (a transposition
+ * counts 1), both strings shorter than 64. */
+static size_t sc_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t d[64][64], i, j;
+    for (i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (i = 1; i <= la; i++)
+        for (j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != tolower((unsigned char)b[j - 1]), v = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == tolower((unsigned char)b[j - 2]) &&
+                a[i - 2] == tolower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+static void sc_guess_add(sc_guess *g, const char *cand)
+{
+    size_t len = strlen(cand), d;
+    if (g->wlen == 0 || len >= sizeof g->best)
+        return;
+    d = sc_distance(g->want, g->wlen, cand, len);
+    /* close enough: 1 edit for short names, 2 up to 8 letters, 3 beyond */
+    if (d <= (g->wlen <= 4 ? 1u : g->wlen <= 8 ? 2u : 3u) && d < g->best_d) {
+        g->best_d = d;
+        memcpy(g->best, cand, len + 1);
+    }
+}
+
+static void sc_guess_table(sc_guess *g, const void *table, size_t n, size_t stride)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        sc_guess_add(g, *(const char *const *)(const void *)((const char *)table + i * stride));
+}
+
+/* Push "unknown <what> 'x' (did you mean 'y'?)"; without a guess, list the
+ * names when `list` is given: "unknown <what> 'x' (one of: a, b)". A guess
+ * equal to the value as given (a name unusable here) is not offered. */
+static const char *sc_push_unknown(lua_State *L, int idx, const char *what, const sc_guess *g,
+                                   const char *list)
+{
+    const char *r = sc_repr(L, idx);
+    int same = lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), g->best) == 0;
+    if (g->best[0] && !same)
+        return lua_pushfstring(L, "unknown %s %s (did you mean '%s'?)", what, r, g->best);
+    if (list)
+        return lua_pushfstring(L, "unknown %s %s (one of: %s)", what, r, list);
+    return lua_pushfstring(L, "unknown %s %s", what, r);
+}
+
+/* The same for a table of structs whose first member is the name, listing
+ * the names when none is close, with `hints` (pairs "other spelling",
+ * "name", NULL-terminated) checked first. */
+static const char *sc_push_unknown_in(lua_State *L, int idx, const char *what, const void *table,
+                                      size_t n, size_t stride, const char *const *hints)
+{
+    sc_guess g;
+    size_t len = 0, i;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : "";
+    luaL_Buffer b;
+    sc_guess_init(&g, s, len);
+    for (; hints && hints[0]; hints += 2)
+        if (strcmp(g.want, hints[0]) == 0 ||
+            (strncmp(g.want, "scmp_fltatr_", 12) == 0 && strcmp(g.want + 12, hints[0]) == 0)) {
+            memcpy(g.best, hints[1], strlen(hints[1]) + 1);
+            return sc_push_unknown(L, idx, what, &g, NULL);
+        }
+    sc_guess_table(&g, table, n, stride);
+    luaL_buffinit(L, &b);
+    for (i = 0; i < n; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, *(const char *const *)(const void *)((const char *)table + i * stride));
+    }
+    luaL_pushresult(&b);
+    return sc_push_unknown(L, idx, what, &g, lua_tostring(L, -1));
+}
+
+/* Is `s` the lower-case name `name`, in any case?  (Action, arch and
+ * attribute names are case-insensitive; syscall and errno names are not.) */
+static int sc_name_is(const char *name, const char *s)
+{
+    for (; *name && tolower((unsigned char)*s) == *name; name++, s++)
+        ;
+    return *name == '\0' && *s == '\0';
+}
+
+/* Other spellings of filter attribute names (libseccomp's SCMP_FLTATR_*
+ * suffixes, the kernel's term), answered with "did you mean". */
+static const char *const sc_attr_hints[] = {
+    "no_new_privs", "nnp",         "ctl_nnp",      "nnp",        "act_default", "default_action",
+    "act_badarch", "badarch_action", "ctl_tsync",  "tsync",      "api_tskip",   "tskip",
+    "ctl_log",      "log",         "ctl_ssb",      "ssb",        "ctl_optimize", "optimize",
+    "api_sysrawrc", "raw_rc",      "ctl_waitkill", "wait_kill",  NULL,
+};
 
 static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out)
 {
@@ -159,7 +289,7 @@ static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out)
                 return NULL;
             }
     }
-    return lua_pushfstring(L, "unknown arch %s", sc_repr(L, idx));
+    return sc_push_unknown_in(L, idx, "arch", sc_arches, SC_NARCHES, sizeof sc_arches[0], NULL);
 }
 
 static const char *sc_arch_name(uint32_t token)
@@ -188,8 +318,14 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
     }
     if (lua_type(L, idx) == LUA_TSTRING) {
         int v = sc_errno_value(lua_tostring(L, idx));
-        if (v < 0)
-            return lua_pushfstring(L, "unknown errno %s", sc_repr(L, idx));
+        if (v < 0) {
+            size_t len;
+            const char *s = lua_tolstring(L, idx, &len);
+            sc_guess g;
+            sc_guess_init(&g, s, len);
+            sc_guess_table(&g, sc_errnos, SC_NERRNOS, sizeof sc_errnos[0]);
+            return sc_push_unknown(L, idx, "errno", &g, NULL);
+        }
         *out = v;
         return NULL;
     }
@@ -274,6 +410,9 @@ static const char *sc_parse_action_arg(lua_State *L, const char *s, size_t len, 
     return msg;
 }
 
+#define SC_ACTION_LIST                                                                   \
+    "allow, errno(ENAME|N), kill_process, kill_thread, kill, trap, log, notify, trace(N)"
+
 static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
 {
     static const struct {
@@ -298,7 +437,7 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         const char *s = lua_tolstring(L, idx, &len);
         int found = 0;
         if (!sc_fold(s, len, "SCMP_ACT_", buf, sizeof buf))
-            return lua_pushfstring(L, "unknown action %s", sc_repr(L, idx));
+            return lua_pushfstring(L, "unknown action %s (one of: %s)", sc_repr(L, idx), SC_ACTION_LIST);
         for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
             if (strcmp(buf, plain[i].name) == 0) {
                 a = plain[i].value;
@@ -331,8 +470,14 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
             a = (is_errno ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | data;
             found = 1;
         }
-        if (!found)
-            return lua_pushfstring(L, "unknown action %s", sc_repr(L, idx));
+        if (!found) {
+            sc_guess g;
+            sc_guess_init(&g, buf, n);
+            sc_guess_table(&g, plain, sizeof plain / sizeof plain[0], sizeof plain[0]);
+            sc_guess_add(&g, "errno(EPERM)");
+            sc_guess_add(&g, "trace(0)");
+            return sc_push_unknown(L, idx, "action", &g, SC_ACTION_LIST);
+        }
     } else {
         return lua_pushfstring(L, "action name or number expected, got %s", luaL_typename(L, idx));
     }
@@ -359,37 +504,58 @@ static uint32_t sc_check_usable_action(lua_State *L, int arg)
     return a;
 }
 
-/* The canonical text of a valid action: "allow", "errno(EPERM)", "trace(3)". */
-static const char *sc_push_action_name(lua_State *L, uint32_t a)
+/* The canonical text of a valid action: "allow", "errno(EPERM)", "trace(3)",
+ * into buf.  The one naming of actions: action_name, tostring(f), messages
+ * and seccomp.disasm all use it. */
+static void sc_action_text(uint32_t a, char *buf, size_t n)
 {
     uint32_t data = a & 0xffffU;
+    const char *en;
     switch (a & SC_ACT_MASK) {
-    case SC_ACT_ALLOW:
-        return lua_pushliteral(L, "allow");
-    case SC_ACT_KILL_PROCESS:
-        return lua_pushliteral(L, "kill_process");
-    case SC_ACT_KILL_THREAD:
-        return lua_pushliteral(L, "kill_thread");
-    case SC_ACT_TRAP:
-        return lua_pushliteral(L, "trap");
-    case SC_ACT_LOG:
-        return lua_pushliteral(L, "log");
-    case SC_ACT_NOTIFY:
-        return lua_pushliteral(L, "notify");
-    case SC_ACT_TRACE_BASE:
-        return lua_pushfstring(L, "trace(%d)", (int)data);
-    case SC_ACT_ERRNO_BASE: {
-        const char *n = sc_errno_name((int)data);
-        if (n && data)
-            return lua_pushfstring(L, "errno(%s)", n);
-        return lua_pushfstring(L, "errno(%d)", (int)data);
-    }
-    default:
-        return lua_pushfstring(L, "action(0x%s)", lua_pushfstring(L, "%I", (LUAI_UACINT)a));
+    case SC_ACT_ALLOW: snprintf(buf, n, "allow"); break;
+    case SC_ACT_KILL_PROCESS: snprintf(buf, n, "kill_process"); break;
+    case SC_ACT_KILL_THREAD: snprintf(buf, n, "kill_thread"); break;
+    case SC_ACT_TRAP: snprintf(buf, n, "trap"); break;
+    case SC_ACT_LOG: snprintf(buf, n, "log"); break;
+    case SC_ACT_NOTIFY: snprintf(buf, n, "notify"); break;
+    case SC_ACT_TRACE_BASE: snprintf(buf, n, "trace(%u)", (unsigned)data); break;
+    case SC_ACT_ERRNO_BASE:
+        en = sc_errno_name((int)data);
+        if (en && data)
+            snprintf(buf, n, "errno(%s)", en);
+        else
+            snprintf(buf, n, "errno(%u)", (unsigned)data);
+        break;
+    default: snprintf(buf, n, "action(0x%08x)", (unsigned)a); break;
     }
 }
 
+static const char *sc_push_action_name(lua_State *L, uint32_t a)
+{
+    char buf[48];
+    sc_action_text(a, buf, sizeof buf);
+    return lua_pushstring(L, buf);
+}
+
+/* seccomp.disasm's notes (bpf.c's BPF_DISASM_* hooks, set in module.c): the
+ * names arch_name and action_name give; an action the kernel would not
+ * accept as written keeps the interpreter's own description. */
+static const char *sc_disasm_arch_name(uint32_t audit_arch)
+{
+    return sc_arch_name(audit_arch);
+}
+
+static int sc_disasm_action_name(uint32_t k, char *buf, size_t n)
+{
+    if (!sc_action_valid(k))
+        return 0;
+    sc_action_text(k, buf, n);
+    return 1;
+}
+
 /* ---- syscalls ------------------------------------------------------------ */
+
+static const char *sc_push_unknown_syscall(lua_State *L, int idx);
 
 /* A syscall for add_rule and friends: a name resolved by libseccomp's native
  * resolver (negative pseudo numbers included), or a number passed unchanged. */
@@ -408,7 +574,7 @@ static const char *sc_parse_syscall(lua_State *L, int idx, int *out)
         const char *s = lua_tolstring(L, idx, &len);
         int nr = len && strlen(s) == len ? seccomp_syscall_resolve_name(s) : __NR_SCMP_ERROR;
         if (nr == __NR_SCMP_ERROR)
-            return lua_pushfstring(L, "unknown syscall %s", sc_repr(L, idx));
+            return sc_push_unknown_syscall(L, idx);
         *out = nr;
         return NULL;
     }
@@ -425,6 +591,20 @@ static int sc_syscall_name(uint32_t arch, int nr, char *buf, size_t n)
     snprintf(buf, n, "%s", s);
     free(s);
     return 1;
+}
+
+/* "unknown syscall 'scoket' (did you mean 'socket'?)": the native arch's
+ * names are the candidates (the arch's table, built once: ledger.c). */
+static const char *sc_push_unknown_syscall(lua_State *L, int idx)
+{
+    size_t len = 0, i;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : "";
+    const sc_nrtab *t = sc_arch_table(seccomp_arch_native());
+    sc_guess g;
+    sc_guess_init(&g, s, len);
+    for (i = 0; g.wlen && t != NULL && i < t->n; i++)
+        sc_guess_add(&g, t->name[i]);
+    return sc_push_unknown(L, idx, "syscall", &g, NULL);
 }
 
 /* ---- compare operators --------------------------------------------------- */

@@ -196,11 +196,11 @@ static const char *sc_sim_syscall(lua_State *L, int idx, uint32_t arch, sc_sim_m
             return NULL;
         }
         if (len == 0 || strlen(s) != len)
-            return lua_pushfstring(L, "unknown syscall %s", sc_repr(L, idx));
+            return sc_push_unknown_syscall(L, idx);
         nr = sc_syscall_on_arch(arch, s);
         if (nr < 0) {
             if (seccomp_syscall_resolve_name(s) == __NR_SCMP_ERROR)
-                return lua_pushfstring(L, "unknown syscall %s", sc_repr(L, idx));
+                return sc_push_unknown_syscall(L, idx);
             return lua_pushfstring(L, "syscall %s does not exist on %s", sc_repr(L, idx),
                                    sc_arch_name(arch));
         }

@@ -123,7 +123,10 @@ static int l_child_gc(lua_State *L)
     return 0;
 }
 
-/* child:wait() -> true | nil, "exit" | "signal", code   (as os.execute) */
+static const char *sc_signal_name(int sig);
+
+/* child:wait() -> true | nil, "exit" | "signal", code [, "SIGSYS"]
+ * (as os.execute, plus the signal's name where it has one) */
 static int l_child_wait(lua_State *L)
 {
     sc_child *c = sc_tochild(L, 1);
@@ -145,6 +148,10 @@ static int l_child_wait(lua_State *L)
         lua_pushnil(L);
         lua_pushliteral(L, "signal");
         lua_pushinteger(L, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+        if (WIFSIGNALED(st) && sc_signal_name(WTERMSIG(st)) != NULL) {
+            lua_pushfstring(L, "SIG%s", sc_signal_name(WTERMSIG(st)));
+            return 4;
+        }
     }
     return 3;
 }
@@ -160,6 +167,16 @@ static const struct {
     {"TTOU", SIGTTOU}, {"URG", SIGURG},   {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM},
     {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},   {"SYS", SIGSYS},
 };
+
+/* The name of a signal without "SIG" ("SYS"), or NULL. */
+static const char *sc_signal_name(int sig)
+{
+    size_t i;
+    for (i = 0; i < sizeof sc_signals / sizeof sc_signals[0]; i++)
+        if (sc_signals[i].sig == sig)
+            return sc_signals[i].name;
+    return NULL;
+}
 
 /* A signal: a number 0..64, or a name with or without "SIG" ("TERM"). */
 static int sc_check_signal(lua_State *L, int arg)

@@ -143,7 +143,7 @@ local P = require "seccomp.policy"
 ---@field CMP_GT integer
 ---@field CMP_MASKED_EQ integer
 ---@field simulate_bpf fun(bpf: string, ...): integer the action a BPF program (as `export_bpf` gives it) returns for one call, from the core's interpreter
----@field disasm fun(bpf: string): string a BPF program as text, one instruction a line
+---@field disasm fun(bpf: string, arch_or_endian?: seccomp.Arch|"big"|"little"): string a BPF program as text, one instruction a line
 local M = {}
 
 ---The binding's own version string.
@@ -270,7 +270,7 @@ end
 ---The file is loaded as text only (never a binary chunk) and run in an empty
 ---environment (no globals, no libraries; reading an undefined name is an
 ---error).  Errors name the file, the line of the table, and the place in
----it: `no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet'`.
+---it: `no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet' (did you mean 'socket'?)`.
 ---`tostring` of the filter names the file.
 ---@param path string
 ---@return seccomp.filter

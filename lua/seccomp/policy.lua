@@ -457,7 +457,9 @@ local function line_of(ctx, policy, failure)
 end
 
 -- The value to raise for a failure: "name:line: path: message" (a string),
--- or the core's error object with its message located the same way.
+-- or the core's error object with `path` set and its message prefixed with
+-- it; for a policy file its `where` becomes the policy's "name:line" (for a
+-- table it stays the core's: the caller's line).
 local function located(ctx, policy, failure)
   local prefix = ""
   if ctx.name then
@@ -471,8 +473,11 @@ local function located(ctx, policy, failure)
   local where = prefix .. (path ~= "" and path .. ": " or "")
   if failure.obj then
     local obj = failure.obj
-    obj.where = where:gsub(": $", "")
-    obj.message = where .. tostring(obj.message)
+    obj.path = path ~= "" and path or nil
+    if prefix ~= "" then
+      obj.where = prefix:gsub(": $", "")
+    end
+    obj.message = (path ~= "" and path .. ": " or "") .. tostring(obj.message)
     return obj
   end
   return where .. failure.msg

@@ -230,13 +230,14 @@ function arg:masked_eq(mask, value) end
 -- Errors
 
 ---What every libseccomp or kernel failure raises.
----`tostring(err)` reads `seccomp.load: Permission denied (EACCES)`.
+---`tostring(err)` reads `script.lua:12: seccomp.load: Permission denied (EACCES)`.
 ---@class seccomp.error
 ---@field op string the operation: "load", "add_rule", ...
 ---@field errno integer positive
 ---@field ename string "EACCES"
 ---@field message string plain words
----@field where? string set when the failure happened while building a policy: "file.lua:7: rules[2]"
+---@field where? string "file.lua:12": the first caller outside the module's own Lua files (for a policy file, the policy's line); nil when there is none
+---@field path? string set when the failure happened while building a policy table: "rules[2]"
 
 -- ---------------------------------------------------------------------------
 -- Filters

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# CI: the user's busted path.  With Lua 5.3 installed (so that Debian's `lua`
+# may point at 5.3), run the README's set-up, then, as a user would, a spec
+# of one's own from a fresh directory outside the checkout with the `busted`
+# that the README's `luarocks path` line puts first on PATH.  Checks that
+# it is tree/bin/busted, that the spec runs on Lua 5.4 with `require
+# "seccomp"` from the tree, and that a failing spec makes busted fail.
+# Prints "user busted: ok" last, or fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+die() { echo "user-busted.sh: $*" >&2; exit 1; }
+
+bash ci/deps-ci.sh                       # Lua 5.3 among CI's extras
+command -v lua5.3 >/dev/null || die "lua5.3 is not installed"
+log=$(mktemp)
+bash ci/setup.sh >"$log" 2>&1 || { cat "$log"; rm -f "$log"; die "ci/setup.sh failed"; }
+rm -f "$log"
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/user-busted.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+# The spec of the README's "Testing your policy with busted", verbatim.
+awk '/^## Testing your policy with busted/ { s = 1 } s && /^```lua$/ { b = 1; next }
+     b && /^```$/ { exit } b { print }' README.md >"$dir/policy_spec.lua"
+grep -q 'describe(' "$dir/policy_spec.lua" || die "no spec found in the README's busted section"
+cat >"$dir/where_spec.lua" <<'LUA'
+describe("busted from the tree", function()
+  it("runs on Lua 5.4 with the tree's module", function()
+    assert.are.equal("Lua 5.4", _VERSION)
+    local tree = os.getenv("EXPECT_TREE")
+    assert.are.equal(tree .. "/share/lua/5.4/seccomp/init.lua", package.searchpath("seccomp", package.path))
+    assert.are.equal(tree .. "/lib/lua/5.4/seccomp/core.so", package.searchpath("seccomp.core", package.cpath))
+    assert.is_table(require "seccomp")
+  end)
+end)
+LUA
+cat >"$dir/failing_spec.lua" <<'LUA'
+local seccomp = require "seccomp"
+describe("a wrong expectation", function()
+  it("fails", function()
+    assert.are.equal("allow", seccomp.action_name(seccomp.filter("errno(EPERM)"):simulate("read")))
+  end)
+end)
+LUA
+
+# A login shell's environment: nothing of the CI's own LUA_PATH or PATH.
+user() {
+  env -i HOME="$HOME" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    EXPECT_TREE="$root/tree" bash -c "cd '$dir' && eval \"\$(luarocks --lua-version=5.4 --tree='$root/tree' path)\" && $1"
+}
+echo "lua is: $(user 'lua -v' 2>&1)"
+got=$(user 'command -v busted')
+[ "$got" = "$root/tree/bin/busted" ] || die "busted found is '$got', not $root/tree/bin/busted"
+out=$(user 'busted policy_spec.lua where_spec.lua' 2>&1) || { echo "$out"; die "the user's spec failed"; }
+echo "$out" | tail -n 1
+grep -q '^2 successes / 0 failures / 0 errors / 0 pending' <<<"$out" || { echo "$out"; die "expected 2 successes"; }
+if out=$(user 'busted failing_spec.lua' 2>&1); then
+  echo "$out"; die "a failing spec passed"
+fi
+grep -q '0 successes / 1 failure' <<<"$out" || { echo "$out"; die "the failing spec did not fail as a failure"; }
+echo "user busted: ok"

@@ -1,0 +1,60 @@
+-- The docs match the code: what a newcomer reads first (README, docs/) says
+-- what the module does, and cites nothing the repository does not have.
+local seccomp = require "seccomp"
+
+local function read(path)
+  local fh = assert(io.open(path, "rb"))
+  local s = fh:read("a")
+  fh:close()
+  return s
+end
+
+describe("the project's text", function()
+  it("cites no design file the repository does not have", function()
+    local name = "DES" .. "IGN" -- not spelt out here, so that this file does not match itself
+    local p = assert(io.popen("grep -rIl '" .. name .. "' README.md docs src lua spec types examples ci bench fuzz"
+      .. " CMakeLists.txt rockspec 2>/dev/null"))
+    local hits = p:read("a")
+    p:close()
+    assert.are.equal("", hits)
+  end)
+
+  it("annotates seccomp.disasm with both of its arguments", function()
+    local init = read("lua/seccomp/init.lua")
+    assert.matches("%-%-%-@field disasm fun%(bpf: string, arch_or_endian%?: [^)]*%): string", init)
+    assert.matches("seccomp%.disasm%(bpf %[, arch_or_endian%]%)", read("docs/api.md"))
+    -- and the second argument is real
+    local bpf = seccomp.filter("allow"):export_bpf()
+    assert.are.equal(seccomp.disasm(bpf), seccomp.disasm(bpf, "native"))
+  end)
+
+  it("says where the policy examples run, with the set-up the README gives", function()
+    assert.matches("luarocks %-%-lua%-version=5%.4 %-%-tree=[^)]*tree path", read("docs/policy.md"))
+  end)
+
+  it("says req.args counts from 1 while conditions count from arg0", function()
+    assert.matches("`req%.args%[1%]` is `arg0`, `req%.args%[3%]` is `arg2`", read("docs/notify.md"))
+  end)
+
+  it("lists the calls that answer nil, message, as they do", function()
+    local api = read("docs/api.md")
+    assert.is_nil(api:find("Nothing is reported only by a return value", 1, true))
+    for _, name in ipairs { "`seccomp.syscall`", "`child:kill`", "`seccomp.supports`" } do
+      assert.is_truthy(api:find(name .. "[^\n]*", 1), name)
+    end
+    assert.are.same({ nil, "unknown syscall 'nosuchcall'" }, { seccomp.syscall("nosuchcall") })
+  end)
+
+  it("documents set_api's range check as the argument error it is", function()
+    assert.matches("%(0 out of range 1%.%.255%)", select(2, pcall(seccomp.set_api, 0)))
+    assert.matches("bad argument #1 to 'set_api' %(0 out of range 1%.%.255%)", read("docs/api.md"))
+  end)
+
+  it("quotes no performance figure in the README without its command, machine and date", function()
+    local readme = read("README.md")
+    local perf = readme:match("\n## Performance\n(.-)\n## ")
+    assert.is_string(perf)
+    assert.is_nil(perf:find("%d×"), "a ratio in the README's performance section")
+    assert.is_nil(perf:find("%d+ M calls"), "a rate in the README's performance section")
+  end)
+end)
