@@ -447,6 +447,77 @@ describe("policy tables", function()
     end)
   end)
 
+  describe("tables with a metatable", function()
+    -- the common read-only idiom: an empty table whose __index reads another
+    local function readonly(t)
+      return setmetatable({}, { __index = t, __newindex = function() error("read-only", 2) end })
+    end
+    local refused = "is a table with a metatable %(a proxy or read%-only table%?%): refused"
+
+    it("are refused wherever a plain table is expected, naming the place", function()
+      local ptrace = { action = "errno(EPERM)", syscall = "ptrace" }
+      local cases = {
+        { "policy", readonly{ default = "allow" } },
+        { "rules", { default = "allow", rules = readonly{ ptrace } } },
+        { "rules%[1%]", { default = "allow", rules = { readonly(ptrace) } } },
+        { "rules%[1%]", { default = "allow", rules = { readonly{ "errno(EPERM)", "ptrace" } } } },
+        { "allow", { default = "kill", allow = readonly{ "read" } } },
+        { "arches", { default = "allow", arches = readonly{ "native", "x86" } } },
+        { "attrs", { default = "allow", attrs = readonly{ nnp = false } } },
+        { "rules%[1%]%.syscalls", { default = "allow",
+          rules = { { action = "errno(EPERM)", syscalls = readonly{ "ptrace" } } } } },
+        { "rules%[1%]%.args", { default = "allow",
+          rules = { { action = "errno(EPERM)", syscall = "ptrace", args = readonly{ { 0, "==", 16 } } } } } },
+        { "rules%[1%]%.args%[1%]", { default = "allow",
+          rules = { { action = "errno(EPERM)", syscall = "ptrace", args = { readonly{ 0, "==", 16 } } } } } },
+        { "rules%[1%]%[3%]", { default = "allow", rules = { { "errno(EPERM)", "ptrace", readonly{ 0, "==", 16 } } } } },
+      }
+      for _, case in ipairs(cases) do
+        local msg = policy_message(case[2])
+        assert.matches("^" .. case[1] .. ": ", msg)
+        assert.matches(refused, msg)
+      end
+    end)
+
+    it("cannot hide a misspelled key behind __pairs", function()
+      local rule = setmetatable({ action = "errno(EPERM)", syscall = "ptrace", prority = 3 }, {
+        __pairs = function(t)
+          return function(_, k)
+            local nk, v = next(t, k)
+            if nk == "prority" then nk, v = next(t, nk) end
+            return nk, v
+          end, t, nil
+        end,
+      })
+      assert.matches("^rules%[1%]: the rule " .. refused, policy_message{ default = "allow", rules = { rule } })
+    end)
+
+    it("are refused by f:allow and f:deny too", function()
+      local f <close> = seccomp.filter("errno(EPERM)")
+      assert.matches("^bad argument #1 to 'allow' %(the list of syscalls " .. refused,
+        H.method_message(f, "allow", readonly{ "read" }))
+      assert.matches("^bad argument #3 to 'deny' %(the condition " .. refused,
+        H.method_message(f, "deny", "EACCES", "openat", readonly{ 2, "&=", 3, 1 }))
+    end)
+
+    it("do not concern condition objects from seccomp.arg", function()
+      local f <close> = seccomp.filter{ default = "allow",
+        rules = { { action = "errno(EPERM)", syscall = "ptrace", args = { seccomp.arg(0):eq(16) } } } }
+      assert.are.equal(1, #f:rules())
+      assert.are.equal(seccomp.errno(1), f:simulate("ptrace", { 16 }))
+      assert.are.equal(seccomp.ACT_ALLOW, f:simulate("ptrace", { 0 }))
+    end)
+
+    it("in a policy file are refused too", function()
+      local msg = message(seccomp.load_policy_string, [[
+local function readonly(t) return setmetatable({}, { __index = t }) end
+return { default = "allow", rules = readonly{ { action = "errno(EPERM)", syscall = "ptrace" } } }
+]], "ro.lua")
+      -- a policy file has no setmetatable: it cannot build one at all
+      assert.matches("^ro%.lua:1: undefined name 'setmetatable'", msg)
+    end)
+  end)
+
   describe("atomicity", function()
     -- the builder creates its filter with core.filter: spy on it
     local created, real_filter

@@ -135,9 +135,24 @@ local function sorted_keys(set)
   return list
 end
 
+-- A table of the policy must be a plain one.  A table with a metatable (a
+-- read-only proxy whose __index reads another table, or one whose __pairs
+-- hides keys) can show indexing and pairs() something other than what it
+-- holds: walking it could build fewer rules than the user sees, or let a
+-- misspelled key past check_keys.  Condition objects from seccomp.arg are
+-- userdata, not tables, and are not concerned.
+local function plain(t, path, node, what)
+  if type(t) == "table" and getmetatable(t) ~= nil then
+    fail(path, node or t, ("%s is a table with a metatable (a proxy or read-only table?): "
+      .. "refused, since what it holds may differ from what indexing and pairs() show; "
+      .. "give a plain table"):format(what))
+  end
+end
+
 -- Every key of `t` must be in `allowed`; the first unknown one (in sorted
 -- order, so the message does not depend on pairs()) is the error.
 local function check_keys(t, path, allowed, what)
+  plain(t, path, nil, (what:gsub("^an? ", "the ")))
   local unknown = {}
   for k in pairs(t) do
     if not allowed[k] then
@@ -179,6 +194,7 @@ local function check_list(v, path, node, what)
     end
     fail(path, node, ("%s expected, got %s%s"):format(what, describe(v), hint))
   end
+  plain(v, path, node, "the " .. what)
   local n, max, bad = 0, 0, {}
   for k in pairs(v) do
     if mathtype(k) == "integer" and k >= 1 then
@@ -242,6 +258,7 @@ local function apply_attrs(f, attrs)
   if type(attrs) ~= "table" then
     fail("attrs", nil, ("table of attributes expected, got %s"):format(describe(attrs)))
   end
+  plain(attrs, "attrs", nil, "the table of attributes")
   for _, k in ipairs(sorted_keys(attrs)) do
     local p = subpath("attrs", k)
     if type(k) ~= "string" then
@@ -300,6 +317,7 @@ local function apply_rule(f, rule, path)
   if type(rule) ~= "table" then
     fail(path, nil, ("rule expected (a table), got %s"):format(describe(rule)))
   end
+  plain(rule, path, nil, "the rule")
   local action_loc, syscalls, syscalls_path, conds_v, conds_paths, exact, priority
   if rule[1] ~= nil then
     -- positional: { action, syscall, cond... }
@@ -368,6 +386,7 @@ local function apply_rule(f, rule, path)
   local conds_node = rule[1] == nil and rule.args or rule
   local conds, locs = {}, { [2] = action_loc }
   for i = 1, #conds_v do
+    plain(conds_v[i], conds_paths[i], conds_node, "the condition")
     local c, msg = parse("cond", conds_v[i])
     if c == nil then
       if rule[1] == nil and i == 1 and mathtype(conds_v[1]) == "integer" then
@@ -694,7 +713,12 @@ local function add_each(self, fname, action, argn, syscalls, ...)
   end
   local conds = {}
   for i = 1, nconds do
-    local c, msg = parse("cond", (select(i, ...)))
+    local v = select(i, ...)
+    local ok, perr = pcall(plain, v, "", nil, "the condition")
+    if not ok then
+      return nil, argerror(fname, argn + i, perr.msg)
+    end
+    local c, msg = parse("cond", v)
     if c == nil then
       return nil, argerror(fname, argn + i, msg)
     end
