@@ -214,6 +214,23 @@ describe("spawn", function()
       end
     end)
 
+    it("of a filter that kills or traps execve, before forking, naming SIGSYS", function()
+      for _, case in ipairs {
+        { seccomp.filter("allow"):add_rule("kill_process", "execve"), "kill_process" },
+        { seccomp.filter("allow"):add_rule("kill", "execve"), "kill_thread" },
+        { seccomp.filter("allow"):add_rule("trap", "execve"), "trap" },
+        { seccomp.filter("kill_process"):add_rule("allow", "exit_group"), "kill_process" },
+      } do
+        local err = H.raises(case[1].spawn, case[1], { "/bin/true" })
+        assert.are.same({ "spawn", "EPERM" }, { err.op, err.ename })
+        assert.are.equal("cannot run '/bin/true': the filter does not allow execve/execveat (its action for "
+          .. "execve is " .. case[2] .. "): the child would die of SIGSYS before the program runs", err.message)
+      end
+      -- execveat killed, execve allowed: the program runs
+      local f = seccomp.filter("allow"):add_rule("kill_process", "execveat")
+      assert.are.same({ true, "exit", 0 }, { f:spawn({ "/bin/true" }):wait() })
+    end)
+
     it("of a missing program before forking", function()
       local err = H.raises(allow.spawn, allow, { "/nonexistent/prog" })
       assert.are.same({ "spawn", ENOENT, "ENOENT" }, { err.op, err.errno, err.ename })

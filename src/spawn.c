@@ -760,6 +760,42 @@ static void sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
     p->flags = pr->flags;
 }
 
+/* The filter's answer to the child's first execve, computed by the module's
+ * interpreter before anything starts: the same program, the same pointers
+ * (CLONE_VM, or fork's copy of this address space) and no instruction pointer
+ * test (neither libseccomp nor the module's generator makes one).  A filter
+ * that kills or traps the exec would leave a child dead of SIGSYS before its
+ * program runs, which spawn would otherwise report as started. */
+static void sc_check_exec_allowed(lua_State *L, const struct sc_plan *p)
+{
+    unsigned char data[BPF_SC_DATA_SIZE];
+    uint64_t args[6] = {0, 0, 0, 0, 0, 0};
+    uint32_t arch = seccomp_arch_native(), r, act;
+    const char *fault = NULL, *what;
+    if (arch == SCMP_ARCH_X32)
+        return; /* x32 calls reach seccomp as x86_64 ones: nothing to decide here */
+    args[0] = (uint64_t)(uintptr_t)p->paths[0];
+    args[1] = (uint64_t)(uintptr_t)p->argv;
+    args[2] = (uint64_t)(uintptr_t)p->envp;
+    bpf_pack_data(data, sc_sim_arch_big_endian(arch), (int32_t)SYS_execve, arch, 0, args);
+    r = bpf_run(p->prog.filter, p->prog.len, data, sc_sim_arch_big_endian(arch), &fault);
+    if (fault != NULL)
+        return; /* the kernel checks the program itself and reports its refusal */
+    act = r & SC_RET_ACTION_FULL;
+    if (act == 0x80000000U) /* SECCOMP_RET_KILL_PROCESS */
+        what = "kill_process";
+    else if (act == 0) /* SECCOMP_RET_KILL_THREAD */
+        what = "kill_thread";
+    else if (act == 0x00030000U) /* SECCOMP_RET_TRAP: the child's handlers are reset */
+        what = "trap";
+    else
+        return;
+    sc_raise(L, "spawn", EPERM,
+             lua_pushfstring(L, "cannot run '%s': the filter does not allow execve/execveat (its "
+                             "action for execve is %s): the child would die of SIGSYS before the "
+                             "program runs", p->argv[0], what));
+}
+
 /* ---- the parent after fork: no Lua calls until the child is settled --------- */
 
 /* poll(2) two fds for input (b < 0: only a), retrying EINTR; the revents
@@ -1015,6 +1051,7 @@ static int l_filter_spawn(lua_State *L)
 
     /* program (10) */
     sc_plan_program(L, f, &plan);
+    sc_check_exec_allowed(L, &plan);
 
     /* the objects that will own what fork creates: child (11), notifier (12) */
     c = sc_newuserdata(L, sizeof *c);
