@@ -14,6 +14,7 @@ H.shellquote = shellquote
 --- Run `code` (a Lua chunk) in a fresh interpreter that can require seccomp.
 --- Returns stdout, then what os.execute returns: ok, "exit"|"signal", code.
 --- opts.nobody: run as user nobody (no capabilities), via setpriv.
+--- opts.close_stdio: start it with fds 0, 1 and 2 closed (it prints nothing).
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -39,7 +40,11 @@ function H.child(code, opts)
   fh:write(code)
   fh:close()
   if copy then assert(os.execute("chmod 644 " .. shellquote(path))) end
-  local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. " 2>&1"))
+  local redirect = " 2>&1"
+  if opts and opts.close_stdio then
+    redirect = " 0<&- 1>&- 2>&-" -- the child starts with fds 0, 1 and 2 closed
+  end
+  local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. redirect))
   local out = p:read("a")
   local ok, how, status = p:close()
   os.remove(path)

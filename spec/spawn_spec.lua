@@ -193,6 +193,36 @@ describe("spawn", function()
       child:wait()
       assert.are.equal("11\n", contents(out))
     end)
+
+    it("when the caller has fds 0-2 closed: its own fds stay at 3 and above", function()
+      local errfile, result = os.tmpname(), os.tmpname()
+      local _, ok, how, code = H.child(([[
+local seccomp = require "seccomp"
+local err = assert(io.open(%q, "w"))      -- fd 0: the lowest free
+local f = seccomp.filter("allow"):add_rule("notify", "ptrace")
+local okc, child = pcall(f.spawn, f, { "sh", "-c", "echo to-stderr >&2; exit 3" }, { stderr = err })
+local res = { tostring(okc), okc and tostring(child.notifier ~= nil) or tostring(child) }
+if okc then
+  local st = table.pack(child:wait())
+  for i = 1, st.n do res[#res + 1] = tostring(st[i]) end
+end
+err:close()
+local out = assert(io.open(%q, "w"))
+out:write(table.concat(res, " "))
+out:close()
+]]):format(errfile, result), { close_stdio = true })
+      assert.are.same({ true, "exit", 0 }, { ok, how, code })
+      local fh = assert(io.open(result))
+      local got = fh:read("a")
+      fh:close()
+      fh = assert(io.open(errfile))
+      local stderr = fh:read("a")
+      fh:close()
+      os.remove(errfile)
+      os.remove(result)
+      assert.are.equal("true true nil exit 3", got)
+      assert.are.equal("to-stderr\n", stderr)
+    end)
   end)
 
   describe("reports failure", function()

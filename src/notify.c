@@ -541,7 +541,7 @@ static void sc_notifier_adopt(sc_notifier *n, int fd, int own)
  * `fd`; raises when the dup fails. */
 static void sc_notifier_dup(lua_State *L, sc_notifier *n, int fd, int own, const char *op)
 {
-    int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    int d = fcntl(fd, F_DUPFD_CLOEXEC, 3); /* never one of a future child's 0, 1, 2 */
     if (d < 0)
         sc_raise(L, op, errno, "duplicating the notification fd failed");
     sc_notifier_adopt(n, d, own);

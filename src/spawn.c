@@ -796,6 +796,24 @@ static void sc_check_exec_allowed(lua_State *L, const struct sc_plan *p)
                              "program runs", p->argv[0], what));
 }
 
+/* Move an fd of the module's own to 3 or above (close-on-exec), so that it
+ * can never be one of the child's 0, 1, 2: a caller with those closed would
+ * otherwise get the pipe or socket there, and the child's dup2 would
+ * overwrite it.  0, or -1 with errno and *fd unchanged (still owned by the
+ * caller). */
+static int sc_fd_high(int *fd)
+{
+    int nfd;
+    if (*fd < 0 || *fd > 2)
+        return 0;
+    nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+    if (nfd < 0)
+        return -1;
+    close(*fd);
+    *fd = nfd;
+    return 0;
+}
+
 /* ---- the parent after fork: no Lua calls until the child is settled --------- */
 
 /* poll(2) two fds for input (b < 0: only a), retrying EINTR; the revents
@@ -816,6 +834,19 @@ static int sc_poll_in(int a, int b, int timeout_ms, short rev[2])
     return rc;
 }
 
+/* The listener taken from the child, moved to 3 or above; -1 with errno
+ * (and the fd closed) when that fails. */
+static int sc_listener_high(int fd)
+{
+    if (sc_fd_high(&fd) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 /* Take the listener from the child: pidfd_getfd, else (or when asked) have
  * the child send it.  -1 with errno on failure. */
 static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pipe_r, int socket_only)
@@ -825,7 +856,7 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
         fd = (int)syscall(SYS_pidfd_getfd, c->pidfd, page->listener, 0);
     if (fd >= 0) {
         __atomic_store_n(&page->state, SC_PAGE_TAKEN, __ATOMIC_RELEASE);
-        return fd; /* pidfd_getfd's fd is close-on-exec */
+        return sc_listener_high(fd); /* pidfd_getfd's fd is close-on-exec */
     }
     __atomic_store_n(&page->state, SC_PAGE_SEND, __ATOMIC_RELEASE);
     for (;;) {
@@ -859,7 +890,7 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
             if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
                 h->cmsg_len == CMSG_LEN(sizeof(int))) {
                 memcpy(&fd, CMSG_DATA(h), sizeof fd);
-                return fd;
+                return sc_listener_high(fd);
             }
             errno = EPROTO;
             return -1;
@@ -1083,7 +1114,9 @@ static int l_filter_spawn(lua_State *L)
         sc_raise(L, "spawn", errno, "pipe failed");
     *pipe_r = fds[0];
     *pipe_w = fds[1];
-    plan.pipe_w = fds[1];
+    if (sc_fd_high(pipe_r) != 0 || sc_fd_high(pipe_w) != 0)
+        sc_raise(L, "spawn", errno, "pipe failed");
+    plan.pipe_w = *pipe_w;
     if (plan.listener) {
         sock_p = sc_push_fdguard(L);
         sock_c = sc_push_fdguard(L);
@@ -1091,7 +1124,9 @@ static int l_filter_spawn(lua_State *L)
             sc_raise(L, "spawn", errno, "socketpair failed");
         *sock_p = fds[0];
         *sock_c = fds[1];
-        plan.sock = fds[1];
+        if (sc_fd_high(sock_p) != 0 || sc_fd_high(sock_c) != 0)
+            sc_raise(L, "spawn", errno, "socketpair failed");
+        plan.sock = *sock_c;
     }
 
     /* start it with every signal blocked: no handler of ours runs in the child */
@@ -1104,6 +1139,10 @@ static int l_filter_spawn(lua_State *L)
         return sc_raise(L, "spawn", err, "fork failed");
     c->pid = pid;
     c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0); /* close-on-exec; -1 before 5.3 */
+    if (sc_fd_high(&c->pidfd) != 0) {
+        close(c->pidfd); /* optional: kill() and waitpid() do without it */
+        c->pidfd = -1;
+    }
     sc_fdguard_close(pipe_w);
     if (sock_c)
         sc_fdguard_close(sock_c);
