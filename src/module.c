@@ -16,6 +16,7 @@
  *   spawn.c     filter:spawn and the child userdata
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
+ *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
  */
 #define _GNU_SOURCE 1
 #include "compat.h"
@@ -30,6 +31,7 @@
 #include "simulate.c"
 #include "notify.c"
 #include "spawn.c"
+#include "loader.c"
 
 #define SC_BINDING_VERSION "0.1.0"
 
@@ -303,6 +305,8 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_simulate(L);
     sc_open_notify(L);
     sc_open_spawn(L);
+    luaL_newlib(L, sc_loader_functions); /* private to lua/seccomp/policy.lua */
+    lua_setfield(L, -2, "_loader");
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
     return 1;
