@@ -292,6 +292,7 @@ out:close()
         { { "sh" }, "opts%.stderr must be an open Lua file handle", { stderr = 2 } },
         { { "sh" }, "env: the value of a variable must be a string, got 1", { env = { FOO = 1 } } },
         { { "sh" }, "env: a list entry must be a \"NAME=value\" string", { env = { "NOEQUALS" } } },
+        { { "sh" }, "env: a list entry must be a \"NAME=value\" string, got '=x'", { env = { "=x" } } },
         { { "sh" }, "env: bad variable name 'A=B'", { env = { ["A=B"] = "c" } } },
         { { "sh" }, "opts%.env must be a table", { env = "PATH=/bin" } },
         { { "sh" }, "opts%.cwd must be a string, got 5", { cwd = 5 } },

@@ -105,11 +105,18 @@ static int l_arch_name(lua_State *L)
 static int l_syscall(lua_State *L)
 {
     const char *name;
+    size_t len;
     uint32_t arch;
     int nr;
     if (lua_type(L, 1) != LUA_TSTRING)
         return sc_argerror_value(L, 1, "syscall name expected, got");
-    name = lua_tostring(L, 1);
+    name = lua_tolstring(L, 1, &len);
+    if (strlen(name) != len) { /* "read\0x" is no name, as add_rule says */
+        lua_pushfstring(L, "unknown syscall %s", sc_repr(L, 1));
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
     arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
     nr = sc_syscall_on_arch(arch, name);
     if (nr < 0) {

@@ -532,7 +532,7 @@ static void sc_build_env(lua_State *L, int eidx)
             lua_pushfstring(L, "%s=%s", k, lua_tostring(L, -1));
         } else if (lua_type(L, -2) == LUA_TNUMBER) {
             if (lua_type(L, -1) != LUA_TSTRING || sc_has_nul(L, -1) ||
-                strchr(lua_tostring(L, -1), '=') == NULL)
+                strchr(lua_tostring(L, -1), '=') == NULL || lua_tostring(L, -1)[0] == '=')
                 sc_opt_error(L, "%s: a list entry must be a \"NAME=value\" string, got %s", "env", -1);
             lua_pushvalue(L, -1);
         } else {
@@ -1024,6 +1024,9 @@ static int l_filter_spawn(lua_State *L)
     memset(&plan, 0, sizeof plan);
     plan.sock = -1;
     lua_settop(L, 3);
+    /* about twenty slots are held below (arrays, program, child, guards) and
+     * the helpers push a few more: more than the 20 Lua guarantees */
+    luaL_checkstack(L, 40, "spawn");
     sc_check_argv(L, 2);
     if (!lua_isnil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
