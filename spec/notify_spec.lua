@@ -588,11 +588,7 @@ describe("notification", function()
       assert.matches("integer expected", H.message(seccomp.notifier, "3"))
     end)
 
-    it("are closed by __close", function()
-      if not H.is54 then
-        pending("Lua 5.4")
-        return
-      end
+    H.gated(it, pending, H.LUA54)("are closed by __close", function()
       local child = notifying("getppid"):spawn { "sleep", "10" }
       local n = assert(load [[
         local seccomp, fd = ...
