@@ -14,6 +14,7 @@ H.shellquote = shellquote
 --- Run `code` (a Lua chunk) in a fresh interpreter that can require seccomp.
 --- Returns stdout, then what os.execute returns: ok, "exit"|"signal", code.
 --- opts.nobody: run as user nobody (no capabilities), via setpriv.
+--- opts.close_stdio: start it with fds 0, 1 and 2 closed (it prints nothing).
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -39,7 +40,11 @@ function H.child(code, opts)
   fh:write(code)
   fh:close()
   if copy then assert(os.execute("chmod 644 " .. shellquote(path))) end
-  local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. " 2>&1"))
+  local redirect = " 2>&1"
+  if opts and opts.close_stdio then
+    redirect = " 0<&- 1>&- 2>&-" -- the child starts with fds 0, 1 and 2 closed
+  end
+  local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. redirect))
   local out = p:read("a")
   local ok, how, status = p:close()
   os.remove(path)
@@ -76,5 +81,70 @@ function H.file_with(text)
 end
 
 H.SIGSYS = 31
+
+-- ---------------------------------------------------------------------------
+-- Gates: what a spec needs from the machine, declared at its `it`.
+--
+-- A gate is { ok = boolean, why = "what is missing" }.  `H.gated(it,
+-- pending, gate)` gives an `it` that runs where the gate is open and is
+-- visibly pending (with the reason) where it is not, in the manner of
+-- luasystem's nix_it/win_it:
+--
+--   local it_tx = H.gated(it, pending, H.feature("transactions"))
+--   it_tx("commits a transaction", function() ... end)
+--
+-- A spec never passes without asserting because its feature is absent.
+
+--- The gate of a feature of seccomp.supports.
+function H.feature(name)
+  local ok, why = require("seccomp").supports(name)
+  return { ok = ok, why = ok and ("has feature '" .. name .. "'") or why }
+end
+
+--- The gate that is open where `gate` is closed (for the specs of the error
+--- an absent feature raises).
+function H.without(gate)
+  return { ok = not gate.ok, why = gate.why }
+end
+
+--- A gate from a condition and the reason for when it is false.
+function H.gate(ok, why)
+  return { ok = not not ok, why = why }
+end
+
+--- Every gate open.
+function H.all(...)
+  for i = 1, select("#", ...) do
+    local g = select(i, ...)
+    if not g.ok then
+      return g
+    end
+  end
+  return { ok = true, why = "" }
+end
+
+local function sh_ok(cmd)
+  local ok = os.execute(cmd .. " >/dev/null 2>&1")
+  return ok == true or ok == 0
+end
+
+H.LUA54 = H.gate(H.is54, "needs Lua 5.4 (to-be-closed variables)")
+H.ROOT = H.gate(sh_ok("test \"$(id -u)\" = 0"), "needs root (CAP_SYS_ADMIN: a filter without NO_NEW_PRIVS)")
+H.X86_64 = H.gate(require("seccomp").arch_name(require("seccomp").native_arch()) == "x86_64",
+  "needs an x86_64 machine")
+H.CC = H.gate(sh_ok("command -v cc"), "needs a C compiler (cc)")
+H.NOT_VALGRIND = H.gate(not (os.getenv("LD_PRELOAD") or ""):find("vgpreload", 1, true),
+  "not under valgrind (it does not emulate this)")
+
+--- An `it` for `gate`: `it` itself where it is open, else one that
+--- registers the spec as pending, naming what is missing.
+function H.gated(it, pending, gate)
+  if gate.ok then
+    return it
+  end
+  return function(name)
+    pending(name .. " [" .. gate.why .. "]")
+  end
+end
 
 return H

@@ -143,6 +143,13 @@ describe("seccomp module", function()
       assert.matches("no syscall 99999 on", why)
     end)
 
+    it("refuses a name with a NUL byte, as add_rule does", function()
+      assert.are.same({ nil, "unknown syscall 'read\\0x'" }, { seccomp.syscall("read\0x") })
+      assert.are.same({ nil, "unknown syscall 'read\\0'" }, { seccomp.syscall("read\0", "x86") })
+      assert.matches("unknown syscall 'read\\0x'", H.message(seccomp.filter("allow").add_rule,
+        seccomp.filter("allow"), "kill", "read\0x"))
+    end)
+
     it("raises on wrong argument types", function()
       assert.matches("syscall name expected", H.message(seccomp.syscall, 5))
       assert.matches("integer expected, got '0'", H.message(seccomp.syscall_name, "0"))

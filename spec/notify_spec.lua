@@ -351,6 +351,38 @@ describe("notification", function()
       assert.are.same({ "respond", "EALREADY" }, { err.op, err.ename })
       child:wait()
     end)
+    it("have one answered state: one answered through n:respond refuses req:deny (EALREADY)", function()
+      local child = notifying("getppid"):spawn({ "sh", "-c", "echo $PPID" }, { stdout = devnull })
+      local n = child.notifier
+      local req = assert(n:receive(10))
+      assert.is_false(req.answered)
+      assert.is_true(n:respond(req.id, 7))
+      assert.is_true(req.answered)
+      assert.is_false(req:valid())
+      for _, m in ipairs { "allow", "deny", "reply", "addfd" } do
+        local err = H.raises(req[m], req, m == "addfd" and 0 or nil)
+        assert.are.same({ m, EALREADY, "EALREADY" }, { err.op, err.errno, err.ename })
+      end
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+    end)
+
+    it("addfd checks its options before anything (unknown keys, booleans)", function()
+      local child = notifying("getppid"):spawn({ "sh", "-c", "echo $PPID" }, { stdout = devnull })
+      local req = assert(child.notifier:receive(10))
+      local function msg(opts)
+        return (H.method_message(req, "addfd", 0, opts):gsub("^.-:1: ", ""))
+      end
+      assert.are.equal("bad argument #2 to 'addfd' (unknown option 'sned' (the options are newfd, cloexec, send))",
+        msg { sned = true })
+      assert.are.equal("bad argument #2 to 'addfd' (unknown option 1 (the options are newfd, cloexec, send))",
+        msg { true })
+      assert.are.equal("bad argument #2 to 'addfd' (opts.send must be a boolean, got 1)", msg { send = 1 })
+      assert.are.equal("bad argument #2 to 'addfd' (opts.cloexec must be a boolean, got 'yes')",
+        msg { cloexec = "yes" })
+      assert.is_true(req:valid()) -- none of that reached the kernel
+      assert.is_true(req:reply(5))
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+    end)
   end)
 
   describe("the iterator", function()
@@ -556,11 +588,7 @@ describe("notification", function()
       assert.matches("integer expected", H.message(seccomp.notifier, "3"))
     end)
 
-    it("are closed by __close", function()
-      if not H.is54 then
-        pending("Lua 5.4")
-        return
-      end
+    H.gated(it, pending, H.LUA54)("are closed by __close", function()
       local child = notifying("getppid"):spawn { "sleep", "10" }
       local n = assert(load [[
         local seccomp, fd = ...

@@ -457,6 +457,77 @@ describe("policy tables", function()
     end)
   end)
 
+  describe("tables with a metatable", function()
+    -- the common read-only idiom: an empty table whose __index reads another
+    local function readonly(t)
+      return setmetatable({}, { __index = t, __newindex = function() error("read-only", 2) end })
+    end
+    local refused = "is a table with a metatable %(a proxy or read%-only table%?%): refused"
+
+    it("are refused wherever a plain table is expected, naming the place", function()
+      local ptrace = { action = "errno(EPERM)", syscall = "ptrace" }
+      local cases = {
+        { "policy", readonly{ default = "allow" } },
+        { "rules", { default = "allow", rules = readonly{ ptrace } } },
+        { "rules%[1%]", { default = "allow", rules = { readonly(ptrace) } } },
+        { "rules%[1%]", { default = "allow", rules = { readonly{ "errno(EPERM)", "ptrace" } } } },
+        { "allow", { default = "kill", allow = readonly{ "read" } } },
+        { "arches", { default = "allow", arches = readonly{ "native", "x86" } } },
+        { "attrs", { default = "allow", attrs = readonly{ nnp = false } } },
+        { "rules%[1%]%.syscalls", { default = "allow",
+          rules = { { action = "errno(EPERM)", syscalls = readonly{ "ptrace" } } } } },
+        { "rules%[1%]%.args", { default = "allow",
+          rules = { { action = "errno(EPERM)", syscall = "ptrace", args = readonly{ { 0, "==", 16 } } } } } },
+        { "rules%[1%]%.args%[1%]", { default = "allow",
+          rules = { { action = "errno(EPERM)", syscall = "ptrace", args = { readonly{ 0, "==", 16 } } } } } },
+        { "rules%[1%]%[3%]", { default = "allow", rules = { { "errno(EPERM)", "ptrace", readonly{ 0, "==", 16 } } } } },
+      }
+      for _, case in ipairs(cases) do
+        local msg = policy_message(case[2])
+        assert.matches("^" .. case[1] .. ": ", msg)
+        assert.matches(refused, msg)
+      end
+    end)
+
+    it("cannot hide a misspelled key behind __pairs", function()
+      local rule = setmetatable({ action = "errno(EPERM)", syscall = "ptrace", prority = 3 }, {
+        __pairs = function(t)
+          return function(_, k)
+            local nk, v = next(t, k)
+            if nk == "prority" then nk, v = next(t, nk) end
+            return nk, v
+          end, t, nil
+        end,
+      })
+      assert.matches("^rules%[1%]: the rule " .. refused, policy_message{ default = "allow", rules = { rule } })
+    end)
+
+    it("are refused by f:allow and f:deny too", function()
+      local f = seccomp.filter("errno(EPERM)")
+      assert.matches("^bad argument #1 to 'allow' %(the list of syscalls " .. refused,
+        H.method_message(f, "allow", readonly{ "read" }))
+      assert.matches("^bad argument #3 to 'deny' %(the condition " .. refused,
+        H.method_message(f, "deny", "EACCES", "openat", readonly{ 2, "&=", 3, 1 }))
+    end)
+
+    it("do not concern condition objects from seccomp.arg", function()
+      local f = seccomp.filter{ default = "allow",
+        rules = { { action = "errno(EPERM)", syscall = "ptrace", args = { seccomp.arg(0):eq(16) } } } }
+      assert.are.equal(1, #f:rules())
+      assert.are.equal(seccomp.errno(1), f:simulate("ptrace", { 16 }))
+      assert.are.equal(seccomp.ACT_ALLOW, f:simulate("ptrace", { 0 }))
+    end)
+
+    it("in a policy file are refused too", function()
+      local msg = message(seccomp.load_policy_string, [[
+local function readonly(t) return setmetatable({}, { __index = t }) end
+return { default = "allow", rules = readonly{ { action = "errno(EPERM)", syscall = "ptrace" } } }
+]], "ro.lua")
+      -- a policy file has no setmetatable: it cannot build one at all
+      assert.matches("^ro%.lua:1: undefined name 'setmetatable'", msg)
+    end)
+  end)
+
   describe("atomicity", function()
     -- the builder creates its filter with core.filter: spy on it
     local created, real_filter
@@ -682,6 +753,80 @@ return {
       message(seccomp.load_policy_string, "return {}", 1))
   end)
 
+  describe("run within bounds", function()
+    local ok_policy = "return { default = 'allow' }"
+
+    it("stop an endless loop at max_instructions (default and given)", function()
+      assert.are.equal("p: the policy ran more than max_instructions (50000000) instructions (an endless loop?)",
+        message(seccomp.load_policy_string, "while true do end", "p"))
+      local path = tmpfile("local n = 0\nwhile true do n = n + 1 end")
+      assert.are.equal(path .. ": the policy ran more than max_instructions (10000) instructions (an endless loop?)",
+        message(seccomp.load_policy, path, { max_instructions = 10000 }))
+      assert.are.equal("p: the policy ran more than max_instructions (10) instructions (an endless loop?)",
+        message(seccomp.load_policy_string, "local x = 0 for i = 1, 10 do x = x + i end " .. ok_policy, "p",
+          { max_instructions = 10 }))
+      -- the same policy within a budget large enough
+      assert.is_true(seccomp.load_policy_string("local x = 0 for i = 1, 10 do x = x + i end " .. ok_policy, "p",
+        { max_instructions = 1000 }):is_valid())
+    end)
+
+    it("stop a policy that allocates without end at max_memory (default and given)", function()
+      assert.are.equal("p: the policy needed more than max_memory (67108864 bytes)",
+        message(seccomp.load_policy_string, "local t = {} local i = 0 while true do i = i + 1 t[i] = {} end", "p",
+          { max_instructions = math.huge }))
+      -- one concatenation can ask for gigabytes between two hooks: counted all the same
+      assert.are.equal("p: the policy needed more than max_memory (1048576 bytes)",
+        message(seccomp.load_policy_string, "local s = 'x' for i = 1, 40 do s = s .. s end", "p",
+          { max_memory = 1024 * 1024 }))
+      assert.are.equal("p: compiling the policy needed more than max_memory (100 bytes)",
+        message(seccomp.load_policy_string, ok_policy, "p", { max_memory = 100 }))
+      local path = tmpfile(ok_policy .. (" "):rep(2000))
+      assert.are.equal(path .. ": the policy file is larger than max_memory (1000 bytes)",
+        message(seccomp.load_policy, path, { max_memory = 1000 }))
+    end)
+
+    it("without string methods (one pattern match could run for hours)", function()
+      assert.are.equal("p:1: a policy file runs in an empty environment: no string methods either ('rep')",
+        message(seccomp.load_policy_string, "local s = ('a'):rep(100000) return s:find('.-.-.-.-.-b')", "p"))
+      -- and only while the policy runs
+      assert.are.equal("aa", ("a"):rep(2))
+    end)
+
+    it("refuse what is not a regular file: a FIFO, a device, a directory", function()
+      local fifo = os.tmpname()
+      os.remove(fifo)
+      assert(os.execute("mkfifo " .. H.shellquote(fifo)))
+      local writer = assert(io.open(fifo, "r+")) -- a FIFO with a writer that never closes
+      for _, path in ipairs { fifo, "/dev/zero", "/tmp" } do
+        assert.are.equal(path .. ": not a regular file (a policy file must be one: a FIFO or a device "
+          .. "could block or never end)", message(seccomp.load_policy, path))
+      end
+      writer:close()
+      os.remove(fifo)
+    end)
+
+    it("take the limits as a checked table", function()
+      local cases = {
+        { "x", "limits expected (a plain table: { max_instructions =, max_memory = }), got string 'x'" },
+        { setmetatable({}, { __index = { max_memory = 1 } }),
+          "limits expected (a plain table: { max_instructions =, max_memory = }), got a table with a metatable" },
+        { { max_instrs = 1 }, "unknown limit 'max_instrs' (the limits are max_instructions, max_memory)" },
+        { { max_memory = 0 }, "max_memory must be a positive integer or math.huge, got number 0" },
+        { { max_memory = "1" }, "max_memory must be a positive integer or math.huge, got string '1'" },
+        { { max_instructions = 1.5 }, "max_instructions must be a positive integer or math.huge, got number 1.5" },
+      }
+      for _, case in ipairs(cases) do
+        assert.are.equal("bad argument #2 to 'load_policy' (" .. case[2] .. ")",
+          message(seccomp.load_policy, "/nonexistent", case[1]))
+        assert.are.equal("bad argument #3 to 'load_policy_string' (" .. case[2] .. ")",
+          message(seccomp.load_policy_string, ok_policy, nil, case[1]))
+      end
+      assert.is_true(seccomp.load_policy_string(ok_policy, nil,
+        { max_instructions = math.huge, max_memory = math.huge }):is_valid())
+      assert.is_true(seccomp.load_policy_string(ok_policy, nil, {}):is_valid())
+    end)
+  end)
+
   it("leave no hook behind, and leave another's hook alone", function()
     seccomp.load_policy_string("return { default = 'allow' }")
     assert.is_nil(debug.gethook())
@@ -690,12 +835,13 @@ return {
     local calls = 0
     local function counter() calls = calls + 1 end
     debug.sethook(counter, "", 1000000)
-    -- with another hook installed there are no lines, but there is the name
+    -- the policy runs in a coroutine of its own: another hook on this
+    -- thread stays, and the lines are there all the same
     local err = message(seccomp.load_policy_string, "return {\n default = 'kil' }", "p")
     local hook = debug.gethook()
     debug.sethook()
     assert.are.equal(counter, hook)
-    assert.are.equal("p: default: unknown action 'kil' (did you mean 'kill'?)", err)
+    assert.are.equal("p:1: default: unknown action 'kil' (did you mean 'kill'?)", err)
   end)
 end)
 

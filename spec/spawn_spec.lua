@@ -16,27 +16,17 @@ local function run(f, argv, opts)
   opts.stdout = opts.stdout or out
   local child = f:spawn(argv, opts)
   local ok, how, code = child:wait()
+  assert.are.same({ true, "exit", 0 }, { ok, how, code }, "the child's exit status")
   return contents(opts.stdout), ok, how, code
-end
-
-local function is_root()
-  local p = io.popen("id -u")
-  local uid = p:read("a")
-  p:close()
-  return uid == "0\n"
 end
 
 local allow = seccomp.filter("allow")
 
 -- Specs that need notify rules go pending where the feature is missing (as
 -- under valgrind, which does not emulate seccomp(2)).
-local notify_ok, notify_why = seccomp.supports("notify")
-local function need_notify()
-  if not notify_ok then
-    pending(notify_why)
-  end
-  return notify_ok
-end
+local it_notify = H.gated(it, pending, H.feature("notify"))
+local it_root = H.gated(it, pending, H.ROOT)
+local it_not_valgrind = H.gated(it, pending, H.NOT_VALGRIND)
 
 describe("spawn", function()
   describe("runs the program", function()
@@ -95,7 +85,8 @@ describe("spawn", function()
       assert.are.equal("oops\n", contents(errh))
       -- any permutation of the three works
       local a, b = io.tmpfile(), io.tmpfile()
-      allow:spawn({ "sh", "-c", "echo to-out; echo to-err >&2" }, { stdout = b, stderr = a }):wait()
+      assert.are.same({ true, "exit", 0 },
+        { allow:spawn({ "sh", "-c", "echo to-out; echo to-err >&2" }, { stdout = b, stderr = a }):wait() })
       assert.are.equal("to-out\n", contents(b))
       assert.are.equal("to-err\n", contents(a))
       inh:close()
@@ -109,12 +100,14 @@ describe("spawn", function()
       assert.are.equal("/tmp\n", (run(allow, { "pwd" }, { cwd = "/tmp" })))
       -- a relative program is found from the child's directory
       assert.are.equal("yes\n", (run(allow, { "./sh", "-c", "echo yes" }, { cwd = "/bin" })))
-      if is_root() then
-        assert.are.equal("NoNewPrivs:\t0\n", (run(allow, { "grep", "NoNewPrivs", "/proc/self/status" }, { nnp = false })))
-        local g = seccomp.filter("allow"):set_attr("nnp", false)
-        assert.are.equal("NoNewPrivs:\t0\n", (run(g, { "grep", "NoNewPrivs", "/proc/self/status" })))
-        assert.are.equal("NoNewPrivs:\t1\n", (run(g, { "grep", "NoNewPrivs", "/proc/self/status" }, { nnp = true })))
-      end
+      assert.are.equal("NoNewPrivs:\t1\n", (run(allow, { "grep", "NoNewPrivs", "/proc/self/status" })))
+    end)
+
+    it_root("leaves NO_NEW_PRIVS off with nnp = false (opts or attribute)", function()
+      assert.are.equal("NoNewPrivs:\t0\n", (run(allow, { "grep", "NoNewPrivs", "/proc/self/status" }, { nnp = false })))
+      local g = seccomp.filter("allow"):set_attr("nnp", false)
+      assert.are.equal("NoNewPrivs:\t0\n", (run(g, { "grep", "NoNewPrivs", "/proc/self/status" })))
+      assert.are.equal("NoNewPrivs:\t1\n", (run(g, { "grep", "NoNewPrivs", "/proc/self/status" }, { nnp = true })))
     end)
 
     it("does not pass on the caller's other fds unless close_fds = false", function()
@@ -130,8 +123,7 @@ describe("spawn", function()
       keep:close()
     end)
 
-    it("honours the filter's attributes as seccomp(2) flags", function()
-      if not need_notify() then return end
+    it_notify("honours the filter's attributes as seccomp(2) flags", function()
       local f = seccomp.filter("allow"):add_rule("notify", "getppid")
       if seccomp.supports("log") then f:set_attr("log", true) end
       if seccomp.supports("ssb") then f:set_attr("ssb", true) end
@@ -145,17 +137,15 @@ describe("spawn", function()
   end)
 
   describe("with notify rules", function()
-    it("gives child.notifier", function()
-      if not need_notify() then return end
+    it_notify("gives child.notifier", function()
       local child = seccomp.filter("allow"):add_rule("notify", "getppid"):spawn({ "sh", "-c", "echo $PPID" },
         { stdout = io.tmpfile() })
       assert.matches("^seccomp%.notifier", tostring(child.notifier))
       for req in child.notifier:requests(10) do req:allow() end
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
     end)
 
-    it("returns with the request waiting when the filter notifies execve itself", function()
-      if not need_notify() then return end
+    it_notify("returns with the request waiting when the filter notifies execve itself", function()
       local f = seccomp.filter("allow"):add_rule("notify", "execve")
       local child = f:spawn { "/bin/sh", "-c", "exit 7" }
       local req = assert(child.notifier:receive(0)) -- already queued when spawn returned
@@ -170,8 +160,7 @@ describe("spawn", function()
       assert.are.same({ nil, "exit", 127 }, { child:wait() })
     end)
 
-    it("works when every call is notified (the child makes no call to hand over the listener)", function()
-      if not need_notify() then return end
+    it_notify("works when every call is notified (the child makes no call to hand over the listener)", function()
       local out = io.tmpfile()
       local child = seccomp.filter("notify"):spawn({ "/bin/echo", "hi" }, { stdout = out })
       local n = 0
@@ -184,14 +173,43 @@ describe("spawn", function()
       assert.is_true(n > 10)
     end)
 
-    it("can pass the listener over a socket instead (fdpass = \"socket\")", function()
-      if not need_notify() then return end
+    it_notify("can pass the listener over a socket instead (fdpass = \"socket\")", function()
       local out = io.tmpfile()
       local child = seccomp.filter("allow"):add_rule("notify", "getppid"):spawn({ "sh", "-c", "echo $PPID" },
         { stdout = out, fdpass = "socket" })
       for req in child.notifier:requests(10) do req:reply(11) end
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("11\n", contents(out))
+    end)
+
+    it("when the caller has fds 0-2 closed: its own fds stay at 3 and above", function()
+      local errfile, result = os.tmpname(), os.tmpname()
+      local _, ok, how, code = H.child(([[
+local seccomp = require "seccomp"
+local err = assert(io.open(%q, "w"))      -- fd 0: the lowest free
+local f = seccomp.filter("allow"):add_rule("notify", "ptrace")
+local okc, child = pcall(f.spawn, f, { "sh", "-c", "echo to-stderr >&2; exit 3" }, { stderr = err })
+local res = { tostring(okc), okc and tostring(child.notifier ~= nil) or tostring(child) }
+if okc then
+  local st = table.pack(child:wait())
+  for i = 1, st.n do res[#res + 1] = tostring(st[i]) end
+end
+err:close()
+local out = assert(io.open(%q, "w"))
+out:write(table.concat(res, " "))
+out:close()
+]]):format(errfile, result), { close_stdio = true })
+      assert.are.same({ true, "exit", 0 }, { ok, how, code })
+      local fh = assert(io.open(result))
+      local got = fh:read("a")
+      fh:close()
+      fh = assert(io.open(errfile))
+      local stderr = fh:read("a")
+      fh:close()
+      os.remove(errfile)
+      os.remove(result)
+      assert.are.equal("true true nil exit 3", got)
+      assert.are.equal("to-stderr\n", stderr)
     end)
   end)
 
@@ -205,13 +223,30 @@ describe("spawn", function()
       assert.are.equal("ENOEXEC", H.raises(allow.spawn, allow, { path }).ename)
       os.remove(path)
       assert.are.equal("EACCES", H.raises(allow.spawn, allow, { "/tmp" }).ename)
-      -- a denied execve is an exec failure too (not under valgrind: it dies
-      -- when an execve it let through fails, before the child can report)
-      if not (os.getenv("LD_PRELOAD") or ""):find("vgpreload", 1, true) then
-        local f = seccomp.filter("allow"):add_rule("errno(EPERM)", "execve")
-        err = H.raises(f.spawn, f, { "/bin/true" })
+    end)
+
+    -- valgrind dies when an execve it let through fails, before the child can report
+    it_not_valgrind("of an execve the filter denies, as an exec failure", function()
+      local f = seccomp.filter("allow"):add_rule("errno(EPERM)", "execve")
+      local err = H.raises(f.spawn, f, { "/bin/true" })
+      assert.are.same({ "spawn", "EPERM" }, { err.op, err.ename })
+    end)
+
+    it("of a filter that kills or traps execve, before forking, naming SIGSYS", function()
+      for _, case in ipairs {
+        { seccomp.filter("allow"):add_rule("kill_process", "execve"), "kill_process" },
+        { seccomp.filter("allow"):add_rule("kill", "execve"), "kill_thread" },
+        { seccomp.filter("allow"):add_rule("trap", "execve"), "trap" },
+        { seccomp.filter("kill_process"):add_rule("allow", "exit_group"), "kill_process" },
+      } do
+        local err = H.raises(case[1].spawn, case[1], { "/bin/true" })
         assert.are.same({ "spawn", "EPERM" }, { err.op, err.ename })
+        assert.are.equal("cannot run '/bin/true': the filter does not allow execve/execveat (its action for "
+          .. "execve is " .. case[2] .. "): the child would die of SIGSYS before the program runs", err.message)
       end
+      -- execveat killed, execve allowed: the program runs
+      local f = seccomp.filter("allow"):add_rule("kill_process", "execveat")
+      assert.are.same({ true, "exit", 0 }, { f:spawn({ "/bin/true" }):wait() })
     end)
 
     it("of a missing program before forking", function()
@@ -245,6 +280,7 @@ describe("spawn", function()
         { { "sh" }, "opts%.stderr must be an open Lua file handle", { stderr = 2 } },
         { { "sh" }, "env: the value of a variable must be a string, got 1", { env = { FOO = 1 } } },
         { { "sh" }, "env: a list entry must be a \"NAME=value\" string", { env = { "NOEQUALS" } } },
+        { { "sh" }, "env: a list entry must be a \"NAME=value\" string, got '=x'", { env = { "=x" } } },
         { { "sh" }, "env: bad variable name 'A=B'", { env = { ["A=B"] = "c" } } },
         { { "sh" }, "opts%.env must be a table", { env = "PATH=/bin" } },
         { { "sh" }, "opts%.cwd must be a string, got 5", { cwd = 5 } },
@@ -289,11 +325,7 @@ describe("spawn", function()
       assert.is_nil(io.open("/proc/" .. pid .. "/stat")) -- a zombie would still be there
     end)
 
-    it("is killed and reaped by __close", function()
-      if not H.is54 then
-        pending("Lua 5.4")
-        return
-      end
+    H.gated(it, pending, H.LUA54)("is killed and reaped by __close", function()
       local pid = assert(load [[
         local allow = ...
         local child <close> = allow:spawn { "sleep", "30" }
@@ -313,14 +345,14 @@ describe("spawn", function()
         return n
       end
       local f = seccomp.filter("allow")
-      if notify_ok then f:add_rule("notify", "getppid") end
+      if H.feature("notify").ok then f:add_rule("notify", "getppid") end
       local before = nfds()
       for _ = 1, 20 do
         local child = f:spawn({ "sh", "-c", "echo $PPID" }, { stdout = io.tmpfile() })
         if child.notifier then
           for req in child.notifier:requests(10) do req:allow() end
         end
-        child:wait()
+        assert.are.same({ true, "exit", 0 }, { child:wait() })
         pcall(allow.spawn, allow, { "/nonexistent" })
         pcall(allow.spawn, allow, { "/bin/true" }, { cwd = "/nonexistent" })
       end

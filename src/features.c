@@ -58,6 +58,12 @@ static int sc_kernel_version(void)
     int a = 0, b = 0, c = 0;
     if (uname(&u) != 0 || sscanf(u.release, "%d.%d.%d", &a, &b, &c) < 2)
         return 0;
+    /* SC_VER has two digits per level, and kernels count patches past 99
+     * (5.4.100 must stay below 5.5): the features only ask for x.y.0 */
+    if (b > 99)
+        b = 99;
+    if (c > 99)
+        c = 99;
     return SC_VER(a, b, c);
 }
 
@@ -68,6 +74,29 @@ __attribute__((noinline)) static const struct sc_feature *sc_feature_find(const 
     for (i = 0; i < SC_NFEATURES; i++)
         if (strcmp(sc_features[i].name, name) == 0)
             return &sc_features[i];
+    return NULL;
+}
+
+/* The weakly referenced functions a feature calls: NULL names the first
+ * one the running library does not have (a library that reports a new
+ * version without them must not be called through a NULL pointer). */
+static const char *sc_feature_missing_symbol(const struct sc_feature *f)
+{
+#if SC_HAVE(2, 5, 0)
+    if (strcmp(f->name, "notify") == 0 && seccomp_notify_fd == NULL)
+        return "seccomp_notify_fd";
+#endif
+#if SC_HAVE(2, 6, 0)
+    if (strcmp(f->name, "precompute") == 0 && seccomp_precompute == NULL)
+        return "seccomp_precompute";
+    if (strcmp(f->name, "export_bpf_mem") == 0 && seccomp_export_bpf_mem == NULL)
+        return "seccomp_export_bpf_mem";
+    if (strcmp(f->name, "transactions") == 0 &&
+        (seccomp_transaction_start == NULL || seccomp_transaction_commit == NULL ||
+         seccomp_transaction_reject == NULL))
+        return "seccomp_transaction_start/_commit/_reject";
+#endif
+    (void)f;
     return NULL;
 }
 
@@ -88,6 +117,11 @@ static int sc_feature_check(lua_State *L, const struct sc_feature *f)
                         "compiled against " SC_VFMT ", running " SC_VFMT ", API level %d",
                         f->name, SC_VARGS(f->ver), apineed,
                         SC_VARGS(SC_COMPILED), SC_VARGS(run), (int)api);
+        return 0;
+    }
+    if (sc_feature_missing_symbol(f) != NULL) {
+        lua_pushfstring(L, "feature '%s' needs %s, which the running libseccomp lacks", f->name,
+                        sc_feature_missing_symbol(f));
         return 0;
     }
     if (f->kernel && sc_kernel_version() < f->kernel) {

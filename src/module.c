@@ -19,6 +19,7 @@
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
  *   verify.c    f:verify: the compiled program checked against the rule ledger
  *   program.c   the one compiled program per filter: load, export_bpf, verify
+ *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
  */
 #define _GNU_SOURCE 1
 #include "compat.h"
@@ -43,6 +44,7 @@
 #include "program.c"
 #include "notify.c"
 #include "spawn.c"
+#include "loader.c"
 
 #define SC_BINDING_VERSION "0.1.0"
 
@@ -116,11 +118,18 @@ static int l_arch_name(lua_State *L)
 static int l_syscall(lua_State *L)
 {
     const char *name;
+    size_t len;
     uint32_t arch;
     int nr;
     if (lua_type(L, 1) != LUA_TSTRING)
         return sc_argerror_value(L, 1, "syscall name expected, got");
-    name = lua_tostring(L, 1);
+    name = lua_tolstring(L, 1, &len);
+    if (strlen(name) != len) { /* "read\0x" is no name, as add_rule says */
+        lua_pushfstring(L, "unknown syscall %s", sc_repr(L, 1));
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
     arch = lua_isnoneornil(L, 2) ? seccomp_arch_native() : sc_check_arch(L, 2);
     nr = sc_syscall_on_arch(arch, name);
     if (nr < 0) {
@@ -334,6 +343,8 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_program(L);
     sc_open_notify(L);
     sc_open_spawn(L);
+    luaL_newlib(L, sc_loader_functions); /* private to lua/seccomp/policy.lua */
+    lua_setfield(L, -2, "_loader");
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
     if (lua_getfield(L, LUA_REGISTRYINDEX, "seccomp.module") == LUA_TNIL) {

@@ -541,7 +541,7 @@ static void sc_notifier_adopt(sc_notifier *n, int fd, int own)
  * `fd`; raises when the dup fails. */
 static void sc_notifier_dup(lua_State *L, sc_notifier *n, int fd, int own, const char *op)
 {
-    int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    int d = fcntl(fd, F_DUPFD_CLOEXEC, 3); /* never one of a future child's 0, 1, 2 */
     if (d < 0)
         sc_raise(L, op, errno, "duplicating the notification fd failed");
     sc_notifier_adopt(n, d, own);
@@ -631,9 +631,18 @@ static sc_notifier *sc_request_notifier(lua_State *L, int idx)
     return n;
 }
 
-static void sc_check_unanswered(lua_State *L, sc_request *r, const char *op)
+/* The one answered state of a request: its own flag, or the notifier's
+ * record of the ids it answered (n:respond(req.id, ...) answers it too). */
+static int sc_request_answered(sc_request *r, const sc_notifier *n)
 {
-    if (r->answered)
+    if (!r->answered && n != NULL && sc_answered(n, r->n.id))
+        r->answered = 1;
+    return r->answered;
+}
+
+static void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *n, const char *op)
+{
+    if (sc_request_answered(r, n))
         sc_raise(L, op, EALREADY, lua_pushfstring(L, "request %I has already been answered",
                  (LUAI_UACINT)(lua_Integer)r->n.id));
 }
@@ -654,7 +663,7 @@ static int l_request_allow(lua_State *L)
 {
     sc_request *r = sc_checkrequest(L, 1);
     sc_notifier *n = sc_request_notifier(L, 1);
-    sc_check_unanswered(L, r, "allow");
+    sc_check_unanswered(L, r, n, "allow");
     sc_need_continue(L, n, "allow");
     return sc_request_send(L, r, n, 0, 0, SC_NOTIF_FLAG_CONTINUE);
 }
@@ -669,7 +678,7 @@ static int l_request_deny(lua_State *L)
     if (err == 0)
         luaL_argerror(L, 2, "deny needs a non-zero errno (reply(0) fakes success)");
     n = sc_request_notifier(L, 1);
-    sc_check_unanswered(L, r, "deny");
+    sc_check_unanswered(L, r, n, "deny");
     return sc_request_send(L, r, n, 0, err, 0);
 }
 
@@ -682,7 +691,7 @@ static int l_request_reply(lua_State *L)
     sc_notifier *n;
     sc_check_reply_value(L, 2, v);
     n = sc_request_notifier(L, 1);
-    sc_check_unanswered(L, r, "reply");
+    sc_check_unanswered(L, r, n, "reply");
     return sc_request_send(L, r, n, (int64_t)v, 0, 0);
 }
 
@@ -691,7 +700,7 @@ static int l_request_valid(lua_State *L)
 {
     sc_request *r = sc_checkrequest(L, 1);
     sc_notifier *n = sc_request_notifier(L, 1);
-    lua_pushboolean(L, !r->answered && sc_id_valid(L, n, r->n.id));
+    lua_pushboolean(L, !sc_request_answered(r, n) && sc_id_valid(L, n, r->n.id));
     return 1;
 }
 
@@ -722,6 +731,18 @@ static int l_request_addfd(lua_State *L)
     memset(&a, 0, sizeof a);
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3) != 0) {
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+            if (k == NULL || (strcmp(k, "newfd") != 0 && strcmp(k, "cloexec") != 0 &&
+                              strcmp(k, "send") != 0))
+                luaL_argerror(L, 3, lua_pushfstring(L, "unknown option %s (the options are newfd, "
+                              "cloexec, send)", sc_repr(L, -2)));
+            if (strcmp(k, "newfd") != 0 && !lua_isboolean(L, -1))
+                luaL_argerror(L, 3, lua_pushfstring(L, "opts.%s must be a boolean, got %s", k,
+                              sc_repr(L, -1)));
+            lua_pop(L, 1);
+        }
         if (lua_getfield(L, 3, "newfd") != LUA_TNIL) {
             if (lua_type(L, -1) != LUA_TNUMBER || !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 ||
                 lua_tointeger(L, -1) > INT32_MAX)
@@ -744,7 +765,7 @@ static int l_request_addfd(lua_State *L)
         sc_require(L, "addfd", "notify_addfd");
     if (send && !n->has_send)
         sc_raise(L, "addfd", EOPNOTSUPP, "addfd with send needs kernel >= 5.14");
-    sc_check_unanswered(L, r, "addfd");
+    sc_check_unanswered(L, r, n, "addfd");
     if (send)
         a.flags |= SC_ADDFD_FLAG_SEND;
     a.id = r->n.id;
@@ -819,8 +840,12 @@ static int l_request_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)r->n.data.ip);
     else if (strcmp(k, "flags") == 0)
         lua_pushinteger(L, (lua_Integer)r->n.flags);
-    else if (strcmp(k, "answered") == 0)
-        lua_pushboolean(L, r->answered);
+    else if (strcmp(k, "answered") == 0) {
+        sc_notifier *n;
+        lua_getiuservalue(L, 1, 1);
+        n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+        lua_pushboolean(L, sc_request_answered(r, n != NULL && n->fd >= 0 ? n : NULL));
+    }
     else if (strcmp(k, "notifier") == 0)
         lua_getiuservalue(L, 1, 1);
     else

@@ -531,7 +531,7 @@ static void sc_build_env(lua_State *L, int eidx)
             lua_pushfstring(L, "%s=%s", k, lua_tostring(L, -1));
         } else if (lua_type(L, -2) == LUA_TNUMBER) {
             if (lua_type(L, -1) != LUA_TSTRING || sc_has_nul(L, -1) ||
-                strchr(lua_tostring(L, -1), '=') == NULL)
+                strchr(lua_tostring(L, -1), '=') == NULL || lua_tostring(L, -1)[0] == '=')
                 sc_opt_error(L, "%s: a list entry must be a \"NAME=value\" string, got %s", "env", -1);
             lua_pushvalue(L, -1);
         } else {
@@ -678,6 +678,60 @@ static void sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
     lua_pushnil(L); /* keeps the stack layout: slot 10 */
 }
 
+/* The filter's answer to the child's first execve, computed by the module's
+ * interpreter before anything starts: the same program, the same pointers
+ * (CLONE_VM, or fork's copy of this address space) and no instruction pointer
+ * test (neither libseccomp nor the module's generator makes one).  A filter
+ * that kills or traps the exec would leave a child dead of SIGSYS before its
+ * program runs, which spawn would otherwise report as started. */
+static void sc_check_exec_allowed(lua_State *L, const struct sc_plan *p)
+{
+    unsigned char data[BPF_SC_DATA_SIZE];
+    uint64_t args[6] = {0, 0, 0, 0, 0, 0};
+    uint32_t arch = seccomp_arch_native(), r, act;
+    const char *fault = NULL, *what;
+    if (arch == SCMP_ARCH_X32)
+        return; /* x32 calls reach seccomp as x86_64 ones: nothing to decide here */
+    args[0] = (uint64_t)(uintptr_t)p->paths[0];
+    args[1] = (uint64_t)(uintptr_t)p->argv;
+    args[2] = (uint64_t)(uintptr_t)p->envp;
+    bpf_pack_data(data, sc_sim_arch_big_endian(arch), (int32_t)SYS_execve, arch, 0, args);
+    r = bpf_run(p->prog.filter, p->prog.len, data, sc_sim_arch_big_endian(arch), &fault);
+    if (fault != NULL)
+        return; /* the kernel checks the program itself and reports its refusal */
+    act = r & SC_RET_ACTION_FULL;
+    if (act == 0x80000000U) /* SECCOMP_RET_KILL_PROCESS */
+        what = "kill_process";
+    else if (act == 0) /* SECCOMP_RET_KILL_THREAD */
+        what = "kill_thread";
+    else if (act == 0x00030000U) /* SECCOMP_RET_TRAP: the child's handlers are reset */
+        what = "trap";
+    else
+        return;
+    sc_raise(L, "spawn", EPERM,
+             lua_pushfstring(L, "cannot run '%s': the filter does not allow execve/execveat (its "
+                             "action for execve is %s): the child would die of SIGSYS before the "
+                             "program runs", p->argv[0], what));
+}
+
+/* Move an fd of the module's own to 3 or above (close-on-exec), so that it
+ * can never be one of the child's 0, 1, 2: a caller with those closed would
+ * otherwise get the pipe or socket there, and the child's dup2 would
+ * overwrite it.  0, or -1 with errno and *fd unchanged (still owned by the
+ * caller). */
+static int sc_fd_high(int *fd)
+{
+    int nfd;
+    if (*fd < 0 || *fd > 2)
+        return 0;
+    nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+    if (nfd < 0)
+        return -1;
+    close(*fd);
+    *fd = nfd;
+    return 0;
+}
+
 /* ---- the parent after fork: no Lua calls until the child is settled --------- */
 
 /* poll(2) two fds for input (b < 0: only a), retrying EINTR; the revents
@@ -698,6 +752,19 @@ static int sc_poll_in(int a, int b, int timeout_ms, short rev[2])
     return rc;
 }
 
+/* The listener taken from the child, moved to 3 or above; -1 with errno
+ * (and the fd closed) when that fails. */
+static int sc_listener_high(int fd)
+{
+    if (sc_fd_high(&fd) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 /* Take the listener from the child: pidfd_getfd, else (or when asked) have
  * the child send it.  -1 with errno on failure. */
 static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pipe_r, int socket_only)
@@ -707,7 +774,7 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
         fd = (int)syscall(SYS_pidfd_getfd, c->pidfd, page->listener, 0);
     if (fd >= 0) {
         __atomic_store_n(&page->state, SC_PAGE_TAKEN, __ATOMIC_RELEASE);
-        return fd; /* pidfd_getfd's fd is close-on-exec */
+        return sc_listener_high(fd); /* pidfd_getfd's fd is close-on-exec */
     }
     __atomic_store_n(&page->state, SC_PAGE_SEND, __ATOMIC_RELEASE);
     for (;;) {
@@ -741,7 +808,7 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
             if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
                 h->cmsg_len == CMSG_LEN(sizeof(int))) {
                 memcpy(&fd, CMSG_DATA(h), sizeof fd);
-                return fd;
+                return sc_listener_high(fd);
             }
             errno = EPROTO;
             return -1;
@@ -875,6 +942,9 @@ static int l_filter_spawn(lua_State *L)
     memset(&plan, 0, sizeof plan);
     plan.sock = -1;
     lua_settop(L, 3);
+    /* about twenty slots are held below (arrays, program, child, guards) and
+     * the helpers push a few more: more than the 20 Lua guarantees */
+    luaL_checkstack(L, 40, "spawn");
     sc_check_argv(L, 2);
     if (!lua_isnil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
@@ -933,6 +1003,7 @@ static int l_filter_spawn(lua_State *L)
 
     /* program (10) */
     sc_plan_program(L, f, &plan);
+    sc_check_exec_allowed(L, &plan);
 
     /* the objects that will own what fork creates: child (11), notifier (12) */
     c = sc_newuserdata(L, sizeof *c);
@@ -964,7 +1035,9 @@ static int l_filter_spawn(lua_State *L)
         sc_raise(L, "spawn", errno, "pipe failed");
     *pipe_r = fds[0];
     *pipe_w = fds[1];
-    plan.pipe_w = fds[1];
+    if (sc_fd_high(pipe_r) != 0 || sc_fd_high(pipe_w) != 0)
+        sc_raise(L, "spawn", errno, "pipe failed");
+    plan.pipe_w = *pipe_w;
     if (plan.listener) {
         sock_p = sc_push_fdguard(L);
         sock_c = sc_push_fdguard(L);
@@ -972,7 +1045,9 @@ static int l_filter_spawn(lua_State *L)
             sc_raise(L, "spawn", errno, "socketpair failed");
         *sock_p = fds[0];
         *sock_c = fds[1];
-        plan.sock = fds[1];
+        if (sc_fd_high(sock_p) != 0 || sc_fd_high(sock_c) != 0)
+            sc_raise(L, "spawn", errno, "socketpair failed");
+        plan.sock = *sock_c;
     }
 
     /* start it with every signal blocked: no handler of ours runs in the child */
@@ -985,6 +1060,10 @@ static int l_filter_spawn(lua_State *L)
         return sc_raise(L, "spawn", err, "fork failed");
     c->pid = pid;
     c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0); /* close-on-exec; -1 before 5.3 */
+    if (sc_fd_high(&c->pidfd) != 0) {
+        close(c->pidfd); /* optional: kill() and waitpid() do without it */
+        c->pidfd = -1;
+    }
     sc_fdguard_close(pipe_w);
     if (sock_c)
         sc_fdguard_close(sock_c);

@@ -267,29 +267,42 @@ function M.filter(...)
 end
 
 ---A new filter from a policy file: Lua source that returns a policy table.
----The file is loaded as text only (never a binary chunk) and run in an empty
----environment (no globals, no libraries; reading an undefined name is an
----error).  Errors name the file, the line of the table, and the place in
----it: `no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet' (did you mean 'socket'?)`.
+---The file is loaded as text only (never a binary chunk), must be a regular
+---file (a FIFO or a device is refused), and runs in an empty environment
+---(no globals, no libraries, no string methods; reading an undefined name is
+---an error) within `limits`: `max_instructions` (default 50,000,000 Lua VM
+---instructions, about a second) and `max_memory` (default 64 MiB, counting
+---every allocation the policy makes; the file itself may not be larger).
+---Each is a positive integer or `math.huge`.  Errors name the file, the line
+---of the table, and the place in it:
+---`no-net.lua:7: rules[2].syscalls[1]: unknown syscall 'sokcet' (did you mean 'socket'?)`.
 ---`tostring` of the filter names the file.
 ---@param path string
+---@param limits? seccomp.PolicyLimits
 ---@return seccomp.filter
-function M.load_policy(path)
-  local f, err, level = P.load_file(path)
+function M.load_policy(path, limits)
+  local f, err, level = P.load_file(path, limits)
   if not f then
     error(err, level)
   end
   return f
 end
 
+---The bounds of a policy file's run (`seccomp.load_policy`): Lua VM
+---instructions (default 50,000,000) and bytes allocated (default 64 MiB).
+---@class seccomp.PolicyLimits
+---@field max_instructions? integer
+---@field max_memory? integer
+
 ---As `seccomp.load_policy`, for policy source held in a string; `name`
 ---(default "policy") stands for the file name in messages and, when given,
----in `tostring` of the filter.
+---in `tostring` of the filter.  `limits` as for `seccomp.load_policy`.
 ---@param src string Lua source returning a policy table
 ---@param name? string
+---@param limits? seccomp.PolicyLimits
 ---@return seccomp.filter
-function M.load_policy_string(src, name)
-  local f, err, level = P.load_string(src, name)
+function M.load_policy_string(src, name, limits)
+  local f, err, level = P.load_string(src, name, limits)
   if not f then
     error(err, level)
   end

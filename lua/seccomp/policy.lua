@@ -136,9 +136,24 @@ local function sorted_keys(set)
   return list
 end
 
+-- A table of the policy must be a plain one.  A table with a metatable (a
+-- read-only proxy whose __index reads another table, or one whose __pairs
+-- hides keys) can show indexing and pairs() something other than what it
+-- holds: walking it could build fewer rules than the user sees, or let a
+-- misspelled key past check_keys.  Condition objects from seccomp.arg are
+-- userdata, not tables, and are not concerned.
+local function plain(t, path, node, what)
+  if type(t) == "table" and getmetatable(t) ~= nil then
+    fail(path, node or t, ("%s is a table with a metatable (a proxy or read-only table?): "
+      .. "refused, since what it holds may differ from what indexing and pairs() show; "
+      .. "give a plain table"):format(what))
+  end
+end
+
 -- Every key of `t` must be in `allowed`; the first unknown one (in sorted
 -- order, so the message does not depend on pairs()) is the error.
 local function check_keys(t, path, allowed, what)
+  plain(t, path, nil, (what:gsub("^an? ", "the ")))
   local unknown = {}
   for k in pairs(t) do
     if not allowed[k] then
@@ -180,6 +195,7 @@ local function check_list(v, path, node, what)
     end
     fail(path, node, ("%s expected, got %s%s"):format(what, describe(v), hint))
   end
+  plain(v, path, node, "the " .. what)
   local n, max, bad = 0, 0, {}
   for k in pairs(v) do
     if mathtype(k) == "integer" and k >= 1 then
@@ -243,6 +259,7 @@ local function apply_attrs(f, attrs)
   if type(attrs) ~= "table" then
     fail("attrs", nil, ("table of attributes expected, got %s"):format(describe(attrs)))
   end
+  plain(attrs, "attrs", nil, "the table of attributes")
   for _, k in ipairs(sorted_keys(attrs)) do
     local p = subpath("attrs", k)
     if type(k) ~= "string" then
@@ -303,6 +320,7 @@ local function apply_rule(f, rule, path)
   if type(rule) ~= "table" then
     fail(path, nil, ("rule expected (a table), got %s"):format(describe(rule)))
   end
+  plain(rule, path, nil, "the rule")
   local action_loc, syscalls, syscalls_path, conds_v, conds_paths, exact, priority
   if rule[1] ~= nil then
     -- positional: { action, syscall, cond... }
@@ -371,6 +389,7 @@ local function apply_rule(f, rule, path)
   local conds_node = rule[1] == nil and rule.args or rule
   local conds, locs = {}, { [2] = action_loc }
   for i = 1, #conds_v do
+    plain(conds_v[i], conds_paths[i], conds_node, "the condition")
     local c, msg = parse("cond", conds_v[i])
     if c == nil then
       if rule[1] == nil and i == 1 and mathtype(conds_v[1]) == "integer" then
@@ -511,30 +530,104 @@ end
 -- ---------------------------------------------------------------------------
 -- Policy files
 
--- Run a policy chunk, noting the line each table was written on.  A line
--- hook looks at the running function's registers at every new line and files
--- each table it sees for the first time: Lua created it while running the
--- previous line P, so its `{` is on P (`rules = {`) -- unless the table is
--- still empty and a line after P, up to the current one, starts with `{`: a
--- list element on a line of its own, whose creation Lua files under the line
--- before.  A heuristic for messages only: its worst is an outer list filed
--- under the line of its first element; a table it never sees has no line,
--- and messages use the enclosing table's.  Skipped when another hook is
--- installed (a debugger's or a coverage tool's).
-local function run_chunk(chunk, text)
-  local dbg = debug
-  if not (dbg and dbg.sethook and dbg.gethook and dbg.getinfo and dbg.getlocal)
-      or dbg.gethook() ~= nil then
-    return nil, table.pack(pcall(chunk))
+-- The loader's bounds (documented in docs/policy.md).  A policy is data:
+-- it needs thousands of instructions and kilobytes, so the defaults stop a
+-- runaway one (`while true do end`, a table that grows forever) within a
+-- second or two and long before it matters to the machine.
+P.MAX_INSTRUCTIONS = 50000000
+P.MAX_MEMORY = 64 * 1024 * 1024
+
+local COUNT_STEP = 1000         -- the count hook's period, in VM instructions
+local MAX_LINE_EVENTS = 200000  -- line tracking stops after this many lines run
+
+local LIMIT_KEYS = { max_instructions = true, max_memory = true }
+
+-- The limits table of load_policy (argument `argn` of `fname`): a table
+-- with max_instructions and/or max_memory, each a positive integer or
+-- math.huge.  Returns { max_instructions =, max_memory = }, or nil and the
+-- argument error.
+local function check_limits(limits, fname, argn)
+  local out = { max_instructions = P.MAX_INSTRUCTIONS, max_memory = P.MAX_MEMORY }
+  if limits == nil then
+    return out
   end
-  local getinfo, getlocal = dbg.getinfo, dbg.getlocal
+  local function bad(msg)
+    return nil, ("bad argument #%d to '%s' (%s)"):format(argn, fname, msg)
+  end
+  if type(limits) ~= "table" or getmetatable(limits) ~= nil then
+    return bad(("limits expected (a plain table: { max_instructions =, max_memory = }), got %s"):format(
+      type(limits) == "table" and "a table with a metatable" or describe(limits)))
+  end
+  for _, k in ipairs(sorted_keys(limits)) do
+    if not LIMIT_KEYS[k] then
+      return bad(("unknown limit %s (the limits are max_instructions, max_memory)"):format(quote(k)))
+    end
+    local v = limits[k]
+    if v == math.huge then
+      v = math.maxinteger
+    elseif mathtype(v) == "float" and v == math.floor(v) and v >= 1 and v < 2 ^ 63 then
+      v = math.tointeger(v)
+    end
+    if mathtype(v) ~= "integer" or v < 1 then
+      return bad(("%s must be a positive integer or math.huge, got %s"):format(k, describe(limits[k])))
+    end
+    out[k] = v
+  end
+  return out
+end
+
+-- Run a policy chunk within `limits`, noting the line each table was
+-- written on.  The chunk runs in a coroutine of its own, so the hooks set
+-- here concern it alone (a debugger's hook on the caller's thread stays as
+-- it was), under core._loader.memory_capped (every allocation counted, C calls
+-- included), with a count hook for the instruction budget, and with the
+-- string methods refused: an empty environment still reaches them through
+-- the string metatable, and one pattern match can run for hours between two
+-- hooks.  Returns lines (or nil), then the results as table.pack gives them
+-- (res[1] false: res[2] is the error, already worded for the limits).
+--
+-- Lines: a line hook looks at the running function's registers at every
+-- new line and files each table it sees for the first time: Lua created it
+-- while running the previous line P, so its `{` is on P (`rules = {`) --
+-- unless the table is still empty and a line after P, up to the current
+-- one, starts with `{`: a list element on a line of its own, whose creation
+-- Lua files under the line before.  A heuristic for messages only: its worst
+-- is an outer list filed under the line of its first element; a table it
+-- never sees has no line, and messages use the enclosing table's.  It stops
+-- after MAX_LINE_EVENTS lines (a policy that loops that long has its lines
+-- filed up to there).
+local function run_chunk(chunk, text, limits, name)
+  local dbg = debug
+  if not (dbg and dbg.sethook and dbg.getinfo and dbg.getlocal) then
+    return nil, { false, name .. ": the policy loader needs the debug library (its instruction budget "
+      .. "is a count hook)", n = 2 }
+  end
+  local getinfo, getlocal, sethook = dbg.getinfo, dbg.getlocal, dbg.sethook
+  local running, smatch, sformat, floor = coroutine.running, string.match, string.format, math.floor
+  local co = coroutine.create(chunk)
   local src = {}
   for l in (text .. "\n"):gmatch("([^\n]*)\n") do
     src[#src + 1] = l
   end
   local lines = setmetatable({}, { __mode = "k" })
   local last = setmetatable({}, { __mode = "k" })
+  local executed, line_events, over = 0, 0, false
+  local max_instructions = limits.max_instructions
+  local step = math.min(COUNT_STEP, max_instructions)
   local function hook(event, line)
+    if event == "count" then
+      executed = executed + step
+      if executed > max_instructions then
+        over = true
+        error("instruction budget exceeded", 0)
+      end
+      return
+    end
+    line_events = line_events + 1
+    if line_events > MAX_LINE_EVENTS then
+      sethook(co, hook, "", step) -- the budget goes on; the lines stop here
+      return
+    end
     local info = getinfo(2, "f")
     local fn = info and info.func
     if not fn or (event ~= "line" and fn ~= chunk) then
@@ -544,15 +637,15 @@ local function run_chunk(chunk, text)
     if prev then
       local brace -- a line after prev that starts with `{`
       for l = prev + 1, line or prev do
-        if src[l] and src[l]:match("^%s*{") then
+        if src[l] and smatch(src[l], "^%s*{") then
           brace = l
           break
         end
       end
       local i = 1
       while true do
-        local name, v = getlocal(2, i)
-        if name == nil then
+        local lname, v = getlocal(2, i)
+        if lname == nil then
           break
         end
         if type(v) == "table" and lines[v] == nil then
@@ -567,39 +660,84 @@ local function run_chunk(chunk, text)
       last[fn] = line
     end
   end
-  dbg.sethook(hook, "lr")
-  local res = table.pack(pcall(chunk))
-  dbg.sethook()
-  return lines, res
+  sethook(co, hook, "lr", step)
+  local smt = getmetatable("")
+  local sindex = smt and smt.__index
+  if smt then
+    smt.__index = function(s, k)
+      if running() == co then
+        error(sformat("a policy file runs in an empty environment: no string methods either ('%s')",
+          tostring(k)), 2)
+      end
+      if type(sindex) == "function" then
+        return sindex(s, k)
+      end
+      return sindex[k]
+    end
+  end
+  local res = table.pack(pcall(core._loader.memory_capped, limits.max_memory, coroutine.resume, co))
+  if smt then
+    smt.__index = sindex
+  end
+  if not res[1] then
+    return nil, { false, res[2], n = 2 }
+  end
+  -- res: true, hit, pcall ok, resume ok, values...
+  local hit = res[2]
+  if hit then
+    return nil, { false, ("%s: the policy needed more than max_memory (%d bytes)"):format(
+      name, limits.max_memory), n = 2 }
+  end
+  if not res[3] then
+    return nil, { false, res[4], n = 2 }
+  end
+  if over then
+    return nil, { false, ("%s: the policy ran more than max_instructions (%d) instructions "
+      .. "(an endless loop?)"):format(name, floor(max_instructions)), n = 2 }
+  end
+  return lines, table.pack(table.unpack(res, 4, res.n))
 end
 
 -- An empty environment that says so when a policy reads a name: in a policy
--- file `read` (unquoted) is a mistake, not nil.
+-- file `read` (unquoted) is a mistake, not nil.  (No string methods here:
+-- this runs inside the policy's coroutine, where they are refused.)
 local function policy_env()
+  local format = string.format
   return setmetatable({}, {
     __index = function(_, name)
       local hint
       if type(name) == "string" and (parse("syscall", name) or parse("action", name)) then
-        hint = ("write it as a string: \"%s\""):format(name)
+        hint = format("write it as a string: \"%s\"", name)
       else
         hint = "a policy file runs in an empty environment: no globals, no libraries"
       end
-      error(("undefined name '%s' (%s)"):format(tostring(name), hint), 2)
+      error(format("undefined name '%s' (%s)", tostring(name), hint), 2)
     end,
   })
 end
 
--- Load, run and build a policy chunk.  Returns the filter, or nil, the error
--- and the level to raise it at.
-local function from_chunk(text, chunkname, name)
-  local chunk, err = load(text, chunkname, "t", policy_env())
+-- Load, run and build a policy chunk within `limits`.  Returns the filter,
+-- or nil, the error and the level to raise it at.
+local function from_chunk(text, chunkname, name, limits)
+  local ok, hit, lok, chunk, err = pcall(core._loader.memory_capped, limits.max_memory, load, text, chunkname, "t",
+    policy_env())
+  if not ok then
+    return nil, hit, 0
+  end
+  if hit then
+    return nil, ("%s: compiling the policy needed more than max_memory (%d bytes)"):format(
+      name, limits.max_memory), 0
+  end
+  if not lok then
+    return nil, chunk, 0
+  end
   if not chunk then
     if not err:find(name, 1, true) then
       err = name .. ": " .. err
     end
     return nil, err, 0
   end
-  local lines, res = run_chunk(chunk, text)
+  local lines, res = run_chunk(chunk, text, limits, name)
   if not res[1] then
     local e = res[2]
     if type(e) ~= "string" then
@@ -623,36 +761,41 @@ end
 
 --- Build the filter of a policy file (see seccomp.load_policy).
 ---@param path string
+---@param limits? { max_instructions?: integer, max_memory?: integer }
 ---@return seccomp.filter|nil, any, integer?
-function P.load_file(path)
+function P.load_file(path, limits)
   if type(path) ~= "string" then
     return nil, ("bad argument #1 to 'load_policy' (file name expected, got %s)"):format(describe(path)), 2
   end
-  local fh, err = io.open(path, "rb")
-  if not fh then
-    return nil, "cannot open policy file " .. err, 2
+  local lim, lerr = check_limits(limits, "load_policy", 2)
+  if not lim then
+    return nil, lerr, 2
   end
-  local text, rerr = fh:read("a")
-  fh:close()
+  local text, err = core._loader.read_policy_file(path, lim.max_memory)
   if not text then
-    return nil, ("cannot read policy file %s: %s"):format(path, tostring(rerr)), 2
+    return nil, err, 2
   end
-  return from_chunk(text, "@" .. path, path)
+  return from_chunk(text, "@" .. path, path, lim)
 end
 
 --- Build the filter of a policy chunk given as a string (see
 --- seccomp.load_policy_string).
 ---@param src string
 ---@param name? string
+---@param limits? { max_instructions?: integer, max_memory?: integer }
 ---@return seccomp.filter|nil, any, integer?
-function P.load_string(src, name)
+function P.load_string(src, name, limits)
   if type(src) ~= "string" then
     return nil, ("bad argument #1 to 'load_policy_string' (string expected, got %s)"):format(describe(src)), 2
   end
   if name ~= nil and type(name) ~= "string" then
     return nil, ("bad argument #2 to 'load_policy_string' (string expected, got %s)"):format(describe(name)), 2
   end
-  local f, err, level = from_chunk(src, "=" .. (name or "policy"), name or "policy")
+  local lim, lerr = check_limits(limits, "load_policy_string", 3)
+  if not lim then
+    return nil, lerr, 2
+  end
+  local f, err, level = from_chunk(src, "=" .. (name or "policy"), name or "policy", lim)
   if f and not name then
     origins[f] = nil
   end
@@ -704,7 +847,12 @@ local function add_each(self, fname, action, argn, syscalls, ...)
   end
   local conds = {}
   for i = 1, nconds do
-    local c, msg = parse("cond", (select(i, ...)))
+    local v = select(i, ...)
+    local ok, perr = pcall(plain, v, "", nil, "the condition")
+    if not ok then
+      return nil, argerror(fname, argn + i, perr.msg)
+    end
+    local c, msg = parse("cond", v)
     if c == nil then
       return nil, argerror(fname, argn + i, msg)
     end
