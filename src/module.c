@@ -14,6 +14,7 @@
  *   filter.c    the filter userdata
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
+ *   serve.c     notifier:serve and seccomp.serve, the dispatch loop (on notify.c)
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
  */
@@ -30,6 +31,7 @@
 #include "simulate.c"
 #include "notify.c"
 #include "spawn.c"
+#include "serve.c"
 
 #define SC_BINDING_VERSION "0.1.0"
 
@@ -303,6 +305,7 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_simulate(L);
     sc_open_notify(L);
     sc_open_spawn(L);
+    sc_open_serve(L);
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
     return 1;
