@@ -96,10 +96,22 @@ static void sc_serve_name(lua_State *L, const sc_request *r)
     }
 }
 
+/* An integer in an answer: a number with an integer value (3 or 3.0, as
+ * from math.floor or LuaSocket's getfd); never a string. */
+static int sc_answer_int(lua_State *L, int idx, lua_Integer *v)
+{
+    int ok = 0;
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        return 0;
+    *v = lua_tointegerx(L, idx, &ok);
+    return ok;
+}
+
 /* An fd in an answer: an integer or an open Lua file; -1 with a message
  * pushed otherwise. */
 static int sc_serve_fd(lua_State *L, int idx, luaL_Stream **file)
 {
+    lua_Integer v;
     luaL_Stream *s = luaL_testudata(L, idx, LUA_FILEHANDLE);
     *file = s;
     if (s != NULL) {
@@ -109,8 +121,8 @@ static int sc_serve_fd(lua_State *L, int idx, luaL_Stream **file)
         }
         return fileno(s->f);
     }
-    if (lua_isinteger(L, idx) && lua_tointeger(L, idx) >= 0 && lua_tointeger(L, idx) <= INT32_MAX)
-        return (int)lua_tointeger(L, idx);
+    if (sc_answer_int(L, idx, &v) && v >= 0 && v <= INT32_MAX)
+        return (int)v;
     lua_pushfstring(L, "answer.fd must be an fd or an open file, got %s", sc_repr(L, idx));
     return -1;
 }
@@ -143,9 +155,8 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     }
     has_value = lua_getfield(L, aidx, "value") != LUA_TNIL;
     if (has_value) {
-        if (!lua_isinteger(L, -1))
+        if (!sc_answer_int(L, -1, &value))
             return lua_pushfstring(L, "answer.value must be an integer, got %s", sc_repr(L, -1));
-        value = lua_tointeger(L, -1);
         if (value < 0 && value >= -SC_MAX_ERRNO)
             return lua_pushfstring(L, "answer.value %I would read as errno %d in the target; "
                                    "answer with the errno instead", (LUAI_UACINT)value, (int)-value);
@@ -167,10 +178,11 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
         return lua_tostring(L, -1);
     memset(&a, 0, sizeof a);
     if (lua_getfield(L, aidx, "newfd") != LUA_TNIL) {
-        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 || lua_tointeger(L, -1) > INT32_MAX)
+        lua_Integer v;
+        if (!sc_answer_int(L, -1, &v) || v < 0 || v > INT32_MAX)
             return lua_pushfstring(L, "answer.newfd must be a non-negative integer, got %s",
                                    sc_repr(L, -1));
-        a.newfd = (uint32_t)lua_tointeger(L, -1);
+        a.newfd = (uint32_t)v;
         a.flags |= SC_ADDFD_FLAG_SETFD;
     }
     lua_getfield(L, aidx, "cloexec");
@@ -331,7 +343,10 @@ static struct pollfd *sc_serve_pfds(lua_State *L, sc_serve *sv, size_t k)
 {
     if (k > sv->cap) {
         size_t cap = sv->cap * 2 > k ? sv->cap * 2 : k;
-        sc_newuserdata(L, cap * sizeof(struct pollfd));
+        struct pollfd *old = lua_touserdata(L, SV_PFDS), *pf;
+        pf = sc_newuserdata(L, cap * sizeof(struct pollfd));
+        if (sv->cap > 0)
+            memcpy(pf, old, sv->cap * sizeof(struct pollfd)); /* this round's so far */
         lua_replace(L, SV_PFDS);
         sv->cap = cap;
     }
