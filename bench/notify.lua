@@ -15,7 +15,9 @@
 ---   C+poll     receive only after poll(2) reports a request, as the Lua
 ---              iterator must (it never blocks in a receive that cannot
 ---              complete): what that design costs, in C
+---   C+poll+sync  both, as the Lua iterator does by default: like for like
 ---   Lua        for req in child.notifier:requests() do req:reply(4242) end
+---   Lua-serve  child.notifier:serve { getppid = function() return { value = 4242 } end }
 ---   Lua-nosync the same after child.notifier:sync_wakeup(false)
 ---   Python     python3-seccomp (receive_notify/respond_notify), when installed
 ---
@@ -52,6 +54,18 @@ local function lua_side(sync)
   end
 end
 
+-- notifier:serve with a handler function answering { value = 4242 }
+local function serve_side()
+  return function()
+    local out = io.tmpfile()
+    local child = filter:spawn({ bin, "target", tostring(N) }, { stdout = out })
+    child.notifier:serve { getppid = function() return { value = 4242 } end }
+    assert(child:wait(), "the target failed")
+    out:seek("set")
+    return assert(tonumber(out:read("a")))
+  end
+end
+
 local function command_side(cmd)
   return function()
     local p = assert(io.popen(cmd))
@@ -61,15 +75,25 @@ local function command_side(cmd)
   end
 end
 
+local only = os.getenv("SIDES") -- e.g. SIDES="C+poll+sync Lua Lua-serve"
 local sides = {
   { key = "C", name = "C over libseccomp (blocking receive)", run = command_side(bin .. " supervise " .. N) },
   { key = "C+sync", name = "C over libseccomp + sync wake-ups", run = command_side(bin .. " supervise-sync " .. N .. " 2>/dev/null") },
   { key = "C+poll", name = "C, poll(2) before each receive", run = command_side(bin .. " supervise-poll " .. N) },
+  { key = "C+poll+sync", name = "C, poll(2) first + sync wake-ups", run = command_side(bin .. " supervise-poll-sync " .. N .. " 2>/dev/null") },
   { key = "Lua", name = "Lua requests() + reply (default)", run = lua_side(true) },
+  { key = "Lua-serve", name = "Lua serve, handler returns {value=}", run = serve_side() },
   { key = "Lua-nosync", name = "Lua, sync wake-ups off", run = lua_side(false) },
   { key = "Python", name = "Python python3-seccomp",
     run = command_side(("%s %s/notify.py %s %d 2>/dev/null"):format(python, here, bin, N)) },
 }
+if only then
+  local keep = {}
+  for _, s in ipairs(sides) do
+    if (" " .. only .. " "):find(" " .. s.key .. " ", 1, true) then keep[#keep + 1] = s end
+  end
+  sides = keep
+end
 
 -- drop the sides this machine cannot run
 local usable = {}
@@ -118,7 +142,10 @@ local function ratio(a, b)
     math.min(table.unpack(rs)), math.max(table.unpack(rs))))
 end
 print()
-ratio("Lua", "C")            -- the headline: the binding as shipped vs plain C
+ratio("Lua", "C+poll+sync")  -- like for like: the same loop in C (target >= 0.95)
+ratio("Lua-serve", "Lua")    -- serve against requests() (target >= 0.9)
+ratio("Lua-serve", "C+poll+sync")
+ratio("Lua", "C")            -- the binding as shipped vs plain C
 ratio("Lua", "C+sync")       -- like for like, sync wake-ups on both sides
 ratio("Lua-nosync", "C")     -- like for like, sync wake-ups off on both sides
 ratio("C+poll", "C")         -- what the poll-before-receive design costs by itself

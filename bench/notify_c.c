@@ -21,6 +21,10 @@
  *                          request, as lua-seccomp's iterator does (so that it
  *                          never blocks in a receive that cannot complete):
  *                          the cost of that design, in C.
+ *   notify_c supervise-poll-sync N   both: poll before each receive and
+ *                          synchronous wake-ups, exactly what lua-seccomp's
+ *                          iterator does by default - the like-for-like
+ *                          baseline of requests() and serve.
  *
  * Build: cc -O2 -o notify_c bench/notify_c.c -lseccomp
  */
@@ -130,6 +134,8 @@ int main(int argc, char **argv)
         return supervise(argv[0], n, SYNC);
     if (argc == 3 && strcmp(argv[1], "supervise-poll") == 0)
         return supervise(argv[0], n, POLL);
-    fprintf(stderr, "usage: %s target|supervise|supervise-sync|supervise-poll N\n", argv[0]);
+    if (argc == 3 && strcmp(argv[1], "supervise-poll-sync") == 0)
+        return supervise(argv[0], n, POLL | SYNC);
+    fprintf(stderr, "usage: %s target|supervise|supervise-sync|supervise-poll|supervise-poll-sync N\n", argv[0]);
     return 2;
 }

@@ -1,5 +1,6 @@
 --- bench/spawn.lua - filter:spawn of /bin/true under a 300-rule filter, against
---- a bare fork + execve + waitpid in C.
+--- C doing the same work: fork, seccomp(2) of the same BPF program, execve
+--- (and, with a notify rule, the listener handed to the parent first).
 ---
 --- usage: lua5.4 bench/spawn.lua SPAWN_C [M [ROUNDS]]
 --- (bench/run_spawn.sh builds SPAWN_C and the module, then runs this)
@@ -7,12 +8,14 @@
 ---
 --- Lua has no sub-second clock, so SPAWN_C times the Lua side from outside:
 --- an interpreter that builds the filter and spawns M times, minus one that
---- builds it and spawns 0 times.  Sides: C fork+exec (the baseline), Lua
---- with 300 rules, Lua with no rules, Lua with 300 rules plus one notify rule
---- (/bin/true never makes that call, but a listener makes spawn fork instead
---- of starting the child vfork-like), and C vfork+exec for reference.  The
---- order rotates each round; each figure is the median over rounds of the
---- per-round cost ratio to C.
+--- builds it and spawns 0 times.  Sides: a bare C fork+exec (reference), C
+--- fork + seccomp(2) of the 300-rule program + exec, Lua spawn with those 300
+--- rules, C with the program plus a notify rule (NEW_LISTENER, the listener
+--- taken by the parent with pidfd_getfd before the exec), and Lua with the
+--- same (/bin/true never makes the notified call, but a listener makes spawn
+--- fork instead of starting the child vfork-like).  The order rotates each
+--- round; each figure is the median over rounds of a ratio of two sides
+--- measured in the same round.
 local seccomp = require "seccomp"
 
 -- Syscalls /bin/true (and the dynamic loader) make: never given a rule.
@@ -73,12 +76,25 @@ local function lua_side(nrules, notify)
   end
 end
 
+local prog300 = os.tmpname()
+local prog300n = os.tmpname()
+for path, f in pairs { [prog300] = build_filter(300), [prog300n] = build_filter(300, true) } do
+  local fh = assert(io.open(path, "wb"))
+  fh:write(f:export_bpf())
+  fh:close()
+end
+
+local function c_side(how, prog)
+  return function() return measure(("%s %s %d %s"):format(bin, how, M, prog or "")) end
+end
+
+-- the first side is the reference of the "cost vs C fork" column
 local sides = {
-  { key = "C", name = "C fork + execve + waitpid", run = function() return measure(("%s fork %d"):format(bin, M)) end },
+  { key = "C", name = "C fork + execve + waitpid", run = c_side("fork") },
+  { key = "Cseccomp", name = "C fork + seccomp(2) + execve", run = c_side("seccomp", prog300) },
   { key = "Lua300", name = "Lua spawn + wait, 300 rules", run = lua_side(300) },
-  { key = "Lua0", name = "Lua spawn + wait, no rules", run = lua_side(0) },
-  { key = "Lua300n", name = "Lua, 300 rules + notify (fork)", run = lua_side(300, true) },
-  { key = "Cvfork", name = "C vfork + execve + waitpid", run = function() return measure(("%s vfork %d"):format(bin, M)) end },
+  { key = "Cnotify", name = "C fork + listener handover + execve", run = c_side("notify", prog300n) },
+  { key = "Lua300n", name = "Lua, 300 rules + notify", run = lua_side(300, true) },
 }
 
 local median = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua").median
@@ -106,6 +122,22 @@ for i = 1, #sides do
     per[r] = times[i][r] / M * 1000
     ratios[r] = times[i][r] / times[1][r]
   end
-  print(("%-30s median %.2f ms per spawn   cost vs C: median %.3fx (min %.3f, max %.3f)"):format(
+  print(("%-36s median %.2f ms per spawn   cost vs C fork: median %.3fx (min %.3f, max %.3f)"):format(
     sides[i].name, median(per), median(ratios), math.min(table.unpack(ratios)), math.max(table.unpack(ratios))))
 end
+
+-- like for like: the cost of a Lua side over the C side doing the same work,
+-- paired by round (lower is better)
+local by = {}
+for i, s in ipairs(sides) do by[s.key] = i end
+local function ratio(a, b, target)
+  local rs = {}
+  for r = 1, ROUNDS do rs[r] = times[by[a]][r] / times[by[b]][r] end
+  print(("%-8s / %-9s median %.3fx  (min %.3f, max %.3f; target <= %.2f)"):format(a, b, median(rs),
+    math.min(table.unpack(rs)), math.max(table.unpack(rs)), target))
+end
+print()
+ratio("Lua300", "Cseccomp", 1.1)
+ratio("Lua300n", "Cnotify", 1.3)
+os.remove(prog300)
+os.remove(prog300n)

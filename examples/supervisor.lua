@@ -14,6 +14,9 @@
 --- is read, and connect, which is always refused.  The command and all its
 --- descendants inherit the filter; the loop ends when the last of them exits.
 ---
+--- The supervisor is one notifier:serve loop; the path of each open and the
+--- address of each connect are read with req:read_string / req:read.
+---
 --- A word on safety: the path of an open is read from the target's memory
 --- for the log only.  The target could change that memory after we read it,
 --- so a decision that depends on it (allow this path, refuse that one) would
@@ -31,44 +34,12 @@ local function log(fmt, ...)
   io.stderr:write(("[supervisor] " .. fmt .. "\n"):format(...))
 end
 
--- ---------------------------------------------------------------------------
--- Reading the target's memory (/proc/PID/mem; the supervisor is the target's
--- ancestor, so ptrace access is granted).
-
-local function peek(pid, addr, len)
-  local fh = io.open("/proc/" .. pid .. "/mem", "rb")
-  if not fh then return nil end
-  local data
-  if addr > 0 and fh:seek("set", addr) then
-    data = fh:read(len)
-  end
-  fh:close()
-  return data
-end
-
--- A NUL-terminated string, read a page at a time (never across an unmapped page).
-local function peek_string(pid, addr, max)
-  local parts, total = {}, 0
-  while total < (max or 4096) do
-    local chunk = peek(pid, addr + total, 4096 - (addr + total) % 4096)
-    if not chunk or #chunk == 0 then break end
-    local nul = chunk:find("\0", 1, true)
-    if nul then
-      parts[#parts + 1] = chunk:sub(1, nul - 1)
-      return table.concat(parts)
-    end
-    parts[#parts + 1] = chunk
-    total = total + #chunk
-  end
-  return table.concat(parts)
-end
-
 local AF_UNIX, AF_INET, AF_INET6 = 1, 2, 10
 
-local function describe_sockaddr(pid, addr, len)
-  local sa = peek(pid, addr, math.min(len, 128))
+local function describe_sockaddr(req, addr, len)
+  local sa = req:read(addr, math.min(len, 128))
   if not sa or #sa < 2 then return "?" end
-  local family = string.unpack("<I2", sa)
+  local family = string.unpack("=I2", sa) -- sa_family_t, native byte order
   if family == AF_INET and #sa >= 8 then
     local port, a, b, c, d = string.unpack(">I2BBBB", sa, 3)
     return ("%d.%d.%d.%d:%d"):format(a, b, c, d, port)
@@ -107,29 +78,33 @@ if not ok then
 end
 log("started %s (pid %d)", arg[1], child.pid)
 
-for req in child.notifier:requests() do
-  local name, a = req.name, req.args
-  if name == "connect" then
-    local where = describe_sockaddr(req.pid, a[2], a[3])
-    if req:valid() then -- what we read belonged to this request's target
+-- what we read is logged only if the request is still waiting afterwards
+-- (req:valid()): then it was this request's target's memory
+local handlers = {
+  connect = function(req)
+    local where = describe_sockaddr(req, req.args[2], req.args[3])
+    if req:valid() then
       log("pid %d: deny connect(%s): EACCES", req.pid, where)
     end
-    req:deny("EACCES")
-  elseif opens[name] then
-    local where = opens[name]
-    local path = peek_string(req.pid, a[where[1]])
-    local flags = where[2] and a[where[2]] or 0
+    return "EACCES"
+  end,
+  default = "allow", -- every other call the filter hands us
+}
+for name, where in pairs(opens) do
+  handlers[name] = function(req)
+    local path = req:read_string(req.args[where[1]])
+    local flags = where[2] and req.args[where[2]] or 0
     local mode = flags & O_ACCMODE
     local how = mode == O_WRONLY and "write" or mode == O_RDWR and "read/write" or "read"
     if flags & O_CREAT ~= 0 then how = how .. ", create" end
     if req:valid() then
       log("pid %d: allow %s(%q, %s)", req.pid, name, path or "?", how)
     end
-    req:allow() -- the target may have died meanwhile: allow() then returns nil, msg, ENOENT
-  else
-    req:allow()
+    return "allow"
   end
 end
+
+child.notifier:serve(handlers)
 
 local _, how, code = child:wait()
 log("%s %s %d", arg[1], how == "exit" and "exited with" or "killed by signal", code)

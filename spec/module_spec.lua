@@ -47,7 +47,7 @@ describe("seccomp module", function()
     it("answers every feature of the README's compatibility table", function()
       local names = { "notify", "log", "kill_process", "ssb", "optimize", "raw_rc", "tskip",
         "wait_kill", "transactions", "precompute", "export_bpf_mem", "tsync_notify",
-        "notify_continue", "notify_addfd" }
+        "notify_continue", "notify_addfd", "notify_addfd_send" }
       local listed = {}
       for _, n in ipairs(seccomp.features()) do listed[n] = true end
       for _, n in ipairs(names) do

@@ -28,6 +28,7 @@ static const struct sc_feature sc_features[] = {
     {"tsync_notify", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 6, 0},
     {"notify_continue", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, SC_VER(5, 5, 0)},
     {"notify_addfd", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, SC_VER(5, 9, 0)},
+    {"notify_addfd_send", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, SC_VER(5, 14, 0)},
     {"wait_kill", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 7, 0},
     {"transactions", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 0, 0},
     {"precompute", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 0, 0},

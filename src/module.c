@@ -14,6 +14,7 @@
  *   filter.c    the filter userdata
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
+ *   serve.c     notifier:serve and seccomp.serve, the dispatch loop (on notify.c)
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   gen.c       the module's own BPF code generator (plain C, on ledger.c and bpf.c)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
@@ -45,6 +46,7 @@
 #include "notify.c"
 #include "spawn.c"
 #include "loader.c"
+#include "serve.c"
 
 #define SC_BINDING_VERSION "0.1.0"
 
@@ -345,6 +347,7 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_spawn(L);
     luaL_newlib(L, sc_loader_functions); /* private to lua/seccomp/policy.lua */
     lua_setfield(L, -2, "_loader");
+    sc_open_serve(L);
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
     if (lua_getfield(L, LUA_REGISTRYINDEX, "seccomp.module") == LUA_TNIL) {

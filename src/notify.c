@@ -107,6 +107,8 @@ typedef struct {
     size_t resp_size;   /* ... and sizeof(struct seccomp_notif_resp) */
     uint64_t *recv_buf; /* both point into this userdata, after the struct */
     uint64_t *resp_buf;
+    int mem_fd;         /* /proc/PID/mem of request mem_id's target, checked; -1: none */
+    uint64_t mem_id;
 } sc_notifier;
 
 typedef struct {
@@ -149,6 +151,7 @@ static sc_notifier *sc_notifier_new(lua_State *L, const char *op)
     n = sc_newuserdata(L, SC_ALIGN8(sizeof *n) + rs + ss);
     memset(n, 0, sizeof *n);
     n->fd = -1;
+    n->mem_fd = -1;
     n->recv_size = s->notif;
     n->resp_size = s->resp;
     n->recv_buf = (uint64_t *)((char *)n + SC_ALIGN8(sizeof *n));
@@ -156,12 +159,21 @@ static sc_notifier *sc_notifier_new(lua_State *L, const char *op)
     luaL_setmetatable(L, SC_NOTIFIER_MT);
     n->has_continue = sc_has(L, "notify_continue");
     n->has_addfd = sc_has(L, "notify_addfd");
-    n->has_send = n->has_addfd && sc_kernel_version() >= SC_VER(5, 14, 0);
+    n->has_send = sc_has(L, "notify_addfd_send");
     return n;
+}
+
+static void sc_mem_drop(sc_notifier *n)
+{
+    if (n->mem_fd >= 0) {
+        close(n->mem_fd);
+        n->mem_fd = -1;
+    }
 }
 
 static void sc_notifier_close(sc_notifier *n)
 {
+    sc_mem_drop(n);
     if (n->fd >= 0) {
         close(n->fd);
         n->fd = -1;
@@ -287,6 +299,23 @@ static void sc_push_request(lua_State *L, int nidx, const struct sc_notif *msg)
     lua_setiuservalue(L, -2, 1);
 }
 
+/* Receive the request poll reported: pushes it and returns 1, or returns 0
+ * when there is none after all (its target died before we took it:
+ * ENOENT; or EINTR).  Raises on anything else. */
+static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n)
+{
+    int e;
+    memset(n->recv_buf, 0, n->recv_size); /* the kernel insists on a zeroed buffer */
+    if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0) {
+        sc_push_request(L, nidx, (const struct sc_notif *)n->recv_buf);
+        return 1;
+    }
+    e = errno;
+    if (e == ENOENT || e == EINTR)
+        return 0;
+    return sc_raise(L, "receive", e, NULL);
+}
+
 /* Receive one request from the notifier at `nidx`: pushes the request and
  * returns 1, or pushes nil and "timeout" / "closed" and returns 2.  A
  * request whose target died before we could receive it (ENOENT) is
@@ -308,15 +337,8 @@ static int sc_receive(lua_State *L, int nidx, sc_notifier *n, double timeout)
         }
         if (w == SC_WAIT_ERROR)
             return sc_raise(L, "receive", errno, NULL);
-        memset(n->recv_buf, 0, n->recv_size); /* the kernel insists on a zeroed buffer */
-        if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0) {
-            sc_push_request(L, nidx, (const struct sc_notif *)n->recv_buf);
-            return 1;
-        }
-        e = errno;
-        if (e == ENOENT || e == EINTR)
-            continue;
-        return sc_raise(L, "receive", e, NULL);
+        if ((e = sc_recv_one(L, nidx, n)) != 0)
+            return e;
     }
 }
 
@@ -468,19 +490,25 @@ static int l_notifier_respond(lua_State *L)
     return sc_send(L, n, id, (int64_t)val, err, flags);
 }
 
+/* Is request `id` still waiting?  0 when it is, ENOENT when not, another
+ * errno when the ioctl failed otherwise.  Never raises. */
+static int sc_id_check(const sc_notifier *n, uint64_t id)
+{
+    for (;;) {
+        if (ioctl(n->fd, SC_IOCTL_ID_VALID, &id) == 0)
+            return 0;
+        if (errno != EINTR)
+            return errno;
+    }
+}
+
 /* notifier:id_valid(id) -> boolean: is the request still waiting? */
 static int sc_id_valid(lua_State *L, sc_notifier *n, uint64_t id)
 {
-    for (;;) {
-        int e;
-        if (ioctl(n->fd, SC_IOCTL_ID_VALID, &id) == 0)
-            return 1;
-        e = errno;
-        if (e == ENOENT)
-            return 0;
-        if (e != EINTR)
-            return sc_raise(L, "id_valid", e, NULL);
-    }
+    int e = sc_id_check(n, id);
+    if (e != 0 && e != ENOENT)
+        return sc_raise(L, "id_valid", e, NULL);
+    return e == 0;
 }
 
 static int l_notifier_id_valid(lua_State *L)
@@ -718,6 +746,24 @@ static int sc_check_fd_arg(lua_State *L, int arg)
     return (int)sc_checkrange(L, arg, 0, INT32_MAX);
 }
 
+/* SECCOMP_IOCTL_NOTIF_ADDFD of `src` for request r, as `a` asks (flags,
+ * newfd, newfd_flags); with SEND it also answers r.  The fd number in the
+ * target, or -1 with errno. */
+static int sc_addfd_ioctl(sc_request *r, sc_notifier *n, struct sc_notif_addfd *a, int src)
+{
+    int rc;
+    a->id = r->n.id;
+    a->srcfd = (uint32_t)src;
+    do
+        rc = ioctl(n->fd, SC_IOCTL_ADDFD, a);
+    while (rc < 0 && errno == EINTR);
+    if (rc >= 0 && (a->flags & SC_ADDFD_FLAG_SEND)) {
+        r->answered = 1;
+        sc_remember(n, r->n.id);
+    }
+    return rc;
+}
+
 /* req:addfd(fd [, opts]) -> fd number in the target | nil, message, errno
  * fd: an integer or a Lua file handle; opts: newfd (install at that number),
  * cloexec (boolean), send (also answer the request with the new fd as the
@@ -768,16 +814,8 @@ static int l_request_addfd(lua_State *L)
     sc_check_unanswered(L, r, n, "addfd");
     if (send)
         a.flags |= SC_ADDFD_FLAG_SEND;
-    a.id = r->n.id;
-    a.srcfd = (uint32_t)src;
-    do
-        rc = ioctl(n->fd, SC_IOCTL_ADDFD, &a);
-    while (rc < 0 && errno == EINTR);
+    rc = sc_addfd_ioctl(r, n, &a, src);
     if (rc >= 0) {
-        if (send) {
-            r->answered = 1;
-            sc_remember(n, r->n.id);
-        }
         lua_pushinteger(L, rc);
         return 1;
     }
@@ -788,6 +826,275 @@ static int l_request_addfd(lua_State *L)
         return 3;
     }
     return sc_raise(L, "addfd", errno, NULL);
+}
+
+/* ---- the target's memory ------------------------------------------------------ */
+
+/* The most bytes one read, read_string or write moves (an argument error
+ * beyond): a supervisor reads paths, argv strings and small structs. */
+#define SC_MEM_MAX (1 << 20)
+#define SC_PATH_MAX 4096 /* read_string's default max, NUL included */
+
+/* Push nil, message, errno; returns 3. */
+static int sc_mem_fail(lua_State *L, const sc_request *r, int err, const char *what)
+{
+    lua_pushnil(L);
+    if (err == ENOENT)
+        sc_gone_message(L, r->n.id);
+    else
+        lua_pushfstring(L, "request %I (pid %d): %s", (LUAI_UACINT)(lua_Integer)r->n.id,
+                        (int)r->n.pid, what);
+    lua_pushinteger(L, err);
+    return 3;
+}
+
+/* Make n->mem_fd the memory of request r's target, in the order the
+ * kernel's documentation gives: open /proc/PID/mem first, then check that
+ * the request is still waiting.  While it waits its target cannot have
+ * exited, so the pid was not reused and the fd is that target's memory.
+ * The fd is kept for further reads of the same request.  0 or an errno
+ * (ENOENT: the request is gone). */
+static int sc_mem_open(sc_notifier *n, const sc_request *r)
+{
+    char path[32];
+    int fd, e;
+    if (n->mem_fd >= 0 && n->mem_id == r->n.id)
+        return 0;
+    sc_mem_drop(n);
+    if (r->n.pid == 0)
+        return ESRCH; /* not visible in our pid namespace */
+    snprintf(path, sizeof path, "/proc/%u/mem", (unsigned)r->n.pid);
+    do
+        fd = open(path, O_RDWR | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return errno == ESRCH ? ENOENT : errno;
+    e = sc_id_check(n, r->n.id);
+    if (e != 0) {
+        close(fd);
+        return e;
+    }
+    n->mem_fd = fd;
+    n->mem_id = r->n.id;
+    return 0;
+}
+
+static const char *sc_mem_open_message(lua_State *L, int err, const sc_request *r)
+{
+    return lua_pushfstring(L, "cannot open /proc/%d/mem: %s", (int)r->n.pid, strerror(err));
+}
+
+/* pread/pwrite until `len` bytes or a failure; the count moved.  A short
+ * count means the range runs into memory that is not mapped (or, for a
+ * write, not writable through /proc/PID/mem). */
+static size_t sc_mem_rw(int fd, char *buf, size_t len, uint64_t addr, int write)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t k;
+        if (addr + done < addr)
+            break; /* wraps around the address space */
+        k = write ? pwrite(fd, buf + done, len - done, (off_t)(addr + done))
+                  : pread(fd, buf + done, len - done, (off_t)(addr + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    return done;
+}
+
+static const char *sc_fault_message(lua_State *L, const char *verb, size_t len, uint64_t addr)
+{
+    char a[24];
+    snprintf(a, sizeof a, "0x%llx", (unsigned long long)addr);
+    return lua_pushfstring(L, "cannot %s %d byte%s at %s: not mapped%s in the target", verb,
+                           (int)len, len == 1 ? "" : "s", a, verb[0] == 'w' ? " writable" : "");
+}
+
+/* After a short read or write: the request gone (ENOENT) or a bad address
+ * (EFAULT). */
+static int sc_mem_short(lua_State *L, sc_notifier *n, const sc_request *r, const char *verb,
+                        size_t len, uint64_t addr)
+{
+    int e = sc_id_check(n, r->n.id);
+    if (e == 0)
+        return sc_mem_fail(L, r, EFAULT, sc_fault_message(L, verb, len, addr));
+    return sc_mem_fail(L, r, e == ENOENT ? ENOENT : e, strerror(e));
+}
+
+/* After a complete read: the data counts only if the request is still
+ * waiting (the target did not die, or get replaced, meanwhile). */
+static int sc_mem_recheck(lua_State *L, sc_notifier *n, const sc_request *r)
+{
+    int e = sc_id_check(n, r->n.id);
+    if (e != 0)
+        return sc_mem_fail(L, r, e, strerror(e));
+    return 0;
+}
+
+/* req:read(addr, len) -> string | nil, message, errno
+ * len 0..SC_MEM_MAX.  ENOENT: the request is gone; EFAULT: some of the
+ * range is not mapped in the target. */
+static int l_request_read(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    uint64_t addr = (uint64_t)sc_checkinteger(L, 2);
+    size_t len = (size_t)sc_checkrange(L, 3, 0, SC_MEM_MAX), got;
+    sc_notifier *n = sc_request_notifier(L, 1);
+    luaL_Buffer b;
+    char *p;
+    int e = sc_mem_open(n, r);
+    if (e != 0)
+        return sc_mem_fail(L, r, e, sc_mem_open_message(L, e, r));
+    p = luaL_buffinitsize(L, &b, len);
+    got = sc_mem_rw(n->mem_fd, p, len, addr, 0);
+    if (got < len)
+        return sc_mem_short(L, n, r, "read", len, addr);
+    if (sc_mem_recheck(L, n, r))
+        return 3;
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+/* req:read_string(addr [, max]) -> string | nil, message, errno
+ * The bytes up to the first NUL, looking at most `max` bytes (NUL
+ * included; default 4096, PATH_MAX).  ENAMETOOLONG: no NUL within max. */
+static int l_request_read_string(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    uint64_t addr = (uint64_t)sc_checkinteger(L, 2);
+    size_t max = lua_isnoneornil(L, 3) ? SC_PATH_MAX : (size_t)sc_checkrange(L, 3, 1, SC_MEM_MAX);
+    size_t total = 0;
+    sc_notifier *n = sc_request_notifier(L, 1);
+    luaL_Buffer b;
+    int e = sc_mem_open(n, r);
+    if (e != 0)
+        return sc_mem_fail(L, r, e, sc_mem_open_message(L, e, r));
+    luaL_buffinit(L, &b);
+    while (total < max) {
+        /* a page at a time: never past the page the string ends in */
+        uint64_t at = addr + total;
+        size_t chunk = 4096 - (size_t)(at % 4096), got;
+        char *p, *nul;
+        if (chunk > max - total)
+            chunk = max - total;
+        p = luaL_prepbuffsize(&b, chunk);
+        got = sc_mem_rw(n->mem_fd, p, chunk, at, 0);
+        nul = memchr(p, 0, got);
+        if (nul != NULL) {
+            luaL_addsize(&b, (size_t)(nul - p));
+            if (sc_mem_recheck(L, n, r))
+                return 3;
+            luaL_pushresult(&b);
+            return 1;
+        }
+        if (got < chunk)
+            return sc_mem_short(L, n, r, "read", chunk, at);
+        luaL_addsize(&b, got);
+        total += got;
+    }
+    if (sc_mem_recheck(L, n, r))
+        return 3;
+    return sc_mem_fail(L, r, ENAMETOOLONG, lua_pushfstring(L, "no NUL within %d bytes", (int)max));
+}
+
+/* A hex number at *p (advanced past it). */
+static uint64_t sc_hex(const char **p, const char *end)
+{
+    uint64_t v = 0;
+    for (; *p < end; (*p)++) {
+        char c = **p;
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            break;
+        v = v << 4 | (uint64_t)d;
+    }
+    return v;
+}
+
+/* Is [addr, addr + len) covered by writable mappings in the text of
+ * /proc/PID/maps (`lo-hi perms ...` a line, in address order)? */
+static int sc_maps_writable(const char *m, size_t mlen, uint64_t addr, size_t len)
+{
+    const char *p = m, *end = m + mlen;
+    uint64_t want = addr, stop = addr + len;
+    while (p < end && want < stop) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        uint64_t lo = sc_hex(&p, end), hi = 0;
+        if (p < end && *p == '-') {
+            p++;
+            hi = sc_hex(&p, end);
+            if (lo <= want && want < hi) {
+                if (end - p < 3 || p[0] != ' ' || p[2] != 'w')
+                    return 0;
+                want = hi; /* the next mapping must go on from here */
+            }
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return want >= stop;
+}
+
+/* req:write(addr, data) -> true | nil, message, errno
+ * Writes into the target's memory (an emulated call's output buffer).
+ * /proc/PID/mem writes through the pages' protection, so the range is
+ * first checked against /proc/PID/maps: EFAULT unless it is all mapped
+ * writable.  #data is at most SC_MEM_MAX. */
+static int l_request_write(lua_State *L)
+{
+    sc_request *r = sc_checkrequest(L, 1);
+    uint64_t addr = (uint64_t)sc_checkinteger(L, 2);
+    size_t len, mlen = 0;
+    const char *data = luaL_checklstring(L, 3, &len);
+    sc_notifier *n;
+    luaL_Buffer b;
+    char path[32];
+    int e, fd;
+    if (len > SC_MEM_MAX)
+        return luaL_argerror(L, 3, lua_pushfstring(L, "%d bytes is over the limit of %d",
+                             (int)len, SC_MEM_MAX));
+    n = sc_request_notifier(L, 1);
+    if ((e = sc_mem_open(n, r)) != 0)
+        return sc_mem_fail(L, r, e, sc_mem_open_message(L, e, r));
+    if (len == 0) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    if (addr + len < addr)
+        return sc_mem_fail(L, r, EFAULT, sc_fault_message(L, "write", len, addr));
+    /* the maps, opened before the request is checked again: then they are
+     * its target's too */
+    snprintf(path, sizeof path, "/proc/%u/maps", (unsigned)r->n.pid);
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return sc_mem_fail(L, r, errno == ESRCH ? ENOENT : errno, strerror(errno));
+    if ((e = sc_id_check(n, r->n.id)) != 0) {
+        close(fd);
+        return sc_mem_fail(L, r, e, strerror(e));
+    }
+    luaL_buffinit(L, &b);
+    for (;;) {
+        char *p = luaL_prepbuffsize(&b, 16384);
+        ssize_t k = read(fd, p, 16384);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        luaL_addsize(&b, (size_t)k);
+        mlen += (size_t)k;
+    }
+    close(fd);
+    luaL_pushresult(&b);
+    if (!sc_maps_writable(lua_tostring(L, -1), mlen, addr, len))
+        return sc_mem_short(L, n, r, "write", len, addr);
+    if (sc_mem_rw(n->mem_fd, (char *)data, len, addr, 1) < len)
+        return sc_mem_short(L, n, r, "write", len, addr);
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* The name of the request's syscall on its arch, into buf; 0 if unknown.
@@ -899,6 +1206,9 @@ static const luaL_Reg sc_request_methods[] = {
     {"reply", l_request_reply},
     {"valid", l_request_valid},
     {"addfd", l_request_addfd},
+    {"read", l_request_read},
+    {"read_string", l_request_read_string},
+    {"write", l_request_write},
     {NULL, NULL},
 };
 

@@ -699,7 +699,7 @@ static void sc_check_exec_allowed(lua_State *L, const struct sc_plan *p)
     r = bpf_run(p->prog.filter, p->prog.len, data, sc_sim_arch_big_endian(arch), &fault);
     if (fault != NULL)
         return; /* the kernel checks the program itself and reports its refusal */
-    act = r & SC_RET_ACTION_FULL;
+    act = r & BPF_SC_RET_ACTION_FULL;
     if (act == 0x80000000U) /* SECCOMP_RET_KILL_PROCESS */
         what = "kill_process";
     else if (act == 0) /* SECCOMP_RET_KILL_THREAD */

@@ -334,6 +334,14 @@ M.disasm = core.disasm
 ---@type fun(fd: integer): seccomp.notifier
 M.notifier = core.notifier
 
+---One dispatch loop over several notifiers, or children with one (see
+---`notifier:serve`): one poll(2) for all of them.  The list may grow while
+---the loop runs (a handler can `spawn` a child and append it); the loop ends
+---when every member has hung up ("closed"), or after `opts.timeout` seconds
+---without a request ("timeout").
+---@type fun(handlers: seccomp.Handlers, list: (seccomp.notifier|seccomp.child)[], opts?: seccomp.ServeOpts): "closed"|"timeout"
+M.serve = core.serve
+
 -- constants: ACT_*, ARCH_*, CMP_* (only those the running libseccomp knows)
 for name, value in pairs(core) do
   if type(value) == "number" and (name:match "^ACT_" or name:match "^ARCH_" or name:match "^CMP_") then

@@ -166,6 +166,14 @@ function core.filter(default_action) end
 ---@return seccomp.notifier
 function core.notifier(fd) end
 
+---One dispatch loop over several notifiers or children (see `notifier:serve`);
+---the list may grow while it runs; ends when every member has hung up.
+---@param handlers seccomp.Handlers
+---@param list (seccomp.notifier|seccomp.child)[]
+---@param opts? seccomp.ServeOpts
+---@return "closed"|"timeout"
+function core.serve(handlers, list, opts) end
+
 ---The action a BPF program (as `f:export_bpf()` gives it) returns for one
 ---call, from the core's classic-BPF interpreter. `data.syscall` is a name or
 ---number, `args` up to 6 integers, `arch` defaults to native, `endian`
@@ -469,6 +477,43 @@ function notifier:sync_wakeup(on) end
 ---Idempotent, never raises; also `__gc` and `__close`.
 function notifier:close() end
 
+---What a handler returns (or is): `"allow"` (CONTINUE), an errno name or
+---number (deny), `{ value = n }` (reply n), `{ fd = f }` (install f and answer
+---with its number, atomically where the kernel has SEND), `{ fd = f, value = n }`
+---(install f, then reply n); `nil` when the handler answered the request itself.
+---@alias seccomp.Answer "allow"|seccomp.Errno|seccomp.AnswerTable|nil
+
+---@class seccomp.AnswerTable
+---@field value? integer the call's return value (never -4095..-1: answer with the errno)
+---@field fd? integer|file* an fd (or open file) to install in the target
+---@field newfd? integer install it at this number, replacing what is there (SETFD)
+---@field cloexec? boolean close-on-exec in the target
+---@field close? boolean close `fd` in the supervisor once it is installed
+
+---A handler: a function of the request returning an answer, or the answer itself.
+---@alias seccomp.Handler fun(req: seccomp.request): seccomp.Answer|seccomp.Answer
+
+---Handlers by syscall name; `default` for every call without its own.  A call
+---with neither is denied with ENOSYS.
+---@alias seccomp.Handlers table<string, seccomp.Handler>
+
+---@class seccomp.ServeOpts
+---@field timeout? number end after this many seconds without a request (default: never)
+---@field error_errno? seccomp.Errno the errno of a call whose handler failed (default EPERM)
+---@field on_error? fun(err: any, req: seccomp.request) told of each failed handler (default: a line on stderr); an error it raises ends the loop
+
+---The dispatch loop: each request goes to `handlers[req.name]` (else
+---`handlers.default`, else ENOSYS), whose return value answers it.  A handler
+---that raises, yields or returns an unknown answer has its call denied with
+---`opts.error_errno` and the error reported to `opts.on_error`; the loop
+---goes on.  Ends when no task uses the filter any more ("closed"), the
+---notifier is closed by a handler ("closed"), or after `opts.timeout` seconds
+---without a request ("timeout").
+---@param handlers seccomp.Handlers
+---@param opts? seccomp.ServeOpts
+---@return "closed"|"timeout"
+function notifier:serve(handlers, opts) end
+
 ---A notification request.
 ---@class seccomp.request
 ---@field id integer
@@ -515,6 +560,36 @@ function request:valid() end
 ---@return string? message
 ---@return integer? errno
 function request:addfd(fd, opts) end
+
+---`len` bytes of the target's memory at `addr` (len 0..1048576).  The
+---request is checked after the read: nil, message, ENOENT when its target
+---died or was replaced meanwhile; EFAULT when the range is not all mapped.
+---@param addr integer
+---@param len integer
+---@return string|nil data
+---@return string? message
+---@return integer? errno
+function request:read(addr, len) end
+
+---The NUL-terminated string at `addr`, looking at most `max` bytes (NUL
+---included; default 4096, 1..1048576).  ENAMETOOLONG when there is no NUL
+---within max; otherwise as `read`.
+---@param addr integer
+---@param max? integer
+---@return string|nil s
+---@return string? message
+---@return integer? errno
+function request:read_string(addr, max) end
+
+---Write `data` (at most 1048576 bytes) into the target's memory at `addr`.
+---EFAULT unless the whole range is mapped writable; ENOENT when the request
+---is gone.
+---@param addr integer
+---@param data string
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function request:write(addr, data) end
 
 ---A child started by `filter:spawn`.
 ---@class seccomp.child

@@ -1,0 +1,529 @@
+/*
+ * serve.c - the dispatch loop: notifier:serve(handlers [, opts]) and
+ * seccomp.serve(handlers, list [, opts]).
+ *
+ * One poll(2) over every member that has not hung up; each member with a
+ * request queued gets one receive, its handler is found by the call's name
+ * (handlers[name], else handlers.default, else ENOSYS) and called in
+ * protected mode, and what it returns is the answer:
+ *
+ *   "allow"                          CONTINUE
+ *   an errno name or number          deny with it
+ *   { value = n }                    reply n
+ *   { fd = f [, newfd] [, cloexec] [, close] }
+ *                                    addfd with SEND: the call returns the
+ *                                    new fd number
+ *   { fd = f, value = n, ... }       addfd without SEND, then reply n
+ *   nil                              the handler answered the request itself
+ *
+ * A handler may also be such an answer instead of a function (a fixed
+ * answer for that call).  A handler that raises (or yields: serve calls it
+ * from C, so a yield is an error), or returns something else, has the call
+ * denied with opts.error_errno and the error reported to opts.on_error
+ * (default: a line on stderr); the loop goes on.  What the loop itself
+ * cannot do (a failed poll, a kernel refusing an answer for a reason other
+ * than a dead target) raises.
+ *
+ * Nothing here re-implements the request methods: the answers go through
+ * the same helpers as req:allow/deny/reply/addfd.
+ */
+
+#define SC_SERVE_DEFAULT_ERRNO EPERM
+
+/* Stack slots of a running serve. */
+enum {
+    SV_HANDLERS = 1, /* the handlers table */
+    SV_LIST,         /* the members: notifiers and children (may grow) */
+    SV_OPTS,         /* opts or nil */
+    SV_ON_ERROR,     /* opts.on_error or nil */
+    SV_NAMES,        /* (arch << 32 | nr) -> name, or false when unknown */
+    SV_ANSWERS,      /* answer string -> errno (0: "allow") */
+    SV_DONE,         /* notifier -> true once it hung up */
+    SV_ACTIVE,       /* this round's polled notifiers, in pollfd order */
+    SV_PFDS,         /* struct pollfd scratch (userdata, grown as needed) */
+    SV_MSGH,         /* the message handler for handlers' errors */
+    SV_TOP = SV_MSGH
+};
+
+typedef struct {
+    int error_errno;
+    double timeout; /* seconds, -1: none */
+    size_t cap;     /* pollfds in SV_PFDS */
+} sc_serve;
+
+/* The message handler: a string error gets a traceback. */
+static int sc_serve_msgh(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (msg != NULL && lua_type(L, 1) == LUA_TSTRING)
+        luaL_traceback(L, L, msg, 1);
+    else
+        lua_settop(L, 1);
+    return 1;
+}
+
+/* The notifier of list entry at `idx` (notifier, or a child with one);
+ * NULL when the entry is neither. */
+static sc_notifier *sc_serve_member(lua_State *L, int idx)
+{
+    sc_notifier *n = luaL_testudata(L, idx, SC_NOTIFIER_MT);
+    if (n != NULL)
+        return n;
+    if (luaL_testudata(L, idx, SC_CHILD_MT) != NULL) {
+        lua_getiuservalue(L, idx, 1);
+        n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+        if (n != NULL)
+            lua_replace(L, idx);
+        else
+            lua_pop(L, 1);
+    }
+    return n;
+}
+
+/* The request's call name, from the cache (pushed: a string, or false). */
+static void sc_serve_name(lua_State *L, const sc_request *r)
+{
+    lua_Integer key = (lua_Integer)((uint64_t)r->n.data.arch << 32 | (uint32_t)r->n.data.nr);
+    if (lua_rawgeti(L, SV_NAMES, key) == LUA_TNIL) {
+        char buf[64];
+        lua_pop(L, 1);
+        if (sc_request_name(r, buf, sizeof buf))
+            lua_pushstring(L, buf);
+        else
+            lua_pushboolean(L, 0);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, SV_NAMES, key);
+    }
+}
+
+/* An integer in an answer: a number with an integer value (3 or 3.0, as
+ * from math.floor or LuaSocket's getfd); never a string. */
+static int sc_answer_int(lua_State *L, int idx, lua_Integer *v)
+{
+    int ok = 0;
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        return 0;
+    *v = lua_tointegerx(L, idx, &ok);
+    return ok;
+}
+
+/* An fd in an answer: an integer or an open Lua file; -1 with a message
+ * pushed otherwise. */
+static int sc_serve_fd(lua_State *L, int idx, luaL_Stream **file)
+{
+    lua_Integer v;
+    luaL_Stream *s = luaL_testudata(L, idx, LUA_FILEHANDLE);
+    *file = s;
+    if (s != NULL) {
+        if (s->closef == NULL) {
+            lua_pushliteral(L, "answer.fd is a closed file");
+            return -1;
+        }
+        return fileno(s->f);
+    }
+    if (sc_answer_int(L, idx, &v) && v >= 0 && v <= INT32_MAX)
+        return (int)v;
+    lua_pushfstring(L, "answer.fd must be an fd or an open file, got %s", sc_repr(L, idx));
+    return -1;
+}
+
+/* Send a response for r and ignore ENOENT (the target died: nothing to
+ * answer any more).  Other kernel failures raise. */
+static void sc_serve_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
+                          uint32_t flags)
+{
+    int top = lua_gettop(L);
+    sc_request_send(L, r, n, val, err, flags);
+    lua_settop(L, top);
+}
+
+/* A table answer at `aidx`.  NULL, or a message pushed. */
+static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifier *n, int aidx)
+{
+    struct sc_notif_addfd a;
+    luaL_Stream *file = NULL;
+    lua_Integer value = 0;
+    int has_value, src, rc, e, closeit;
+    /* every key must be known */
+    lua_pushnil(L);
+    while (lua_next(L, aidx)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        lua_pop(L, 1);
+        if (k == NULL || (strcmp(k, "value") != 0 && strcmp(k, "fd") != 0 && strcmp(k, "newfd") != 0 &&
+                          strcmp(k, "cloexec") != 0 && strcmp(k, "close") != 0))
+            return lua_pushfstring(L, "unknown key %s in the answer", sc_repr(L, -1));
+    }
+    has_value = lua_getfield(L, aidx, "value") != LUA_TNIL;
+    if (has_value) {
+        if (!sc_answer_int(L, -1, &value))
+            return lua_pushfstring(L, "answer.value must be an integer, got %s", sc_repr(L, -1));
+        if (value < 0 && value >= -SC_MAX_ERRNO)
+            return lua_pushfstring(L, "answer.value %I would read as errno %d in the target; "
+                                   "answer with the errno instead", (LUAI_UACINT)value, (int)-value);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, aidx, "fd") == LUA_TNIL) {
+        lua_pop(L, 1);
+        if (!has_value)
+            return lua_pushliteral(L, "a table answer needs value or fd");
+        if (lua_getfield(L, aidx, "newfd") != LUA_TNIL || lua_getfield(L, aidx, "cloexec") != LUA_TNIL ||
+            lua_getfield(L, aidx, "close") != LUA_TNIL)
+            return lua_pushliteral(L, "newfd, cloexec and close go with fd");
+        lua_pop(L, 1);
+        sc_serve_send(L, r, n, (int64_t)value, 0, 0);
+        return NULL;
+    }
+    src = sc_serve_fd(L, lua_gettop(L), &file);
+    if (src < 0)
+        return lua_tostring(L, -1);
+    memset(&a, 0, sizeof a);
+    if (lua_getfield(L, aidx, "newfd") != LUA_TNIL) {
+        lua_Integer v;
+        if (!sc_answer_int(L, -1, &v) || v < 0 || v > INT32_MAX)
+            return lua_pushfstring(L, "answer.newfd must be a non-negative integer, got %s",
+                                   sc_repr(L, -1));
+        a.newfd = (uint32_t)v;
+        a.flags |= SC_ADDFD_FLAG_SETFD;
+    }
+    lua_getfield(L, aidx, "cloexec");
+    if (lua_toboolean(L, -1))
+        a.newfd_flags = O_CLOEXEC;
+    lua_getfield(L, aidx, "close");
+    closeit = lua_toboolean(L, -1);
+    if (!n->has_addfd)
+        return lua_pushfstring(L, "an fd answer needs the notify_addfd feature (kernel >= 5.9)");
+    /* Without SEND (kernel < 5.14) the fd is installed, then the call answered with its number. */
+    if (!has_value && n->has_send)
+        a.flags |= SC_ADDFD_FLAG_SEND;
+    rc = sc_addfd_ioctl(r, n, &a, src);
+    e = errno;
+    if (closeit) {
+        if (file != NULL) {
+            lua_getfield(L, aidx, "fd");
+            lua_getfield(L, -1, "close");
+            lua_insert(L, -2);
+            if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+                lua_pop(L, 1);
+        } else {
+            close(src);
+        }
+    }
+    if (rc < 0) {
+        if (e == ENOENT)
+            return NULL; /* the target died: nothing to answer */
+        return lua_pushfstring(L, "installing the fd failed: %s", strerror(e));
+    }
+    if (!r->answered)
+        sc_serve_send(L, r, n, has_value ? (int64_t)value : (int64_t)rc, 0, 0);
+    return NULL;
+}
+
+/* Answer request r (at `ridx`) with the value at `aidx`.  NULL, or a
+ * message pushed that says what is wrong with the answer. */
+static const char *sc_serve_answer(lua_State *L, sc_request *r, sc_notifier *n, int aidx)
+{
+    lua_Integer e;
+    switch (lua_type(L, aidx)) {
+    case LUA_TSTRING:
+        lua_pushvalue(L, aidx);
+        if (lua_rawget(L, SV_ANSWERS) == LUA_TNIL) {
+            const char *s = lua_tostring(L, aidx);
+            int v = strcmp(s, "allow") == 0 ? 0 : sc_errno_value(s);
+            if (v < 0 || (v == 0 && strcmp(s, "allow") != 0))
+                return lua_pushfstring(L, "unknown answer %s (\"allow\", an errno, or a table)",
+                                       sc_repr(L, aidx));
+            lua_pop(L, 1);
+            lua_pushinteger(L, v);
+            lua_pushvalue(L, aidx);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, SV_ANSWERS);
+        }
+        e = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        if (e == 0) {
+            if (!n->has_continue)
+                return lua_pushliteral(L, "\"allow\" needs the notify_continue feature (kernel >= 5.5)");
+            sc_serve_send(L, r, n, 0, 0, SC_NOTIF_FLAG_CONTINUE);
+        } else {
+            sc_serve_send(L, r, n, 0, (int)e, 0);
+        }
+        return NULL;
+    case LUA_TNUMBER:
+        if (!lua_isinteger(L, aidx))
+            return lua_pushfstring(L, "answer %s is not an errno", sc_repr(L, aidx));
+        e = lua_tointeger(L, aidx);
+        if (e < 0)
+            e = -e;
+        if (e == 0 || e > SC_MAX_ERRNO)
+            return lua_pushfstring(L, "answer %s is not an errno (1..%d; { value = 0 } fakes success)",
+                                   sc_repr(L, aidx), SC_MAX_ERRNO);
+        sc_serve_send(L, r, n, 0, (int)e, 0);
+        return NULL;
+    case LUA_TTABLE:
+        return sc_serve_table_answer(L, r, n, aidx);
+    case LUA_TNIL:
+        if (r->answered || sc_id_check(n, r->n.id) != 0)
+            return NULL; /* answered by the handler, or gone */
+        return lua_pushliteral(L, "the handler neither answered the request nor returned an answer");
+    default:
+        return lua_pushfstring(L, "unknown answer %s", sc_repr(L, aidx));
+    }
+}
+
+/* Report an error (at the top) for request `ridx`: opts.on_error(err, req),
+ * or a line on stderr.  An error raised by on_error ends the loop. */
+static void sc_serve_report(lua_State *L, int ridx)
+{
+    if (!lua_isnil(L, SV_ON_ERROR)) {
+        lua_pushvalue(L, SV_ON_ERROR);
+        lua_insert(L, -2);
+        lua_pushvalue(L, ridx);
+        lua_call(L, 2, 0);
+        return;
+    }
+    {
+        const char *msg = luaL_tolstring(L, -1, NULL), *name;
+        int pid = (int)((sc_request *)lua_touserdata(L, ridx))->n.pid;
+        lua_getfield(L, ridx, "name");
+        name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "an unknown call";
+        fprintf(stderr, "seccomp.serve: handler for %s (pid %d) failed: %s\n", name, pid, msg);
+        fflush(stderr);
+        lua_pop(L, 3);
+    }
+}
+
+/* Handle the request at the top of the stack (from notifier `n`). */
+static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n)
+{
+    int ridx = lua_gettop(L), aidx;
+    sc_request *r = lua_touserdata(L, ridx);
+    const char *bad = NULL;
+    sc_serve_name(L, r);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        if (lua_rawget(L, SV_HANDLERS) == LUA_TNIL) {
+            lua_pop(L, 1);
+            lua_getfield(L, SV_HANDLERS, "default");
+        }
+    } else {
+        lua_pop(L, 1);
+        lua_getfield(L, SV_HANDLERS, "default");
+    }
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        sc_serve_send(L, r, n, 0, ENOSYS, 0);
+        return;
+    }
+    if (lua_type(L, -1) == LUA_TFUNCTION) {
+        lua_pushvalue(L, ridx);
+        if (lua_pcall(L, 1, 1, SV_MSGH) != LUA_OK) {
+            sc_serve_report(L, ridx);
+            if (!r->answered)
+                sc_serve_send(L, r, n, 0, sv->error_errno, 0);
+            lua_settop(L, ridx - 1);
+            return;
+        }
+    }
+    aidx = lua_gettop(L);
+    if (r->answered && !lua_isnil(L, aidx))
+        bad = lua_pushfstring(L, "the handler answered the request and also returned %s",
+                              sc_repr(L, aidx));
+    else
+        bad = sc_serve_answer(L, r, n, aidx);
+    if (bad != NULL) {
+        lua_pushstring(L, bad);
+        sc_serve_report(L, ridx);
+        if (!r->answered)
+            sc_serve_send(L, r, n, 0, sv->error_errno, 0);
+    }
+    lua_settop(L, ridx - 1);
+}
+
+/* Make room for `k` pollfds in SV_PFDS. */
+static struct pollfd *sc_serve_pfds(lua_State *L, sc_serve *sv, size_t k)
+{
+    if (k > sv->cap) {
+        size_t cap = sv->cap * 2 > k ? sv->cap * 2 : k;
+        struct pollfd *old = lua_touserdata(L, SV_PFDS), *pf;
+        pf = sc_newuserdata(L, cap * sizeof(struct pollfd));
+        if (sv->cap > 0)
+            memcpy(pf, old, sv->cap * sizeof(struct pollfd)); /* this round's so far */
+        lua_replace(L, SV_PFDS);
+        sv->cap = cap;
+    }
+    return lua_touserdata(L, SV_PFDS);
+}
+
+/* The loop.  Returns 1 with "closed" or "timeout" pushed. */
+static int sc_serve_loop(lua_State *L, sc_serve *sv)
+{
+    for (;;) {
+        lua_Integer i, len = (lua_Integer)lua_rawlen(L, SV_LIST);
+        size_t k = 0, j;
+        struct pollfd *pf;
+        int rc, ms;
+        /* this round's members */
+        for (i = 1; i <= len; i++) {
+            sc_notifier *n;
+            lua_rawgeti(L, SV_LIST, i);
+            n = sc_serve_member(L, lua_gettop(L));
+            if (n == NULL) {
+                const char *what = luaL_testudata(L, -1, SC_CHILD_MT)
+                                   ? "a child without a notifier (its filter has no notify rules)"
+                                   : sc_repr(L, -1);
+                return luaL_error(L, "seccomp.serve: list[%d] is %s; notifiers or children with one "
+                                  "expected", (int)i, what);
+            }
+            if (n->fd < 0) {
+                lua_pop(L, 1);
+                continue;
+            }
+            lua_pushvalue(L, -1);
+            if (lua_rawget(L, SV_DONE) != LUA_TNIL) {
+                lua_pop(L, 2);
+                continue;
+            }
+            lua_pop(L, 1);
+            pf = sc_serve_pfds(L, sv, k + 1);
+            pf[k].fd = n->fd;
+            pf[k].events = POLLIN;
+            pf[k].revents = 0;
+            lua_rawseti(L, SV_ACTIVE, (lua_Integer)++k);
+        }
+        if (k == 0) {
+            lua_pushliteral(L, "closed");
+            return 1;
+        }
+        pf = lua_touserdata(L, SV_PFDS);
+        ms = sv->timeout < 0 ? -1 : sv->timeout > 2e6 ? 2000000000 : (int)ceil(sv->timeout * 1000);
+        rc = poll(pf, (nfds_t)k, ms);
+        if (rc == 0) {
+            lua_pushliteral(L, "timeout");
+            return 1;
+        }
+        if (rc < 0) {
+            if (errno != EINTR)
+                return sc_raise(L, "serve", errno, NULL);
+            sc_run_hooks(L);
+            continue;
+        }
+        for (j = 0; j < k; j++) {
+            short rev = ((struct pollfd *)lua_touserdata(L, SV_PFDS))[j].revents;
+            sc_notifier *n;
+            if (rev == 0)
+                continue;
+            lua_rawgeti(L, SV_ACTIVE, (lua_Integer)j + 1);
+            n = lua_touserdata(L, -1);
+            if (n->fd < 0) { /* closed by a handler meanwhile */
+                lua_pop(L, 1);
+                continue;
+            }
+            if (rev & POLLIN) {
+                if (sc_recv_one(L, lua_gettop(L), n))
+                    sc_serve_one(L, sv, n);
+                lua_pop(L, 1);
+            } else { /* POLLHUP, POLLERR, POLLNVAL: nothing left to serve there */
+                lua_pushboolean(L, 1);
+                lua_rawset(L, SV_DONE);
+            }
+        }
+    }
+}
+
+static const char *const sc_serve_opt_keys[] = {"timeout", "error_errno", "on_error", NULL};
+
+/* Check the arguments (handlers at 1, opts at `oidx`), and set up the
+ * stack slots; the list must be at SV_LIST already. */
+static void sc_serve_setup(lua_State *L, sc_serve *sv, int oidx)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    sv->error_errno = SC_SERVE_DEFAULT_ERRNO;
+    sv->timeout = -1;
+    sv->cap = 0;
+    lua_settop(L, SV_OPTS);
+    if (!lua_isnil(L, oidx)) {
+        const char *const *key;
+        luaL_checktype(L, oidx, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, oidx)) {
+            int known = 0;
+            lua_pop(L, 1);
+            for (key = sc_serve_opt_keys; *key; key++)
+                if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), *key) == 0)
+                    known = 1;
+            if (!known)
+                luaL_argerror(L, oidx, lua_pushfstring(L, "unknown option %s", sc_repr(L, -1)));
+        }
+        if (lua_getfield(L, oidx, "timeout") != LUA_TNIL) {
+            lua_Number t = lua_tonumber(L, -1);
+            if (lua_type(L, -1) != LUA_TNUMBER || t != t || t < 0)
+                luaL_argerror(L, oidx, lua_pushfstring(L, "opts.timeout must be a non-negative "
+                              "number of seconds, got %s", sc_repr(L, -1)));
+            sv->timeout = t > 1e9 ? -1 : (double)t;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, oidx, "error_errno") != LUA_TNIL) {
+            const char *msg = sc_parse_errno(L, lua_gettop(L), 1, &sv->error_errno);
+            if (msg == NULL && sv->error_errno == 0)
+                msg = "0 is not an errno";
+            if (msg != NULL)
+                luaL_argerror(L, oidx, lua_pushfstring(L, "opts.error_errno: %s", msg));
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, oidx, "on_error") != LUA_TNIL && lua_type(L, -1) != LUA_TFUNCTION)
+            luaL_argerror(L, oidx, lua_pushfstring(L, "opts.on_error must be a function, got %s",
+                          sc_repr(L, -1)));
+    } else {
+        lua_pushnil(L);
+    }
+    /* SV_ON_ERROR is at the top now */
+    lua_newtable(L); /* SV_NAMES */
+    lua_newtable(L); /* SV_ANSWERS */
+    lua_newtable(L); /* SV_DONE */
+    lua_newtable(L); /* SV_ACTIVE */
+    sc_newuserdata(L, 0); /* SV_PFDS */
+    lua_pushcfunction(L, sc_serve_msgh);
+}
+
+/* notifier:serve(handlers [, opts]) -> "closed" | "timeout"
+ * opts: timeout (seconds without a request), error_errno (default EPERM),
+ * on_error(err, req). */
+static int l_notifier_serve(lua_State *L)
+{
+    sc_serve sv;
+    sc_checknotifier(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 3);
+    /* to: handlers 1, list { notifier } 2, opts 3 */
+    lua_pushvalue(L, 2);
+    lua_createtable(L, 1, 0);
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, -2, 1);
+    lua_pushvalue(L, 3);
+    lua_rotate(L, 1, -3);
+    lua_settop(L, 3);
+    sc_serve_setup(L, &sv, SV_OPTS);
+    return sc_serve_loop(L, &sv);
+}
+
+/* seccomp.serve(handlers, list [, opts]) -> "closed" | "timeout"
+ * list: notifiers and children; it may grow while the loop runs. */
+static int l_serve(lua_State *L)
+{
+    sc_serve sv;
+    lua_settop(L, 3);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    sc_serve_setup(L, &sv, SV_OPTS);
+    return sc_serve_loop(L, &sv);
+}
+
+static void sc_open_serve(lua_State *L)
+{
+    luaL_getmetatable(L, SC_NOTIFIER_MT);
+    lua_getfield(L, -1, "__index");
+    lua_pushcfunction(L, l_notifier_serve);
+    lua_setfield(L, -2, "serve");
+    lua_pop(L, 2);
+    lua_pushcfunction(L, l_serve);
+    lua_setfield(L, -2, "serve");
+}
