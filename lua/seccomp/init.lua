@@ -328,4 +328,15 @@ for name, value in pairs(core) do
   end
 end
 
+-- seccomp.oci (OCI / Docker profiles, docs/oci.md) is loaded on first use
+setmetatable(M, {
+  __index = function(t, k)
+    if k == "oci" then
+      local oci = require "seccomp.oci"
+      rawset(t, "oci", oci)
+      return oci
+    end
+  end,
+})
+
 return M
