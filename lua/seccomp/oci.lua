@@ -818,8 +818,15 @@ local function check_cond(t, path, node, ctx, is_exclude)
   for i = 1, check_array(t.arches, p, t, "list of arches") do
     local a = check_string(t.arches[i], sub_path(p, i), t.arches)
     if not GOARCH[a] then
+      local hint = did_you_mean(a, GOARCH)
+      local tok = core.parse("arch", a)
+      for go, name in pairs(GOARCH) do
+        if tok and name == core.arch_name(tok) then
+          hint = format(" (did you mean '%s'?)", go) -- libseccomp's name of a Go arch
+        end
+      end
       fail(sub_path(p, i), t.arches, format("unknown arch '%s'%s (Docker's arches here are Go's words: amd64, arm64, 386, ...)",
-        a, did_you_mean(a, GOARCH)))
+        a, hint))
     end
     arches[#arches + 1] = GOARCH[a]
   end
