@@ -601,3 +601,31 @@ describe('unknown = "enosys"', function()
     assert.matches("ctx%.unknown: \"enosys\" expected", err_of(profile {}, { unknown = true }))
   end)
 end)
+
+describe("docs/oci.md", function()
+  -- every `lua` block runs in a child and prints what its `-->` comments say
+  local md = assert(io.open("docs/oci.md")):read("a")
+  local n = 0
+  for code in md:gmatch("```lua\n(.-)```") do
+    n = n + 1
+    local want = {}
+    for l in code:gmatch("[^\n]+") do
+      local e = l:match("%-%->%s?(.*)$")
+      if e then want[#want + 1] = e end
+    end
+    if #want > 0 then
+      it("block " .. n .. " prints what it says", function()
+        local out, ok, how, code_ = H.child(code)
+        assert.are.equal("exit", how, out)
+        assert.are.equal(0, code_, out)
+        assert.is_true(ok, out)
+        local got = {}
+        for l in out:gmatch("[^\n]+") do got[#got + 1] = l end
+        assert.are.same(want, got)
+      end)
+    end
+  end
+  it("has examples", function()
+    assert.is_true(n >= 3)
+  end)
+end)
