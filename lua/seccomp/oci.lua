@@ -23,6 +23,7 @@ local mathtype, tointeger, ult = math.type, math.tointeger, math.ult
 local concat, sort = table.concat, table.sort
 local byte, char, sub, find, format = string.byte, string.char, string.sub, string.find, string.format
 
+---@class seccomp.oci
 local O = {}
 
 -- ===========================================================================
