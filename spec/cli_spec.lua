@@ -326,6 +326,28 @@ describe("lua-seccomp", function()
       os.remove(cut)
     end)
 
+    it("learns the calls of threads", function()
+      if not ok_notify then return pending("needs notify and notify_continue") end
+      local py = "/usr/bin/python3"
+      if not io.open(py) then return pending("needs " .. py) end
+      -- getppid is made by the thread alone
+      local cmd = py .. [[ -c 'import threading, os; t = threading.Thread(target=os.getppid); t.start(); t.join(); print("joined")']]
+      local text, out, err, code = learn(cmd)
+      assert.are.equal(0, code, err)
+      assert.are.equal("joined\n", out)
+      assert.matches('\n    "getppid", +%-%- 1 call\n', text)
+      local policy = file_with(text)
+      local out2, err2, code2 = cli("run " .. q(policy) .. " " .. plain(cmd))
+      assert.are.equal(0, code2, err2)
+      assert.are.equal("joined\n", out2)
+      local cut = file_with(without(text, "getppid"))
+      local out3, _, code3 = cli("run " .. q(cut) .. " " .. plain(cmd))
+      assert.are.equal(128 + H.SIGSYS, code3)
+      assert.are.equal("", out3)
+      os.remove(policy)
+      os.remove(cut)
+    end)
+
     it("writes to stdout without -o, the command's output going to stderr", function()
       if not ok_notify then return pending("needs notify and notify_continue") end
       local out, err, code = cli("learn " .. plain("echo hello"))

@@ -357,6 +357,9 @@ describe("oci.filter", function()
     assert.matches("^syscalls: list of syscall rules expected %(an array%), got an object",
       err_of(profile { syscalls = { read = "SCMP_ACT_ALLOW" } }))
     assert.matches("bad argument #1 to 'filter' %(profile expected", H.message(oci.filter, 42))
+    assert.matches("^JSON:1: profile: a seccomp profile expected %(an object%), got an array", err_of("[1, 2]"))
+    assert.matches("^syscalls%[1%]: a syscall rule expected %(an object%), got string",
+      err_of(profile { syscalls = { "read" } }))
     assert.matches("ctx: unknown key 'cap' %(did you mean 'caps'%?%)", err_of(profile {}, { cap = {} }))
     -- JSON: the document's name and the line of the object at fault
     local text = '{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [\n    {"names": ["read"],\n'

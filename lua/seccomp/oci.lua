@@ -603,6 +603,9 @@ local function check_object(t, path, node, keys, what)
   if type(t) ~= "table" or t == null then
     fail(path, node, format("%s expected (an object), got %s", what, describe(t)))
   end
+  if t[1] ~= nil then
+    fail(path, node or t, format("%s expected (an object), got an array", what))
+  end
   local bad = {}
   for k in pairs(t) do
     if type(k) ~= "string" then
