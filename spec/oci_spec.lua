@@ -194,7 +194,11 @@ describe("oci.filter", function()
     assert.are.equal("allow", act(f, "getpid"))
     assert.are.equal("errno(EPERM)", act(f, "uname"))
     assert.are.same({ "no_such_call" }, skipped)
-    assert.are.equal(3, #f:rules())
+    local rules = f:rules()
+    assert.are.equal(3, #rules)
+    -- the ledger names each rule's syscall as written and the entry it came from
+    assert.are.same({ "getppid", "gettid", "getpid" }, { rules[1].syscall, rules[2].syscall, rules[3].syscall })
+    assert.are.same({ "syscalls[1]", "syscalls[1]", "syscalls[2]" }, { rules[1].origin, rules[2].origin, rules[3].origin })
   end)
 
   it("an unknown name in a rule more restrictive than the default raises unless skip_unknown", function()

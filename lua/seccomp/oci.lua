@@ -999,7 +999,7 @@ local function plan_of(p, ctx)
           end
         else
           for _, set in ipairs(sets) do
-            plan.rules[#plan.rules + 1] = { action = action, sys = sys, conds = set, path = npath, node = nnode,
+            plan.rules[#plan.rules + 1] = { action = action, name = name, conds = set, path = npath, node = nnode,
                                             rule_path = path, rule = s }
           end
         end
@@ -1078,7 +1078,12 @@ local function build(plan, ctx, holder)
   for _, r in ipairs(plan.rules) do
     local args = {}
     for j, c in ipairs(r.conds) do args[j] = c[1] end
-    call({ r.path, r.node }, m.add_rule, f, r.action, r.sys, table.unpack(args))
+    -- the name as written, so that the rule ledger lists it by name, and
+    -- the entry it came from as the rule's origin
+    call({ r.path, r.node }, m.add_rule, f, r.action, r.name, table.unpack(args))
+    if m._set_origin then
+      m._set_origin(f, r.rule_path)
+    end
   end
   if ctx.unknown then
     set_unknown(f, ctx.unknown, { "ctx.unknown", nil })
