@@ -1046,7 +1046,6 @@ local function set_unknown(f, value, loc)
     call(loc, error, err)
   end
 end
-O._set_unknown = set_unknown
 
 local function build(plan, ctx, holder)
   local m = filter_methods()
