@@ -552,6 +552,21 @@ describe("a container runtime's profile (examples/policies/container.json)", fun
     end)
   end
 
+  it("survives filter -> profile -> JSON -> filter, call for call", function()
+    local f = oci.filter(text, { caps = { "CAP_SYS_PTRACE" }, kernel = "6.1" })
+    local g = oci.filter(oci.encode(oci.profile(f)))
+    local n = 0
+    for _, arch in ipairs { NATIVE, X86_64 and "x86" or nil } do
+      for _, name in ipairs(seccomp.syscalls(arch)) do
+        for _, args in ipairs { {}, { 0x10000000 }, { 16, 3, 9 }, { 8 } } do
+          assert.are.equal(act(f, name, args, arch), act(g, name, args, arch), arch .. " " .. name)
+          n = n + 1
+        end
+      end
+    end
+    assert.is_true(n > 1000)
+  end)
+
   it("runs a program, in a child", function()
     local out, ok, how, code = H.child([[
       local seccomp = require "seccomp"

@@ -16,8 +16,8 @@
 --- See docs/oci.md.
 local core = require "seccomp.core"
 
-local type, pairs, ipairs, tostring, error, pcall, select =
-      type, pairs, ipairs, tostring, error, pcall, select
+local type, pairs, ipairs, tostring, error, pcall =
+      type, pairs, ipairs, tostring, error, pcall
 local setmetatable, getmetatable = setmetatable, getmetatable
 local mathtype, tointeger, ult = math.type, math.tointeger, math.ult
 local concat, sort = table.concat, table.sort
