@@ -33,6 +33,10 @@ build = {
     LUADIR = "$(LUADIR)",
     LIBSECCOMP_INCDIR = "$(LIBSECCOMP_INCDIR)",
     LIBSECCOMP_LIBDIR = "$(LIBSECCOMP_LIBDIR)",
+    INSTALL_CLI = "OFF", -- installed below, with LuaRocks' wrapper
+  },
+  install = {
+    bin = { ["lua-seccomp"] = "bin/lua-seccomp" },
   },
 }
 test = {

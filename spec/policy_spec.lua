@@ -443,15 +443,15 @@ describe("policy tables", function()
       assert.are.equal("policy: unknown key 'alow' (did you mean 'allow'?)", policy_message{ default = "kill", alow = { "read" } })
       assert.are.equal("policy: unknown key 'rule' (did you mean 'rules'?)", policy_message{ default = "kill", rule = {} })
       assert.are.equal("policy: unknown key 'defualt' (did you mean 'default'?)", policy_message{ defualt = "kill" })
-      assert.are.equal("policy: unknown key 'zzz' (a policy has the keys allow, arches, attrs, default, rules)",
+      assert.are.equal("policy: unknown key 'zzz' (a policy has the keys allow, arches, attrs, default, rules, unknown)",
         policy_message{ default = "kill", zzz = 1 })
-      assert.are.equal("policy: unexpected entry [1] (a policy has the keys allow, arches, attrs, default, rules)",
+      assert.are.equal("policy: unexpected entry [1] (a policy has the keys allow, arches, attrs, default, rules, unknown)",
         policy_message{ "kill", default = "kill" })
     end)
 
     it("reports the first unknown key in sorted order, whatever pairs() does", function()
       for _ = 1, 5 do
-        assert.are.equal("policy: unknown key 'aaa' (a policy has the keys allow, arches, attrs, default, rules)",
+        assert.are.equal("policy: unknown key 'aaa' (a policy has the keys allow, arches, attrs, default, rules, unknown)",
           policy_message{ default = "kill", zzz = 1, aaa = 2, mmm = 3 })
       end
     end)

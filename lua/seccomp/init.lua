@@ -75,6 +75,7 @@ local P = require "seccomp.policy"
 ---@field attrs? seccomp.Attrs filter attributes, as `f:set_attr(name, value)`
 ---@field allow? seccomp.Syscall[] syscalls allowed without conditions
 ---@field rules? (seccomp.Rule|seccomp.PositionalRule)[] rules, added in order
+---@field unknown? "enosys" syscall numbers above the highest one the policy names return ENOSYS (docs/oci.md)
 
 ---A rule with keys.  Give `syscall` or `syscalls`, not both.
 ---@class seccomp.Rule
@@ -144,6 +145,7 @@ local P = require "seccomp.policy"
 ---@field CMP_MASKED_EQ integer
 ---@field simulate_bpf fun(bpf: string, ...): integer the action a BPF program (as `export_bpf` gives it) returns for one call, from the core's interpreter
 ---@field disasm fun(bpf: string, arch_or_endian?: seccomp.Arch|"big"|"little"): string a BPF program as text, one instruction a line
+---@field oci seccomp.oci OCI / Docker seccomp profiles (`require "seccomp.oci"`, loaded on first use)
 local M = {}
 
 ---The binding's own version string.
@@ -348,5 +350,16 @@ for name, value in pairs(core) do
     M[name] = value
   end
 end
+
+-- seccomp.oci (OCI / Docker profiles, docs/oci.md) is loaded on first use
+setmetatable(M, {
+  __index = function(t, k)
+    if k == "oci" then
+      local oci = require "seccomp.oci"
+      rawset(t, "oci", oci)
+      return oci
+    end
+  end,
+})
 
 return M

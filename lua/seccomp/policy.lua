@@ -244,7 +244,7 @@ end
 -- ---------------------------------------------------------------------------
 -- The walk
 
-local TOP_KEYS = { default = true, arches = true, attrs = true, allow = true, rules = true }
+local TOP_KEYS = { default = true, arches = true, attrs = true, allow = true, rules = true, unknown = true }
 local RULE_KEYS = { action = true, syscall = true, syscalls = true, args = true, exact = true, priority = true }
 
 local function parsed(kind, v, path, node)
@@ -423,6 +423,22 @@ local function apply_rules(f, rules)
   end
 end
 
+-- unknown = "enosys": numbers above the highest syscall the policy names
+-- return ENOSYS; the filter attribute 'unknown' does it.
+local function apply_unknown(f, v)
+  if v ~= "enosys" then
+    fail("unknown", nil, ("\"enosys\" expected, got %s"):format(describe(v)))
+  end
+  local ok, err = pcall(set_attr, f, "unknown", v)
+  if not ok then
+    if tostring(err):find("unknown attribute", 1, true) then
+      fail("unknown", nil, "unknown = \"enosys\" needs the module's own BPF compiler (the filter attribute "
+        .. "'unknown'), which this build of the module lacks")
+    end
+    call({ at = { "unknown", nil } }, error, err)
+  end
+end
+
 -- Build the filter of a policy table; `ctx.f` holds it as soon as it exists,
 -- so that the caller can release it on error.
 local function build(policy, ctx)
@@ -446,6 +462,9 @@ local function build(policy, ctx)
   end
   if policy.rules ~= nil then
     apply_rules(f, policy.rules)
+  end
+  if policy.unknown ~= nil then
+    apply_unknown(f, policy.unknown)
   end
   return f
 end

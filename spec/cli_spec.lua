@@ -1,0 +1,380 @@
+-- bin/lua-seccomp, end to end: every subcommand runs in a child process
+-- (the tool itself), and what it wrote and its exit status are asserted.
+local seccomp = require "seccomp"
+local oci = require "seccomp.oci"
+local H = require "helper"
+
+local q = H.shellquote
+local TOOL = "bin/lua-seccomp"
+
+-- Run the tool with `args` (a shell word list, already quoted); returns its
+-- stdout, stderr and exit status (128+N for a signal, as a shell reports).
+-- The tool uses the spec's own module paths; a filtered child must not run
+-- LeakSanitizer (see spec/helper.lua), and commands under learn and run get
+-- no sanitizer preload (it would add calls of its own).
+local function cli(args, stdin)
+  local out, err = os.tmpname(), os.tmpname()
+  local cmd = ("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s LUA_CPATH=%s %s %s %s >%s 2>%s%s")
+    :format(q(package.path), q(package.cpath), H.lua, TOOL, args, out, err, stdin and " <" .. stdin or " </dev/null")
+  local ok, how, code = os.execute(cmd)
+  local function slurp(p)
+    local fh = assert(io.open(p, "rb"))
+    local s = fh:read("a")
+    fh:close()
+    os.remove(p)
+    return s
+  end
+  local status = how == "signal" and 128 + code or code
+  assert(ok ~= nil or status ~= 0)
+  return slurp(out), slurp(err), status
+end
+
+-- a command line for learn and run, without the sanitizer preload
+local function plain(cmd)
+  return "-- env -u LD_PRELOAD " .. cmd
+end
+
+local function file_with(text)
+  return H.file_with(text)
+end
+
+local deny_mkdir = file_with([[
+return {
+  default = "allow",
+  rules = {
+    { action = "errno(EACCES)", syscalls = { "mkdir", "mkdirat" } },
+    { action = "kill_process", syscall = "uname" },
+  },
+}
+]])
+
+describe("lua-seccomp", function()
+  it("--help for the tool and each command; usage errors exit 2", function()
+    local out, _, code = cli("--help")
+    assert.are.equal(0, code)
+    assert.matches("Usage: lua%-seccomp COMMAND", out)
+    for _, c in ipairs { "run", "export", "check", "disasm", "learn" } do
+      local o, _, k = cli(c .. " --help")
+      assert.are.equal(0, k, c)
+      assert.matches("Usage: lua%-seccomp " .. c, o)
+      local o2, _, k2 = cli("help " .. c)
+      assert.are.equal(0, k2)
+      assert.are.equal(o, o2)
+    end
+    local _, err, code2 = cli("")
+    assert.are.equal(2, code2, err)
+    local _, err3, code3 = cli("frobnicate")
+    assert.are.equal(2, code3)
+    assert.matches("lua%-seccomp: no command 'frobnicate'", err3)
+    local _, err4, code4 = cli("export " .. q(deny_mkdir) .. " --xml")
+    assert.are.equal(2, code4)
+    assert.matches("export: unknown option '%-%-xml'", err4)
+    assert.matches("Try 'lua%-seccomp export %-%-help'", err4)
+  end)
+
+  describe("export", function()
+    it("writes PFC (default), BPF and OCI JSON of a Lua policy", function()
+      local pfc, _, code = cli("export " .. q(deny_mkdir))
+      assert.are.equal(0, code)
+      assert.matches("pseudo filter code start", pfc)
+      assert.are.equal(seccomp.load_policy(deny_mkdir):export_pfc(), pfc)
+      local path = os.tmpname()
+      local out, _, code2 = cli("export " .. q(deny_mkdir) .. " --bpf -o " .. q(path))
+      assert.are.equal(0, code2)
+      assert.are.equal("", out)
+      local bpf = assert(io.open(path, "rb")):read("a")
+      os.remove(path)
+      assert.are.equal(seccomp.load_policy(deny_mkdir):export_bpf(), bpf)
+      assert.are.equal(seccomp.errno("EACCES"), seccomp.simulate_bpf(bpf, { syscall = "mkdir" }))
+      local json, _, code3 = cli("export " .. q(deny_mkdir) .. " --oci")
+      assert.are.equal(0, code3)
+      local p = oci.decode(json)
+      assert.are.equal("SCMP_ACT_ALLOW", p.defaultAction)
+      assert.are.same({ "mkdir", "mkdirat" }, p.syscalls[1].names)
+      assert.are.equal(13, p.syscalls[1].errnoRet)
+    end)
+
+    it("reads OCI profiles, with --cap", function()
+      local pfc = cli("export examples/policies/container.json")
+      local pfc_admin, _, code = cli("export examples/policies/container.json --cap CAP_SYS_ADMIN")
+      assert.are.equal(0, code)
+      assert.are_not.equal(pfc, pfc_admin)
+      local f = oci.filter(io.open("examples/policies/container.json"):read("a"), { caps = { "CAP_SYS_ADMIN" } })
+      assert.are.equal(f:export_pfc(), pfc_admin)
+    end)
+
+    it("refuses two formats", function()
+      local _, err, code = cli("export " .. q(deny_mkdir) .. " --bpf --oci")
+      assert.are.equal(2, code)
+      assert.matches("give one of", err)
+    end)
+  end)
+
+  describe("check", function()
+    it("prints the action simulate gives", function()
+      local cases = {
+        { "mkdir", "errno(EACCES)" }, { "read", "allow" }, { "uname", "kill_process" },
+        { "read --arch aarch64", "kill_thread" }, -- not the policy's arch
+      }
+      for _, c in ipairs(cases) do
+        local out, err, code = cli("check " .. q(deny_mkdir) .. " " .. c[1])
+        assert.are.equal(0, code, err)
+        assert.are.equal(c[2] .. "\n", out, c[1])
+      end
+    end)
+
+    it("takes arguments, and evaluates a profile for the arch asked", function()
+      local prof = "examples/policies/container.json"
+      local function check(args)
+        local out, err, code = cli("check " .. prof .. " " .. args)
+        assert.are.equal(0, code, err)
+        return out:gsub("\n$", "")
+      end
+      assert.are.equal("allow", check("clone 0x1200011"))
+      assert.are.equal("errno(EPERM)", check("clone 0x10000000"))
+      assert.are.equal("errno(EPERM)", check("clone 0x10000000 --arch aarch64"))
+      assert.are.equal("allow", check("set_tls --arch arm"))
+      assert.are.equal("errno(EPERM)", check("socket 16 3 9"))
+      assert.are.equal("allow", check("socket 16 3 9 --cap CAP_AUDIT_WRITE"))
+      assert.are.equal("errno(EPERM)", check("personality 18446744073709551615")) -- 64-bit: not 0xffffffff
+      assert.are.equal("allow", check("personality 0xffffffff"))
+      assert.are.equal("errno(ENOSYS)", check("clone3"))
+    end)
+
+    it("errors: unknown syscall, bad number, bad arch", function()
+      local _, err, code = cli("check " .. q(deny_mkdir) .. " mkdri")
+      assert.are.equal(1, code)
+      assert.matches("unknown syscall 'mkdri'", err)
+      local _, err2, code2 = cli("check " .. q(deny_mkdir) .. " read 12x")
+      assert.are.equal(2, code2)
+      assert.matches("argument 1: an integer expected, got '12x'", err2)
+      local _, err3, code3 = cli("check " .. q(deny_mkdir) .. " read --arch z80")
+      assert.are.equal(2, code3)
+      assert.matches("%-%-arch", err3)
+    end)
+  end)
+
+  it("disasm prints an exported program", function()
+    local path = os.tmpname()
+    assert.are.equal(0, select(3, cli("export " .. q(deny_mkdir) .. " --bpf -o " .. q(path))))
+    local out, err, code = cli("disasm " .. q(path))
+    assert.are.equal(0, code, err)
+    assert.are.equal(seccomp.disasm(seccomp.load_policy(deny_mkdir):export_bpf()), out)
+    assert.matches("errno%(13%)", out)
+    local odd = file_with("1234567")
+    local _, err2, code2 = cli("disasm " .. q(odd))
+    assert.are.equal(1, code2)
+    assert.matches(odd:gsub("%p", "%%%0") .. ": ", err2)
+    os.remove(path)
+    os.remove(odd)
+  end)
+
+  describe("run", function()
+    it("runs a command under a policy and exits with its status", function()
+      local dir = os.tmpname()
+      os.remove(dir)
+      local out, err, code = cli("run " .. q(deny_mkdir) .. " " .. plain("mkdir " .. q(dir)))
+      assert.are.equal(1, code, err)                           -- mkdir's own status
+      assert.matches("Permission denied", err)
+      assert.is_nil(io.open(dir))
+      local _, _, code2 = cli("run " .. q(deny_mkdir) .. " " .. plain("sh -c 'exit 7'"))
+      assert.are.equal(7, code2)
+      out, err, code = cli("run " .. q(deny_mkdir) .. " " .. plain("echo hi"))
+      assert.are.equal(0, code, err)
+      assert.are.equal("hi\n", out)
+    end)
+
+    it("exits 128 + N for a signal, and says so for SIGSYS", function()
+      local _, err, code = cli("run " .. q(deny_mkdir) .. " " .. plain("uname"))
+      assert.are.equal(128 + H.SIGSYS, code)
+      assert.matches("killed by SIGSYS", err)
+      local _, _, code2 = cli("run " .. q(deny_mkdir) .. " " .. plain("sh -c 'kill -TERM $$'"))
+      assert.are.equal(128 + 15, code2)
+    end)
+
+    it("runs under an OCI profile", function()
+      local out, err, code = cli("run examples/policies/container.json " .. plain("sh -c 'echo ok; unshare -U true || echo no-userns'"))
+      assert.are.equal(0, code, err)
+      assert.matches("ok\nno%-userns", out)
+    end)
+
+    it("127 for a command not found, 126 for one that cannot run", function()
+      local _, err, code = cli("run " .. q(deny_mkdir) .. " -- no-such-command-here")
+      assert.are.equal(127, code)
+      assert.matches("no%-such%-command%-here", err)
+      local _, err2, code2 = cli("run " .. q(deny_mkdir) .. " -- /etc/hostname")
+      assert.are.equal(126, code2, err2)
+    end)
+
+    it("reports a bad policy with its location, and runs nothing", function()
+      local bad = file_with('return {\n  default = "allow",\n  rules = {\n    { action = "errno(EPERM)", syscall = "mkdri" },\n  },\n}\n')
+      local marker = os.tmpname()
+      os.remove(marker)
+      local _, err, code = cli("run " .. q(bad) .. " -- touch " .. q(marker))
+      assert.are.equal(1, code)
+      assert.matches(bad:gsub("%p", "%%%0") .. ":4: rules%[1%]%.syscall: unknown syscall 'mkdri'", err)
+      assert.is_nil(io.open(marker))
+      local json = file_with('{\n  "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [\n    {"names": ["mkdir"] "action": 1}\n  ]\n}\n')
+      local _, err2, code2 = cli("run " .. q(json) .. " -- touch " .. q(marker))
+      assert.are.equal(1, code2)
+      assert.matches(json:gsub("%p", "%%%0") .. ": line 4, column 25: expected ',' or '}'", err2)
+      local json2 = file_with('{"defaultAction": "SCMP_ACT_ALLOW",\n "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO",\n "args": [{"index": 6, "op": "SCMP_CMP_EQ"}]}]}')
+      local _, err3, code3 = cli("run " .. q(json2) .. " -- touch " .. q(marker))
+      assert.are.equal(1, code3)
+      assert.matches(json2:gsub("%p", "%%%0") .. ":3: syscalls%[1%]%.args%[1%]%.index: argument index 6 out of range", err3)
+      assert.is_nil(io.open(marker))
+      os.remove(bad)
+      os.remove(json)
+      os.remove(json2)
+    end)
+
+    it("refuses a policy with notify rules unless told how to answer", function()
+      if not seccomp.supports("notify") then
+        return pending("needs the notify feature")
+      end
+      local p = file_with('return { default = "allow", rules = { { action = "notify", syscalls = { "mkdir", "mkdirat" } } } }\n')
+      local dir = os.tmpname()
+      os.remove(dir)
+      local _, err, code = cli("run " .. q(p) .. " " .. plain("mkdir " .. q(dir)))
+      assert.are.equal(1, code)
+      assert.matches("the policy notifies .* nobody would answer", err)
+      assert.is_nil(io.open(dir))
+      local _, err2, code2 = cli("run " .. q(p) .. " --notify EPERM " .. plain("mkdir " .. q(dir)))
+      assert.are.equal(1, code2)
+      assert.matches("Operation not permitted", err2)
+      assert.is_nil(io.open(dir))
+      local _, err3, code3 = cli("run " .. q(p) .. " --notify allow " .. plain("mkdir " .. q(dir)))
+      assert.are.equal(0, code3, err3)
+      assert.is_true(os.remove(dir))
+      os.remove(p)
+    end)
+  end)
+
+  describe("learn", function()
+    local ok_notify = seccomp.supports("notify") and seccomp.supports("notify_continue")
+
+    local function learn(cmd, extra)
+      local path = os.tmpname()
+      local out, err, code = cli("learn -o " .. q(path) .. " " .. (extra or "") .. " " .. plain(cmd))
+      local fh = io.open(path)
+      local text = fh and fh:read("a")
+      if fh then fh:close() end
+      os.remove(path)
+      return text, out, err, code
+    end
+
+    -- the policy without the line allowing `name`
+    local function without(text, name)
+      local kept, n = text:gsub('\n    "' .. name .. '",[^\n]*', "")
+      assert.are.equal(1, n, name)
+      return kept
+    end
+
+    it("learns `ls /`: the policy runs it, and without getdents64 it is killed", function()
+      if not ok_notify then return pending("needs notify and notify_continue") end
+      local text, out, err, code = learn("ls /", "--args 2")
+      assert.are.equal(0, code, err)
+      assert.matches("\nusr\n", "\n" .. out)                  -- ls wrote its listing
+      assert.matches('default = "kill_process"', text)
+      assert.matches('\n    "getdents64", +%-%- %d+ calls?', text)
+      assert.matches("\n    \"execve\", +%-%- %d+ calls", text)            -- env, then ls (PATH search)
+      assert.matches('%-%-   getdents64%(0x', text)              -- --args: the arguments as comments
+      if select(1, pcall(function()
+        local f = seccomp.filter("kill_process")
+        f:add_rule("allow", "read")
+        f:set_attr("unknown", "enosys")
+      end)) then
+        assert.matches('\n  unknown = "enosys",', text)
+      else
+        assert.matches('\n  %-%- unknown = "enosys" .* is left\n  %-%- out', text)
+      end
+      local f = assert(seccomp.load_policy_string(text, "learned.lua"))
+      assert.are.equal("kill_process", seccomp.action_name(f:simulate("mount")))
+
+      local policy = file_with(text)
+      local out2, err2, code2 = cli("run " .. q(policy) .. " " .. plain("ls /"))
+      assert.are.equal(0, code2, err2)
+      assert.are.equal(out, out2)
+      local cut = file_with(without(text, "getdents64"))
+      local out3, err3, code3 = cli("run " .. q(cut) .. " " .. plain("ls /"))
+      assert.are.equal(128 + H.SIGSYS, code3, err3)
+      assert.are.equal("", out3)
+      os.remove(policy)
+      os.remove(cut)
+    end)
+
+    it("learns a shell pipeline with children", function()
+      if not ok_notify then return pending("needs notify and notify_continue") end
+      local cmd = "sh -c 'ls / | sort -r | head -n 3; echo done'"
+      local text, out, err, code = learn(cmd)
+      assert.are.equal(0, code, err)
+      assert.matches("done\n$", out)
+      for _, name in ipairs { "wait4", "execve", "getdents64", "dup2" } do
+        assert.matches('\n    "' .. name .. '",', text, 1, false)
+      end
+      local pipe = text:match('\n    "(pipe2?)",')
+      assert.is_not_nil(pipe, text)
+      local policy = file_with(text)
+      local out2, err2, code2 = cli("run " .. q(policy) .. " " .. plain(cmd))
+      assert.are.equal(0, code2, err2)
+      assert.are.equal(out, out2)
+      local cut = file_with(without(text, pipe))
+      local out3, _, code3 = cli("run " .. q(cut) .. " " .. plain(cmd))
+      assert.are.equal(128 + H.SIGSYS, code3)
+      assert.is_nil(out3:match("done"))
+      os.remove(policy)
+      os.remove(cut)
+    end)
+
+    it("learns the calls of threads", function()
+      if not ok_notify then return pending("needs notify and notify_continue") end
+      local py = "/usr/bin/python3"
+      if not io.open(py) then return pending("needs " .. py) end
+      -- getppid is made by the thread alone
+      local cmd = py .. [[ -c 'import threading, os; t = threading.Thread(target=os.getppid); t.start(); t.join(); print("joined")']]
+      local text, out, err, code = learn(cmd)
+      assert.are.equal(0, code, err)
+      assert.are.equal("joined\n", out)
+      assert.matches('\n    "getppid", +%-%- 1 call\n', text)
+      local policy = file_with(text)
+      local out2, err2, code2 = cli("run " .. q(policy) .. " " .. plain(cmd))
+      assert.are.equal(0, code2, err2)
+      assert.are.equal("joined\n", out2)
+      local cut = file_with(without(text, "getppid"))
+      local out3, _, code3 = cli("run " .. q(cut) .. " " .. plain(cmd))
+      assert.are.equal(128 + H.SIGSYS, code3)
+      assert.are.equal("", out3)
+      os.remove(policy)
+      os.remove(cut)
+    end)
+
+    it("writes to stdout without -o, the command's output going to stderr", function()
+      if not ok_notify then return pending("needs notify and notify_continue") end
+      local out, err, code = cli("learn " .. plain("echo hello"))
+      assert.are.equal(0, code, err)
+      assert.matches("^%-%- Learned by `lua%-seccomp learn` from: env %-u LD_PRELOAD echo hello\n", out)
+      assert.matches("hello\n", err)
+      assert.is_not_nil(seccomp.load_policy_string(out))
+    end)
+
+    it("exits with the command's status; writes nothing for a command not found or killed", function()
+      if not ok_notify then return pending("needs notify and notify_continue") end
+      local text, _, _, code = learn("sh -c 'exit 3'")
+      assert.are.equal(3, code)
+      assert.matches("exiting with status 3", text)
+      local path = os.tmpname()
+      os.remove(path)
+      local _, err, code2 = cli("learn -o " .. q(path) .. " -- no-such-command-here")
+      assert.are.equal(127, code2)
+      assert.matches("no%-such%-command%-here", err)
+      assert.is_nil(io.open(path))
+      local _, err3, code3 = cli("learn -o " .. q(path) .. " " .. plain("sh -c 'kill -KILL $$'"))
+      assert.are.equal(128 + 9, code3)
+      assert.matches("killed by signal 9 %(SIGKILL%): no policy written", err3)
+      assert.is_nil(io.open(path))
+      local _, err4, code4 = cli("learn -o " .. q(path) .. " --args x -- true")
+      assert.are.equal(2, code4)
+      assert.matches("%-%-args: a count expected", err4)
+    end)
+  end)
+end)
