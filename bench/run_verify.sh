@@ -1,0 +1,12 @@
+#!/bin/sh
+# bench/run_verify.sh [ROUNDS] - build what bench/verify.lua needs and run it:
+# f:verify()'s cost (first and cached) as a ratio to one spawn of /bin/true
+# under the same filter, for a 300-syscall allow-list with 50 conditional
+# rules and for examples/policies/container.lua.
+# BUILD (default build-bench) is the CMake build dir of the module, built Release.
+. "$(dirname "$0")/common.sh"
+BIN=$(mktemp -d)
+trap 'rm -rf "$BIN"' EXIT
+${CC:-cc} -O2 -std=c99 -Wall -Wextra -Werror -o "$BIN/verify_c" bench/verify_c.c
+LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/?.so;;" \
+  lua5.4 bench/verify.lua "$BIN/verify_c" "${1:-7}"

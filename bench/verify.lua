@@ -1,0 +1,277 @@
+--- bench/verify.lua - what f:verify() costs, as a ratio to one spawn of
+--- /bin/true (spawn + wait) under the same filter.
+---
+--- usage: lua5.4 bench/verify.lua VERIFY_C [ROUNDS]
+--- (bench/run_verify.sh builds VERIFY_C and the module, then runs this)
+---        lua5.4 bench/verify.lua inner MODE FILTER M   (one timed side)
+---
+--- Two filters:
+---   a  default errno(EPERM), 300 syscalls allowed, 50 conditional rules on
+---      50 other syscalls (allow / errno / trap, on one or two arguments),
+---      the native arch only;
+---   b  examples/policies/container.lua (x86_64 + x86 + x32, 348 syscalls),
+---      with widen_multiplexed on: libseccomp's program for it widens x86's
+---      socketcall, which verify rejects otherwise, and a rejected program
+---      cannot be spawned or exported at all.
+---
+--- Lua has no sub-second clock, so VERIFY_C times each side from outside: an
+--- interpreter that does the work M times, minus one that does it 0 times
+--- (start-up, building the filter, warming); both in wall-clock time and in
+--- CPU time (the interpreter's and its children's: on a loaded machine the
+--- wall clock also counts the waits for a CPU).  The sides, per filter:
+---   spawn    M x (spawn /bin/true, wait): the unit; the filter verified
+---            once before the loop, so every spawn takes the cached path
+---   compile  M x (a fresh filter from the rules, export_bpf with verify
+---            off): building and compiling, no verification
+---   verify   M x (a fresh filter, f:verify()): the same plus verifying;
+---            verify - compile is what a first verification costs
+---   again    M x f:verify() of one compiled filter: f:verify() always
+---            runs the whole check (only load, spawn and export_bpf take
+---            the cached result), so this is the first verification's own
+---            work without the noise of building and compiling
+---   cached   M x f:export_bpf() of a verified filter: the cached path
+---            that load, spawn and export_bpf take after the first check
+---            (the whole call, copying the program out included)
+---   tables   a fresh interpreter's first verify, per arch table: the
+---            syscall tables of the filter's arches are built once per
+---            process, at the first verify; measured as (build, verify
+---            with cold tables) - (build, verify with warm tables)
+---   C        M x (fork, execve /bin/true, waitpid) in C: for reference
+--- The side order rotates each round; each figure is the median over rounds
+--- of the per-round ratio to that round's spawn.
+local seccomp = require "seccomp"
+
+local PROFILE = "examples/policies/container.lua"
+
+-- Calls /bin/true and the dynamic loader make: allowed in filter a.
+local NEEDED = [[execve brk arch_prctl mmap munmap mprotect access openat newfstatat fstat close
+  read pread64 set_tid_address set_robust_list rseq prlimit64 getrandom exit_group exit
+  rt_sigaction rt_sigprocmask rt_sigreturn futex getpid]]
+
+local function filter_a()
+  local allowed, conditional, used = {}, {}, {}
+  for n in NEEDED:gmatch("%S+") do
+    if seccomp.syscall(n) then allowed[#allowed + 1] = n; used[n] = true end
+  end
+  for _, n in ipairs(seccomp.syscalls()) do
+    if not used[n] then
+      if #allowed < 300 then
+        allowed[#allowed + 1] = n
+      elseif #conditional < 50 then
+        conditional[#conditional + 1] = n
+      end
+      used[n] = true
+    end
+  end
+  assert(#allowed == 300 and #conditional == 50, "not enough syscalls on this arch")
+  local f = seccomp.filter("errno(EPERM)")
+  for _, n in ipairs(allowed) do f:add_rule("allow", n) end
+  for i, n in ipairs(conditional) do
+    local k = i % 3
+    if k == 0 then
+      f:add_rule("allow", n, { 0, "==", i })
+    elseif k == 1 then
+      f:add_rule("errno(EACCES)", n, { 1, ">", 0x100000000 + i }, { 2, "&=", 0xff, i })
+    else
+      f:add_rule("trap", n, { 0, "!=", 0 })
+    end
+  end
+  return f
+end
+
+local function filter_b()
+  local f = seccomp.load_policy(PROFILE)
+  f:set_attr("widen_multiplexed", true)
+  return f
+end
+
+local FILTERS = { a = filter_a, b = filter_b }
+
+-- Build the per-arch tables of every arch the filters use.
+local function warm_tables()
+  local f = seccomp.filter("allow")
+  for _, a in ipairs { "x86", "x32" } do f:add_arch(a) end
+  f:add_rule("errno(EPERM)", "ptrace")
+  assert(f:verify())
+end
+
+if arg[1] == "inner" then
+  local mode, which, m = arg[2], arg[3], tonumber(arg[4])
+  local new = FILTERS[which]
+  local compiler = "libseccomp" -- what the figures are about
+  local function fresh()
+    local f = new()
+    f:set_attr("compiler", compiler)
+    return f
+  end
+  if mode == "spawn" then
+    local f = fresh()
+    assert(f:verify())
+    for _ = 1, m do
+      local ok, how, code = f:spawn({ "/bin/true" }):wait()
+      assert(ok, ("/bin/true: %s %s"):format(how, code))
+    end
+  elseif mode == "compile" or mode == "verify" then
+    warm_tables()
+    for _ = 1, m do
+      local f = fresh()
+      if mode == "verify" then
+        assert(f:verify())
+      else
+        f:set_attr("verify", false)
+        f:export_bpf()
+      end
+      f:release()
+    end
+  elseif mode == "again" then
+    warm_tables()
+    local f = fresh()
+    f:set_attr("verify", false)
+    f:export_bpf() -- compiled: the record every later call uses
+    for _ = 1, m do assert(f:verify()) end
+  elseif mode == "cached" then
+    local f = fresh()
+    f:export_bpf() -- the first: verifies
+    for _ = 1, m do f:export_bpf() end
+  elseif mode == "cold" or mode == "warm" then
+    -- m processes' worth is not possible in one: m must be 1 or 0
+    if mode == "warm" then warm_tables() end
+    local f = fresh()
+    if m > 0 then assert(f:verify()) end
+  else
+    error("unknown mode " .. tostring(mode))
+  end
+  os.exit(0)
+end
+
+local bin, ROUNDS = arg[1], tonumber(arg[2] or 7)
+assert(bin, "usage: lua5.4 bench/verify.lua VERIFY_C [ROUNDS]")
+local lua = arg[-1] or "lua5.4"
+local self = arg[0]
+local median = dofile((self:match("^(.*)/") or ".") .. "/stats.lua").median
+
+-- { wall, cpu } seconds of one command, timed by VERIFY_C.
+local function measure(cmd)
+  local p = assert(io.popen(bin .. " " .. cmd))
+  local s = p:read("a")
+  assert(p:close(), "failed: " .. cmd)
+  local wall, cpu = s:match("^(%S+) (%S+)")
+  return { assert(tonumber(wall)), assert(tonumber(cpu)) }
+end
+
+local function inner(mode, which, m)
+  return measure(("time %s %s inner %s %s %d"):format(lua, self, mode, which, m))
+end
+
+-- Seconds per operation, { wall, cpu }: (M runs - 0 runs) / M.
+local function per_op(mode, which, m)
+  local a, b = inner(mode, which, m), inner(mode, which, 0)
+  return { (a[1] - b[1]) / m, (a[2] - b[2]) / m }
+end
+
+-- The cold-table cost: REPS interpreters each way.
+local REPS = 6
+local function tables(which)
+  local d = { 0, 0 }
+  for _ = 1, REPS do
+    local c1, c0, w1, w0 = inner("cold", which, 1), inner("cold", which, 0), inner("warm", which, 1),
+      inner("warm", which, 0)
+    for k = 1, 2 do d[k] = d[k] + (c1[k] - c0[k]) - (w1[k] - w0[k]) end
+  end
+  return { d[1] / REPS, d[2] / REPS }
+end
+
+local M = { spawn = 100, compile = 20, verify = 20, again = 100, cached = 20000, C = 100 }
+local sides = {
+  { key = "spawn", run = function(w) return per_op("spawn", w, M.spawn) end },
+  { key = "compile", run = function(w) return per_op("compile", w, M.compile) end },
+  { key = "verify", run = function(w) return per_op("verify", w, M.verify) end },
+  { key = "again", run = function(w) return per_op("again", w, M.again) end },
+  { key = "cached", run = function(w) return per_op("cached", w, M.cached) end },
+  { key = "tables", run = tables },
+  { key = "C", run = function()
+      local t = measure("fork " .. M.C)
+      return { t[1] / M.C, t[2] / M.C }
+    end },
+}
+local SPAWN, COMPILE, VERIFY, AGAIN, CACHED, TABLES, C = 1, 2, 3, 4, 5, 6, 7
+
+local function sh(cmd)
+  local p = io.popen(cmd)
+  local s = p and p:read("a") or ""
+  if p then p:close() end
+  return (s:gsub("%s+$", ""))
+end
+
+print(("lua-seccomp verify bench, %s; %s CPUs, Linux %s, libseccomp %s, %s"):format(
+  sh("date -u '+%Y-%m-%d %H:%M UTC'"), sh("nproc"), sh("uname -r"),
+  table.concat({ seccomp.version() }, "."), _VERSION))
+print("load average at start: " .. sh("cut -d' ' -f1-3 /proc/loadavg"))
+for _, which in ipairs { "a", "b" } do
+  local f = FILTERS[which]()
+  f:set_attr("compiler", "libseccomp")
+  local ok, report = f:verify()
+  assert(ok, "filter " .. which .. " does not verify")
+  local arches = 0
+  for _, a in ipairs { "x86_64", "x86", "x32" } do
+    if f:has_arch(a) then arches = arches + 1 end
+  end
+  print(("filter %s: %d rules, %d arch(es), %d BPF instructions; verify runs %d vectors (%s)"):format(
+    which, #f:rules(), arches, #f:export_bpf() // 8, report.vectors,
+    report.exhaustive and "exhaustive" or "sampled"))
+end
+print(("%d rounds, sides rotating; per round and filter: %d spawns, %d fresh filters compiled and %d "
+  .. "verified, %d verify of one compiled filter, %d cached export_bpf calls, %d cold/warm interpreter "
+  .. "pairs, %d C fork+exec"):format(ROUNDS, M.spawn, M.compile, M.verify, M.again, M.cached, REPS, M.C))
+
+local function minmax(t) return math.min(table.unpack(t)), math.max(table.unpack(t)) end
+
+for _, which in ipairs { "a", "b" } do
+  print()
+  print(("filter %s (wall ms / cpu ms)"):format(which))
+  local t = {}
+  for i = 1, #sides do t[i] = {} end
+  for r = 1, ROUNDS do
+    for k = 0, #sides - 1 do
+      local i = (r + k - 1) % #sides + 1
+      t[i][r] = sides[i].run(which)
+    end
+    local line = { ("  round %d:"):format(r) }
+    for i = 1, #sides do
+      line[#line + 1] = ("%s %.3f/%.3f"):format(sides[i].key, t[i][r][1] * 1e3, t[i][r][2] * 1e3)
+    end
+    print(table.concat(line, "  "))
+  end
+  for k, clock in ipairs { "wall clock", "CPU time" } do
+    local unit, first, cost, cached, cachedr, tab, tabr, c = {}, {}, {}, {}, {}, {}, {}, {}
+    local again, againr, comp, compr = {}, {}, {}, {}
+    for r = 1, ROUNDS do
+      local sp = t[SPAWN][r][k]
+      unit[r] = sp
+      cost[r] = t[VERIFY][r][k] - t[COMPILE][r][k]
+      first[r] = cost[r] / sp
+      cached[r] = t[CACHED][r][k]
+      cachedr[r] = cached[r] / sp
+      tab[r] = t[TABLES][r][k]
+      tabr[r] = tab[r] / sp
+      c[r] = t[C][r][k] / sp
+      again[r] = t[AGAIN][r][k]
+      againr[r] = again[r] / sp
+      comp[r] = t[COMPILE][r][k]
+      compr[r] = comp[r] / sp
+    end
+    print(("  %s:"):format(clock))
+    print(("    spawn + wait of /bin/true:          %8.3f ms  (the unit; C fork+exec+wait: %.2fx)")
+      :format(median(unit) * 1e3, median(c)))
+    print(("    building + compiling (no verify):   %8.3f ms  %6.3fx a spawn (min %.3f, max %.3f)")
+      :format(median(comp) * 1e3, median(compr), minmax(compr)))
+    print(("    first verify, fresh - compile:      %8.3f ms  %6.3fx a spawn (min %.3f, max %.3f)")
+      :format(median(cost) * 1e3, median(first), minmax(first)))
+    print(("    first verify, the check alone:      %8.3f ms  %6.3fx a spawn (min %.3f, max %.3f)")
+      :format(median(again) * 1e3, median(againr), minmax(againr)))
+    print(("    cached (export_bpf of a verified):  %8.4f ms  %6.4fx a spawn (min %.4f, max %.4f)")
+      :format(median(cached) * 1e3, median(cachedr), minmax(cachedr)))
+    print(("    syscall tables, once per process:   %8.3f ms  %6.3fx a spawn (min %.3f, max %.3f)")
+      :format(median(tab) * 1e3, median(tabr), minmax(tabr)))
+  end
+end
