@@ -32,6 +32,7 @@ typedef struct {
     int verify;       /* the module's `verify` attribute (default on) */
     int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
     int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
+    int unknown;      /* `unknown` = "enosys": numbers past the highest one named get ENOSYS */
     int listener;     /* the listener fd load got for this filter, -1 */
     size_t tx_depth;  /* open transactions, and the ledger's length at each start */
     size_t tx_mark[SC_TX_MAX];
@@ -267,7 +268,7 @@ static int l_set_priority(lua_State *L)
 enum { SC_ATTR_ACTION, SC_ATTR_BOOL, SC_ATTR_INT, SC_ATTR_MODULE };
 
 /* The module's own attributes (kind SC_ATTR_MODULE): not libseccomp's. */
-enum { SC_MATTR_VERIFY, SC_MATTR_COMPILER, SC_MATTR_COMPILER_USED, SC_MATTR_WIDEN };
+enum { SC_MATTR_VERIFY, SC_MATTR_COMPILER, SC_MATTR_COMPILER_USED, SC_MATTR_WIDEN, SC_MATTR_UNKNOWN };
 
 static const struct sc_attr {
     const char *name;
@@ -304,6 +305,7 @@ static const struct sc_attr {
     {"compiler", SC_MATTR_COMPILER, SC_ATTR_MODULE, 0, NULL},
     {"compiler_used", SC_MATTR_COMPILER_USED, SC_ATTR_MODULE, 1, NULL},
     {"widen_multiplexed", SC_MATTR_WIDEN, SC_ATTR_MODULE, 0, NULL},
+    {"unknown", SC_MATTR_UNKNOWN, SC_ATTR_MODULE, 0, NULL},
 };
 
 static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto", NULL};
@@ -449,6 +451,7 @@ static int l_get_attr(lua_State *L)
         case SC_MATTR_VERIFY: lua_pushboolean(L, f->verify); break;
         case SC_MATTR_WIDEN: lua_pushboolean(L, f->widen); break;
         case SC_MATTR_COMPILER: lua_pushstring(L, sc_compiler_names[f->compiler]); break;
+        case SC_MATTR_UNKNOWN: lua_pushstring(L, f->unknown ? "enosys" : "default"); break;
         default: lua_pushstring(L, sc_compiler_used(L, 1, f)); break;
         }
         return 1;
@@ -486,7 +489,18 @@ static int l_set_attr(lua_State *L)
             if (c < 0)
                 sc_argerror_value(L, 3, "compiler must be \"auto\", \"binding\" or "
                                   "\"libseccomp\", got");
+            if (c == SC_COMPILER_LIBSECCOMP && f->unknown)
+                luaL_argerror(L, 3, "the filter has unknown = \"enosys\", which libseccomp cannot "
+                              "compile: only \"auto\" and \"binding\" can");
             f->compiler = c;
+        } else if (a->attr == SC_MATTR_UNKNOWN) {
+            const char *u = lua_type(L, 3) == LUA_TSTRING ? lua_tostring(L, 3) : "";
+            if (strcmp(u, "enosys") != 0 && strcmp(u, "default") != 0)
+                sc_argerror_value(L, 3, "unknown must be \"enosys\" or \"default\", got");
+            if (u[0] == 'e' && f->compiler == SC_COMPILER_LIBSECCOMP)
+                luaL_argerror(L, 3, "unknown = \"enosys\" needs the module's compiler (\"auto\" or "
+                              "\"binding\"); the filter's compiler is \"libseccomp\"");
+            f->unknown = u[0] == 'e';
         } else {
             if (!lua_isboolean(L, 3))
                 sc_argerror_value(L, 3, lua_pushfstring(L, "attribute '%s' takes a boolean, got",
@@ -548,6 +562,17 @@ static int l_reset(lua_State *L)
     return 1;
 }
 
+static uint32_t sc_module_attr(const sc_filter *f, int attr)
+{
+    switch (attr) {
+    case SC_MATTR_VERIFY: return (uint32_t)f->verify;
+    case SC_MATTR_WIDEN: return (uint32_t)f->widen;
+    case SC_MATTR_COMPILER: return (uint32_t)f->compiler;
+    case SC_MATTR_UNKNOWN: return (uint32_t)f->unknown;
+    default: return 0;
+    }
+}
+
 /* libseccomp 2.5 compares only the default action, nnp and tsync before a
  * merge, and the result has the destination's values: a source asking for
  * more (a killing bad-arch action, log, ssb, optimize) would lose it.  So
@@ -561,10 +586,8 @@ static void sc_merge_check_attrs(lua_State *L, sc_filter *f, sc_filter *o)
         int rx, ry;
         if (a->kind == SC_ATTR_MODULE) {
             rx = ry = 0;
-            x = a->attr == SC_MATTR_VERIFY ? (uint32_t)f->verify : a->attr == SC_MATTR_WIDEN
-                ? (uint32_t)f->widen : a->attr == SC_MATTR_COMPILER ? (uint32_t)f->compiler : 0;
-            y = a->attr == SC_MATTR_VERIFY ? (uint32_t)o->verify : a->attr == SC_MATTR_WIDEN
-                ? (uint32_t)o->widen : a->attr == SC_MATTR_COMPILER ? (uint32_t)o->compiler : 0;
+            x = sc_module_attr(f, a->attr);
+            y = sc_module_attr(o, a->attr);
         } else {
             if (a->attr < 0 || (a->feature && !sc_has(L, a->feature)))
                 continue;

@@ -121,6 +121,7 @@ static sc_sim_prog *sc_program_binding(lua_State *L, sc_filter *f, const char *o
     in.arches = arches;
     in.arch_index = index;
     in.widen_multiplexed = f->widen;
+    in.unknown_enosys = f->unknown;
     if ((rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, &in.def_action)) < 0 ||
         (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_BADARCH, &in.badarch_action)) < 0)
         sc_raise(L, op, rc, "reading the filter's actions failed");
@@ -160,7 +161,7 @@ static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, cons
     int top = lua_gettop(L);
     if (f->cache != NULL && f->cache_free == sc_sim_prog_free && f->cache_gen == f->gen)
         return f->cache;
-    if (f->compiler == SC_COMPILER_BINDING || sc_ledger_held_back(f))
+    if (f->compiler == SC_COMPILER_BINDING || f->unknown || sc_ledger_held_back(f))
         return sc_program_binding(L, f, op);
     p = sc_program_libseccomp(L, f, op);
     if (f->compiler == SC_COMPILER_LIBSECCOMP)

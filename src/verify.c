@@ -75,6 +75,9 @@ typedef struct {
     uint32_t def, badarch;
     int most_restrictive; /* the module's semantics (compiler "binding") */
     int widen;            /* multiplexed paths take a conditional rule's action */
+    int unknown;          /* numbers past the highest one named get ERRNO(ENOSYS) */
+    int have_max;         /* on the arch being verified: the highest number named */
+    uint32_t max;
     uint64_t budget;
     uint64_t seed;
     /* outputs */
@@ -412,6 +415,15 @@ static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
     }
 }
 
+/* What a call no rule matches gets: the default action, or ENOSYS past
+ * the highest number the rules name on the arch (unknown = "enosys"). */
+static uint32_t sc_vmiss(const sc_verifier *v, int32_t nr)
+{
+    if (v->unknown && v->have_max && (uint32_t)nr > v->max)
+        return SCMP_ACT_ERRNO(ENOSYS);
+    return v->def;
+}
+
 /* All vectors for one syscall number of one arch: entries e[0..ne). */
 static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr, uint32_t arch,
                       int is32)
@@ -502,7 +514,7 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         for (;;) {
             for (i = 0; i < nt; i++)
                 args[tested[i]] = v->vals[(size_t)tested[i] * SC_VERIFY_MAXVALS + idx[i]];
-            sc_vcheck(v, e, ne, nr, arch, args, is32, v->def);
+            sc_vcheck(v, e, ne, nr, arch, args, is32, sc_vmiss(v, nr));
             for (i = 0; i < nt; i++) {
                 if (++idx[i] < v->nvals[tested[i]])
                     break;
@@ -523,7 +535,7 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
                     memset(args, 0, sizeof args);
                     args[tested[i]] = v->vals[(size_t)tested[i] * SC_VERIFY_MAXVALS + x];
                     args[tested[j]] = v->vals[(size_t)tested[j] * SC_VERIFY_MAXVALS + y];
-                    sc_vcheck(v, e, ne, nr, arch, args, is32, v->def);
+                    sc_vcheck(v, e, ne, nr, arch, args, is32, sc_vmiss(v, nr));
                 }
         }
     /* and a seeded sample of the whole product */
@@ -534,7 +546,7 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
             for (i = 0; i < nt; i++)
                 args[tested[i]] = v->vals[(size_t)tested[i] * SC_VERIFY_MAXVALS +
                                           (size_t)(sc_vrand(&v->seed) % v->nvals[tested[i]])];
-            sc_vcheck(v, e, ne, nr, arch, args, is32, v->def);
+            sc_vcheck(v, e, ne, nr, arch, args, is32, sc_vmiss(v, nr));
         }
     }
 }
@@ -595,6 +607,12 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, unsigned char *placed)
         return;
     if (v->nent > 1)
         qsort(v->ent, v->nent, sizeof *v->ent, sc_ventry_cmp);
+    v->have_max = 0;
+    for (k = 0; k < v->nent; k++)
+        if (v->ent[k].nr >= 0 && (!v->have_max || (uint32_t)v->ent[k].nr > v->max)) {
+            v->max = (uint32_t)v->ent[k].nr;
+            v->have_max = 1;
+        }
     /* the numbers rules name, with the table's numbers in between */
     for (k = 0; k < v->nent;) {
         size_t end = k;
@@ -743,6 +761,7 @@ static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *
     v.seed = seed ^ 0x5eccull;
     v.most_restrictive = p->compiler_used == SC_COMPILER_BINDING;
     v.widen = f->widen;
+    v.unknown = f->unknown;
     if ((rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, &v.def)) < 0 ||
         (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_BADARCH, &v.badarch)) < 0)
         sc_raise(L, "verify", rc, "reading the filter's actions failed");
