@@ -875,7 +875,15 @@ static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op,
             luaL_addvalue(&b);
             luaL_addstring(&b, ") matches it");
         }
-        luaL_addstring(&b, c->nexpected > 1 ? "; any of those actions is right" : "");
+        for (i = 0; i < c->nexpected; i++) {
+            luaL_addstring(&b, i == 0 ? ", so the answer must be " : " or ");
+            sc_push_action_name(L, c->expected[i]);
+            luaL_addvalue(&b);
+        }
+        if (c->nexpected == 1 && c->expected[0] != f->ledger.v[c->rules[0]].action)
+            luaL_addstring(&b, " (the most restrictive of the rules matching it, or of a rule "
+                           "and the default where the call is multiplexed and its real arguments "
+                           "are out of reach)");
     }
     lua_pushfstring(L, "; %d wrong answers found: f:verify() lists them; set_attr(\"verify\", "
                     "false) loads such a program anyway", (int)total);
