@@ -412,6 +412,15 @@ describe("fail closed (the filter itself)", function()
     end
   end)
 
+  it("says in plain words why libseccomp refuses a second action for the same conditions", function()
+    local f = seccomp.filter("allow")
+    f:add_rule("errno(EPERM)", "getppid", { 0, "==", 1 })
+    local err = H.raises(f.add_rule, f, "errno(EACCES)", "getppid", { 0, "==", 1 })
+    assert.are.equal("EEXIST", err.ename)
+    assert.matches("already has a rule with these conditions", err.message)
+    assert.are.equal(1, #f:rules())
+  end)
+
   it("refuses a rule on a number no arch knows, which would deny nothing", function()
     local f = seccomp.filter("allow")
     for _, n in ipairs({ -200, -2147483648 }) do

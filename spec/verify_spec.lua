@@ -179,6 +179,12 @@ describe("verify", function()
     assert.matches("opts.seed must be an integer", H.message(f.verify, f, { seed = "1" }))
   end)
 
+  it("still tries every value of a lone argument when the budget is tiny", function()
+    local ok, report = example1():verify({ budget = 1 })
+    assert.is_false(ok)
+    assert.is_false(report.exhaustive)
+  end)
+
   it("samples when the product is over the budget, and says so", function()
     local f = seccomp.filter("allow")
     f:add_rule("errno(EPERM)", "getppid", { 0, ">", 5 }, { 1, "<", 9 }, { 2, "!=", 7 }, { 3, ">=", 1 })

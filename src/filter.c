@@ -168,6 +168,11 @@ static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t 
     }
     if (rc == -EFAULT)
         return lua_pushfstring(L, "libseccomp does not accept syscall number %d", sys);
+    if (rc == -EEXIST)
+        return "libseccomp already has a rule with these conditions on this call (or on the "
+               "multiplexer, socketcall or ipc, that an arch of the filter routes it through, "
+               "where the conditions cannot be kept) with another action: it keeps one action per "
+               "set of conditions";
     return NULL;
 }
 

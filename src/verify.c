@@ -526,6 +526,15 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         return;
     }
     v->exhaustive = 0;
+    /* every value of each argument alone, the others 0 */
+    for (i = 0; i < nt; i++) {
+        size_t x;
+        for (x = 0; x < v->nvals[tested[i]]; x++) {
+            memset(args, 0, sizeof args);
+            args[tested[i]] = v->vals[(size_t)tested[i] * SC_VERIFY_MAXVALS + x];
+            sc_vcheck(v, e, ne, nr, arch, args, is32, sc_vmiss(v, nr));
+        }
+    }
     /* every pair of arguments over their values, the others 0 */
     for (i = 0; i < nt; i++)
         for (j = i + 1; j < nt; j++) {
@@ -885,8 +894,9 @@ static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op,
                            "and the default where the call is multiplexed and its real arguments "
                            "are out of reach)");
     }
-    lua_pushfstring(L, "; %d wrong answers found: f:verify() lists them; set_attr(\"verify\", "
-                    "false) loads such a program anyway", (int)total);
+    lua_pushfstring(L, "; %d wrong answer%s found: f:verify() lists %s; set_attr(\"verify\", "
+                    "false) loads such a program anyway", (int)total, total == 1 ? "" : "s",
+                    total == 1 ? "it" : "them");
     luaL_addvalue(&b);
     luaL_pushresult(&b);
     sc_push_error(L, op, EDOM, lua_tostring(L, -1));
