@@ -627,15 +627,6 @@ describe('unknown = "enosys"', function()
     assert.are.equal("kill_process", act(f, "close", nil, "x86"))
   end)
 
-  it("raises a clear error where the module lacks it", function()
-    if have then
-      return pending("the attribute exists: nothing to refuse")
-    end
-    assert.matches("^unknown: unknown = \"enosys\" needs the module's own BPF compiler",
-      H.message(seccomp.filter, { default = "kill_process", allow = { "read" }, unknown = "enosys" }))
-    assert.matches("^ctx%.unknown: unknown = \"enosys\" needs", err_of(profile {}, { unknown = "enosys" }))
-  end)
-
   it("takes only \"enosys\"", function()
     assert.matches("^unknown: \"enosys\" expected, got string 'ENOSYS'",
       H.message(seccomp.filter, { default = "kill_process", allow = { "read" }, unknown = "ENOSYS" }))
