@@ -15,6 +15,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define SC_LEDGER_API __attribute__((unused)) static /* not every includer uses all */
+#else
+#define SC_LEDGER_API static
+#endif
+
 #define SC_LEDGER_NAMELEN 48 /* longer than any syscall name libseccomp knows */
 
 /* One rule, as given to add_rule/add_rule_exact. */
@@ -47,7 +53,7 @@ typedef struct {
 } sc_ledger;
 
 /* Make room for `more` rules; 0, or -1 (out of memory, ledger unchanged). */
-static int sc_ledger_reserve(sc_ledger *l, size_t more)
+SC_LEDGER_API int sc_ledger_reserve(sc_ledger *l, size_t more)
 {
     size_t cap = l->cap ? l->cap : 16;
     sc_rule *v;
@@ -64,7 +70,7 @@ static int sc_ledger_reserve(sc_ledger *l, size_t more)
 }
 
 /* Append a copy of r; 0, or -1 (out of memory, ledger unchanged). */
-static int sc_ledger_push(sc_ledger *l, const sc_rule *r)
+SC_LEDGER_API int sc_ledger_push(sc_ledger *l, const sc_rule *r)
 {
     if (sc_ledger_reserve(l, 1) != 0)
         return -1;
@@ -73,7 +79,7 @@ static int sc_ledger_push(sc_ledger *l, const sc_rule *r)
 }
 
 /* A rule for every arch of the filter, its name resolved on the native arch. */
-static void sc_rule_init(sc_rule *r, uint32_t action, int sys, int by_number, int exact,
+SC_LEDGER_API void sc_rule_init(sc_rule *r, uint32_t action, int sys, int by_number, int exact,
                          unsigned nconds, const struct scmp_arg_cmp *conds)
 {
     char *s;
@@ -93,7 +99,7 @@ static void sc_rule_init(sc_rule *r, uint32_t action, int sys, int by_number, in
     }
 }
 
-static void sc_ledger_free(sc_ledger *l)
+SC_LEDGER_API void sc_ledger_free(sc_ledger *l)
 {
     free(l->v);
     l->v = NULL;
@@ -101,7 +107,7 @@ static void sc_ledger_free(sc_ledger *l)
 }
 
 /* Does rule r apply on the arch at index ai of sc_arches? */
-static int sc_rule_on_arch(const sc_rule *r, size_t ai)
+SC_LEDGER_API int sc_rule_on_arch(const sc_rule *r, size_t ai)
 {
     return r->all_arches || (ai < 64 && (r->arch_mask >> ai) & 1u);
 }
@@ -138,7 +144,7 @@ static size_t sc_nnrtabs;
 
 /* The lowest number of an arch's own range: mips o32/n64/n32 and x32 also
  * resolve the bare numbers 0..1023 to names, which the kernel never sees. */
-static int sc_arch_nr_base(uint32_t arch)
+SC_LEDGER_API int sc_arch_nr_base(uint32_t arch)
 {
     int r = seccomp_syscall_resolve_name_arch(arch, "read");
     if (r >= 0x40000000)
@@ -149,7 +155,7 @@ static int sc_arch_nr_base(uint32_t arch)
 }
 
 /* The table of `arch`, or NULL (out of memory). */
-static const sc_nrtab *sc_arch_table(uint32_t arch)
+SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch)
 {
     size_t i, r, n = 0, cap = 0;
     int nr, base;
@@ -202,7 +208,7 @@ static const sc_nrtab *sc_arch_table(uint32_t arch)
  * libseccomp answers with a pseudo number; then the direct call's number is
  * found in the arch's table.  Negative when the arch lacks the call
  * (__NR_SCMP_ERROR when libseccomp does not know the name at all). */
-static int sc_syscall_on_arch(uint32_t arch, const char *name)
+SC_LEDGER_API int sc_syscall_on_arch(uint32_t arch, const char *name)
 {
     int nr = seccomp_syscall_resolve_name_arch(arch, name);
     const sc_nrtab *t;
@@ -224,7 +230,7 @@ typedef struct {
     uint32_t sub;
 } sc_target;
 
-static void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t)
+SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t)
 {
     int nr;
     memset(t, 0, sizeof *t);
@@ -259,7 +265,7 @@ static void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t)
 }
 
 /* Free the syscall tables (when the module is unloaded: the state closes). */
-static void sc_arch_tables_free(void)
+SC_LEDGER_API void sc_arch_tables_free(void)
 {
     size_t i;
     for (i = 0; i < sc_nnrtabs; i++) {

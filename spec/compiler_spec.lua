@@ -1,0 +1,92 @@
+-- The compiler attribute and the module's own BPF compiler, on the filters
+-- the examples build: both programs verify, so outside the cells where
+-- rules of different actions overlap they give the same answers (each
+-- gives the one action the rules allow there).
+local seccomp = require "seccomp"
+local H = require "helper"
+
+-- the policy files among the examples (the others are scripts)
+local function examples()
+  return { "examples/policies/no-network.lua", "examples/policies/stdout-only.lua",
+    "examples/policies/container.lua" }
+end
+
+local function insns(f) return #f:export_bpf() // 8 end
+
+describe("the compiler attribute", function()
+  it("is \"auto\" by default and names the compiler it used", function()
+    local f = seccomp.filter("allow")
+    assert.are.equal("auto", f:get_attr("compiler"))
+    f:add_rule("errno(EPERM)", "ptrace")
+    assert.are.equal("libseccomp", f:get_attr("compiler_used"))
+    f:set_attr("compiler", "binding")
+    assert.are.equal("binding", f:get_attr("compiler_used"))
+    assert.matches("compiler must be \"auto\", \"binding\" or \"libseccomp\", got 'gcc'",
+      H.method_message(f, "set_attr", "compiler", "gcc"))
+    assert.matches("read%-only", H.method_message(f, "set_attr", "compiler_used", "binding"))
+  end)
+
+  it("switches to the module's program where libseccomp's is wrong, and says why export_pfc cannot follow", function()
+    local f = seccomp.filter("allow")
+    f:add_rule("errno(1)", "getppid", { 0, ">", 0x200000000 })
+    f:add_rule("errno(2)", "getppid", { 0, "<", 0x300000000 })
+    assert.are.equal("binding", f:get_attr("compiler_used"))
+    assert.are.equal(seccomp.errno(1), f:simulate("getppid", { 0x300000000 }))
+    assert.is_true((f:verify()))
+    assert.matches("the module's own", H.method_message(f, "export_pfc"))
+    -- the program that is exported is the one simulate ran
+    assert.are.equal(seccomp.errno(1), seccomp.simulate_bpf(f:export_bpf(), { syscall = "getppid", args = { 0x300000000 } }))
+  end)
+
+  it("gives the most restrictive action where rules overlap, the earlier rule between two of one kind", function()
+    local f = seccomp.filter("allow")
+    f:set_attr("compiler", "binding")
+    f:add_rule("errno(2)", "getppid", { 0, ">", 5 })
+    f:add_rule("errno(1)", "getppid", { 0, ">", 3 })
+    f:add_rule("kill_process", "getppid", { 1, "==", 7 })
+    assert.are.equal(seccomp.errno(2), f:simulate("getppid", { 9 }))
+    assert.are.equal(seccomp.errno(1), f:simulate("getppid", { 4 }))
+    assert.are.equal(seccomp.ACT_KILL_PROCESS, f:simulate("getppid", { 9, 7 }))
+    assert.are.equal(seccomp.ACT_ALLOW, f:simulate("getppid", { 1 }))
+  end)
+
+  it("raises a clear error when a policy needs more than the kernel's 4096 instructions", function()
+    local f = seccomp.filter("allow")
+    f:set_attr("compiler", "binding")
+    for i = 0, 1200 do f:add_rule("errno(EPERM)", "getppid", { 0, "==", i * 3 }, { 1, "!=", i }) end
+    local err = H.raises(f.export_bpf, f)
+    assert.are.equal("E2BIG", err.ename)
+    assert.matches("kernel's limit is 4096", err.message)
+  end)
+end)
+
+describe("the examples under both compilers", function()
+  for _, path in ipairs(examples()) do
+    it(path .. ": the module's program verifies; where libseccomp's does too, both agree", function()
+      local b = seccomp.load_policy(path)
+      b:set_attr("compiler", "binding")
+      local ok, report = b:verify()
+      assert.is_true(ok, path)
+      local l = seccomp.load_policy(path)
+      l:set_attr("compiler", "libseccomp")
+      local lok = l:verify()
+      l:set_attr("verify", false) -- its length is measured either way
+      if lok then
+        -- one action per cell outside overlaps: the same answers, and a
+        -- program of at most 1.1 times libseccomp's length
+        assert.is_true(insns(b) <= math.max(insns(l) * 1.1, insns(l) + 8),
+          ("%s: %d instructions against libseccomp's %d"):format(path, insns(b), insns(l)))
+      end
+      local d = seccomp.load_policy(path) -- the default: auto
+      assert.are.equal(lok and "libseccomp" or "binding", d:get_attr("compiler_used"))
+      print(("\n%s: binding %d instructions (%d vectors), libseccomp %d (%s)"):format(path, insns(b),
+        report.vectors, insns(l), lok and "verifies" or "does not verify"))
+    end)
+  end
+
+  it("keeps the container profile under the kernel's limit", function()
+    local f = seccomp.load_policy("examples/policies/container.lua")
+    f:set_attr("compiler", "binding")
+    assert.is_true(insns(f) < 4096)
+  end)
+end)
