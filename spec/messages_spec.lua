@@ -45,6 +45,19 @@ describe("did you mean", function()
   it("answers a misspelt arch", function()
     assert.are.equal("unknown arch 'x86-64' (did you mean 'x86_64'?)", select(2, seccomp.parse("arch", "x86-64")))
     assert.matches("^unknown arch 'vax' %(one of: x86, x86_64, ", select(2, seccomp.parse("arch", "vax")))
+    -- the list holds exactly the arches the libseccomp in use knows
+    local list = select(2, seccomp.parse("arch", "vax")):match("%(one of: (.*)%)$")
+    local n = 0
+    for name in list:gmatch("[^, ]+") do
+      assert.are.equal(name, seccomp.arch_name(name))
+      assert.is_number(seccomp["ARCH_" .. name:upper()], name)
+      n = n + 1
+    end
+    local consts = 0
+    for k in pairs(seccomp) do
+      if k:match("^ARCH_") and k ~= "ARCH_NATIVE" then consts = consts + 1 end
+    end
+    assert.are.equal(consts, n)
   end)
 
   it("reaches the policy layer's located messages", function()

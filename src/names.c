@@ -252,6 +252,30 @@ static const char *const sc_attr_hints[] = {
     "api_sysrawrc", "raw_rc",      "ctl_waitkill", "wait_kill",  NULL,
 };
 
+/* "unknown arch 'x86-64' (did you mean 'x86_64'?)", or the list: only the
+ * arches the running libseccomp knows are offered. */
+static const char *sc_push_unknown_arch(lua_State *L, int idx)
+{
+    size_t i, len = 0;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : "";
+    int first = 1;
+    sc_guess g;
+    luaL_Buffer b;
+    sc_guess_init(&g, s, len);
+    luaL_buffinit(L, &b);
+    for (i = 0; i < SC_NARCHES; i++) {
+        if (!sc_arch_known(&sc_arches[i]))
+            continue;
+        sc_guess_add(&g, sc_arches[i].name);
+        if (!first)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, sc_arches[i].name);
+        first = 0;
+    }
+    luaL_pushresult(&b);
+    return sc_push_unknown(L, idx, "arch", &g, lua_tostring(L, -1));
+}
+
 static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out)
 {
     size_t i, len;
@@ -289,7 +313,7 @@ static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out)
                 return NULL;
             }
     }
-    return sc_push_unknown_in(L, idx, "arch", sc_arches, SC_NARCHES, sizeof sc_arches[0], NULL);
+    return sc_push_unknown_arch(L, idx);
 }
 
 static const char *sc_arch_name(uint32_t token)
