@@ -321,16 +321,22 @@ static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f);
 /* ---- arches ---------------------------------------------------------------- */
 
 /* Copy every libseccomp attribute of f that can be read onto t. */
-static int sc_copy_attrs(scmp_filter_ctx t, sc_filter *f)
+static int sc_copy_attrs(lua_State *L, scmp_filter_ctx t, sc_filter *f)
 {
     size_t i;
     for (i = 0; i < SC_NATTRS; i++) {
         uint32_t v;
         int rc;
-        if (sc_attrs[i].kind == SC_ATTR_MODULE || sc_attrs[i].readonly || sc_attrs[i].attr < 0)
+        if (sc_attrs[i].kind == SC_ATTR_MODULE || sc_attrs[i].readonly || sc_attrs[i].attr < 0 ||
+            (sc_attrs[i].feature && !sc_has(L, sc_attrs[i].feature)))
             continue;
+        uint32_t tv;
         if (seccomp_attr_get(f->ctx, (enum scmp_filter_attr)sc_attrs[i].attr, &v) < 0)
             continue; /* the library or kernel lacks it: then f cannot have it set either */
+        /* only what differs from a new context: setting some flags, even
+         * to their default, is refused where the kernel lacks them */
+        if (seccomp_attr_get(t, (enum scmp_filter_attr)sc_attrs[i].attr, &tv) == 0 && tv == v)
+            continue;
         if ((rc = seccomp_attr_set(t, (enum scmp_filter_attr)sc_attrs[i].attr, v)) < 0)
             return rc;
     }
@@ -356,7 +362,7 @@ static int sc_arch_add_replay(lua_State *L, sc_filter *f, uint32_t a)
         return rc;
     if ((t = seccomp_init(def)) == NULL)
         return -ENOMEM;
-    rc = sc_copy_attrs(t, f);
+    rc = sc_copy_attrs(L, t, f);
     if (rc == 0 && a != seccomp_arch_native()) {
         rc = seccomp_arch_add(t, a);
         if (rc == 0)
