@@ -830,6 +830,8 @@ static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, siz
 	char body[64], note[48];
 	const char *mn = NULL;
 	uint32_t k;
+	char line[20 + 2 + sizeof body + 19 + 2 + sizeof note + 1]; /* pc, ": ", body, pad, "; ", note */
+	size_t len;
 
 	if (!buf || buflen == 0)
 		return;
@@ -909,11 +911,19 @@ static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, siz
 		}
 	}
 
+	/* The whole line goes into a buffer it always fits (so that gcc sees
+	 * no possible truncation, -Wformat-truncation at -O1/-Os), and is then
+	 * cut to the caller's buflen. */
 	if (note[0]) {
 		/* comment column: body padded to 19 chars, at least one space */
 		int w = (int)strlen(body);
-		snprintf(buf, buflen, "%04zu: %s%*s; %s", pc, body, w < 19 ? 19 - w : 1, "", note);
+		snprintf(line, sizeof line, "%04zu: %s%*s; %s", pc, body, w < 19 ? 19 - w : 1, "", note);
 	}
 	else
-		snprintf(buf, buflen, "%04zu: %s", pc, body);
+		snprintf(line, sizeof line, "%04zu: %s", pc, body);
+	len = strlen(line);
+	if (len >= buflen)
+		len = buflen - 1;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
 }
