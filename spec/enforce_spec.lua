@@ -22,6 +22,13 @@ local function run(action, conds)
   ]]):format(action, conds and ", " .. conds or ""))
 end
 
+-- run() for a child that must get to its os.exit(7): what it printed.
+local function ran(action, conds)
+  local out, ok, how, code = run(action, conds)
+  assert.are.same({ nil, "exit", 7 }, { ok, how, code }, "the child's exit status")
+  return out
+end
+
 describe("a loaded filter", function()
   it("allow lets the call run", function()
     local out, ok, how, code = H.child([[
@@ -40,13 +47,13 @@ describe("a loaded filter", function()
     local out, _, how, code = run("errno(EACCES)")
     assert.are.equal("13 13\n", out)
     assert.are.same({ "exit", 7 }, { how, code })
-    out = run("errno(1234)")
+    out = ran("errno(1234)")
     assert.are.equal("1234 1234\n", out)
   end)
 
   it("errno(0) makes the call return success without running it", function()
     -- the open "succeeds" with return value 0, which io.open sees as fd 0
-    local out = run("errno(0)")
+    local out = ran("errno(0)")
     assert.are.equal("ok ok\n", out)
   end)
 
@@ -75,20 +82,20 @@ describe("a loaded filter", function()
   end)
 
   it("trace(N) without a tracer fails the call with ENOSYS", function()
-    local out = run("trace(5)")
+    local out = ran("trace(5)")
     assert.are.equal("38 38\n", out)
   end)
 
   it("argument conditions deny openat only when opened for writing", function()
     -- O_ACCMODE is 3: write-only is 1, read-write is 2
-    local out = run("errno(EACCES)", [["arg2 & 3 == 1"]])
+    local out = ran("errno(EACCES)", [["arg2 & 3 == 1"]])
     assert.are.equal("ok 13\n", out)
   end)
 
   it("conditions in the builder and table forms enforce the same", function()
-    assert.are.equal("ok 13\n", run("errno(EACCES)", [[seccomp.arg(2):masked_eq(3, 1)]]))
-    assert.are.equal("ok 13\n", run("errno(EACCES)", [[{2, "&=", 3, 1}]]))
-    assert.are.equal("13 ok\n", run("errno(EACCES)", [[{2, "&=", 3, 0}]]))
+    assert.are.equal("ok 13\n", ran("errno(EACCES)", [[seccomp.arg(2):masked_eq(3, 1)]]))
+    assert.are.equal("ok 13\n", ran("errno(EACCES)", [[{2, "&=", 3, 1}]]))
+    assert.are.equal("13 ok\n", ran("errno(EACCES)", [[{2, "&=", 3, 0}]]))
   end)
 
   it("the default action applies to everything without a rule", function()
@@ -110,7 +117,7 @@ describe("a loaded filter", function()
 
   it("a load the kernel refuses raises the error object (fail closed)", function()
     -- without NO_NEW_PRIVS and without CAP_SYS_ADMIN the kernel refuses the filter
-    local out, ok = H.child([[
+    local out, ok, how, code = H.child([[
       local seccomp = require "seccomp"
       local f = seccomp.filter("allow")
       f:add_rule("errno(EPERM)", "getcwd")
@@ -119,7 +126,7 @@ describe("a loaded filter", function()
       print(ok, e.op, e.ename, e.errno, e.message)
       print(tostring(e))
     ]], { nobody = true })
-    assert.is_true(ok)
+    assert.are.same({ true, "exit", 0 }, { ok, how, code })
     local lines = {}
     for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
     assert.matches("^false\tload\tEACCES\t13\tthe kernel refused the filter: NO_NEW_PRIVS is off", lines[1])

@@ -15,6 +15,7 @@ H.shellquote = shellquote
 --- Returns stdout, then what os.execute returns: ok, "exit"|"signal", code.
 --- opts.nobody: run as user nobody (no capabilities), via setpriv.
 --- opts.close_stdio: start it with fds 0, 1 and 2 closed (it prints nothing).
+--- opts.nofile: run it with that limit on open files (ulimit -n).
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -22,6 +23,9 @@ function H.child(code, opts)
   -- stop-the-world thread is a clone() the child's filter may forbid, and
   -- then LSan spins forever. Leaks are checked in the spec process itself.
   local prefix = "ulimit -c 0; ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" exec "
+  if opts and opts.nofile then
+    prefix = ("ulimit -n %d; "):format(opts.nofile) .. prefix
+  end
   if opts and opts.nobody then
     -- nobody may not be able to read the build tree: give it a readable copy
     -- laid out as <copy>/seccomp/{core.so,init.lua,...}
@@ -118,6 +122,18 @@ function H.all(...)
     local g = select(i, ...)
     if not g.ok then
       return g
+    end
+  end
+  return { ok = true, why = "" }
+end
+
+--- The gate of arches the linked libseccomp knows.
+function H.arches(...)
+  local seccomp = require("seccomp")
+  for i = 1, select("#", ...) do
+    local a = select(i, ...)
+    if not pcall(seccomp.arch, a) then
+      return { ok = false, why = ("needs arch %s, unknown to this libseccomp"):format(a) }
     end
   end
   return { ok = true, why = "" }

@@ -8,7 +8,7 @@ local H = require "helper"
 local ENOENT, EALREADY = 2, 114
 
 -- Run Lua code in a fresh interpreter that is killed after `secs`: for the
--- specs whose way of failing would be a hang.
+-- specs whose way of failing would be a hang.  Asserts that it exited 0.
 local function sub(code, secs)
   local path = os.tmpname()
   local fh = assert(io.open(path, "w"))
@@ -20,6 +20,7 @@ local function sub(code, secs)
   local out = p:read("a")
   local ok, how, status = p:close()
   os.remove(path)
+  assert.are.same({ true, "exit", 0 }, { ok, how, status }, "the interpreter's exit status; it printed:\n" .. out)
   return out, ok, how, status
 end
 
@@ -50,10 +51,9 @@ end
 local devnull = assert(io.open("/dev/null", "w"))
 
 describe("notification", function()
-  if not seccomp.supports("notify") then
-    pending("needs the notify feature: " .. select(2, seccomp.supports("notify")))
-    return
-  end
+  -- every spec here needs notify rules: pending, each naming why, without them
+  local it = H.gated(it, pending, H.feature("notify")) -- luacheck: ignore 431
+  local it_addfd = H.gated(it, pending, H.feature("notify_addfd"))
 
   describe("answers", function()
     it("deny: the target sees the errno, given as a name or a number of either sign", function()
@@ -85,7 +85,7 @@ describe("notification", function()
       for req in child.notifier:requests(10) do
         req:deny()
       end
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("1", contents(out))
     end)
 
@@ -100,7 +100,7 @@ describe("notification", function()
         assert.is_true(req:allow())
       end
       assert.are.equal(1, n)
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("true", contents(out))
       assert.is_false(exists(path))
     end)
@@ -121,7 +121,7 @@ describe("notification", function()
       for req in child.notifier:requests(10) do
         req:reply(0)
       end
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("true", contents(out)) -- the target was told it worked...
       assert.is_true(exists(path))             -- ...and nothing happened
       os.remove(path)
@@ -134,7 +134,7 @@ describe("notification", function()
       for req in n:requests(10) do
         assert.is_true(n:respond(req.id, 77))
       end
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("77\n", contents(out))
 
       local path = H.file_with("x")
@@ -147,16 +147,12 @@ describe("notification", function()
       assert.is_true(n:respond(req.id, 0, "EROFS"))
       req = assert(n:receive(10))
       assert.is_true(n:respond(req.id, 0, 0, "continue"))
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.are.equal("30 true", contents(out))
       assert.is_false(exists(path))
     end)
 
-    it("addfd: the target reads a file the supervisor opened for it", function()
-      if not seccomp.supports("notify_addfd") then
-        pending(select(2, seccomp.supports("notify_addfd")))
-        return
-      end
+    it_addfd("addfd: the target reads a file the supervisor opened for it", function()
       local secret = H.file_with("from the supervisor")
       local out = io.tmpfile()
       -- the target's unlink("trigger") is the cue: an fd is installed at 42
@@ -176,12 +172,7 @@ describe("notification", function()
       os.remove(secret)
     end)
 
-    it("addfd with send answers the call with the new fd (openat emulated)", function()
-      local ok, why = seccomp.supports("notify_addfd")
-      if not ok then
-        pending(why)
-        return
-      end
+    it_addfd("addfd with send answers the call with the new fd (openat emulated)", function()
       local secret = H.file_with("emulated open")
       local out = io.tmpfile()
       -- only fopen(.., "r")'s openat has flags exactly O_RDONLY; the loader's carry O_CLOEXEC
@@ -197,7 +188,7 @@ describe("notification", function()
         src:close()
         if not ok2 and type(msg) == "table" and msg.ename == "EOPNOTSUPP" then
           req:deny("ENOSYS")
-          child:wait()
+          assert.are.same({ nil, "exit", 1 }, { child:wait() })
           pending(msg.message)
           return
         end
@@ -241,7 +232,7 @@ describe("notification", function()
       assert.is_true(req.answered)
       assert.is_false(req:valid())
       assert.is_false(n:id_valid(req.id))
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
     end)
 
     it("carry full 64-bit arguments", function()
@@ -255,19 +246,19 @@ describe("notification", function()
         offsets[req.args[2]] = true
         req:allow()
       end
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
       assert.is_true(offsets[0x7fffffffffff0000])
     end)
 
-    it("are decoded for the arch they come from; an unknown call has no name", function()
-      if seccomp.native_arch() ~= seccomp.ARCH_X86_64 then
-        pending("x86_64 only")
-        return
-      end
-      local dir = os.tmpname()
-      os.remove(dir)
-      assert(os.execute("mkdir " .. dir))
-      local src, bin = dir .. "/calls.c", dir .. "/calls"
+    -- A small C program making the odd calls: x86_64 only, and it needs cc.
+    local CALLS = H.all(H.X86_64, H.CC)
+    local calls_dir, calls_bin, ia32
+    if CALLS.ok then
+      calls_dir = os.tmpname()
+      os.remove(calls_dir)
+      assert(os.execute("mkdir " .. calls_dir))
+      local src = calls_dir .. "/calls.c"
+      calls_bin = calls_dir .. "/calls"
       local fh = assert(io.open(src, "w"))
       fh:write [[
         #include <unistd.h>
@@ -281,44 +272,54 @@ describe("notification", function()
           return r == 77 ? 0 : 1;
         }]]
       fh:close()
-      if not os.execute(("env -u LD_PRELOAD cc -o %s %s 2>/dev/null"):format(bin, src)) then
-        os.execute("rm -rf " .. dir)
-        pending("needs a C compiler")
-        return
+      if os.execute(("env -u LD_PRELOAD cc -o %s %s 2>/dev/null"):format(calls_bin, src)) then
+        -- i386 through int $0x80 needs the kernel's IA-32 emulation: the
+        -- program runs and gets the real pid back (exit 1, not a signal)
+        local probe = io.popen("env -u LD_PRELOAD " .. calls_bin .. " i >/dev/null 2>&1; echo $?")
+        ia32 = probe:read("a") == "1\n"
+        probe:close()
+      else
+        CALLS = H.gate(false, "cc could not build the test program")
       end
-      -- every call is notified; the test call is answered with 77
-      local function run(mode, arches)
-        local f = seccomp.filter("notify")
-        for _, a in ipairs(arches) do f:add_arch(a) end
-        local child = f:spawn { bin, mode }
-        local seen
-        for req in child.notifier:requests(10) do
-          if req.syscall == 999 or req.syscall == (0x40000000 | 39) or req.arch ~= seccomp.ARCH_X86_64 then
-            seen = { arch = req.arch, syscall = req.syscall, name = req.name, text = tostring(req) }
-            req:reply(77)
-          else
-            req:allow()
-          end
+    end
+    teardown(function()
+      if calls_dir then os.execute("rm -rf " .. calls_dir) end
+    end)
+    local it_calls = H.gated(it, pending, CALLS)
+    local it_ia32 = H.gated(it, pending, H.all(CALLS, H.gate(ia32, "needs the kernel's IA-32 emulation (int $0x80)")))
+
+    -- every call is notified; the test call is answered with 77
+    local function run_calls(mode, arches)
+      local f = seccomp.filter("notify")
+      for _, a in ipairs(arches) do f:add_arch(a) end
+      local child = f:spawn { calls_bin, mode }
+      local seen
+      for req in child.notifier:requests(10) do
+        if req.syscall == 999 or req.syscall == (0x40000000 | 39) or req.arch ~= seccomp.ARCH_X86_64 then
+          seen = { arch = req.arch, syscall = req.syscall, name = req.name, text = tostring(req) }
+          req:reply(77)
+        else
+          req:allow()
         end
-        return seen, child:wait()
       end
-      local seen, ok = run("u", {})
-      assert.is_true(ok)
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+      return seen
+    end
+
+    it_calls("are decoded for the arch they come from; an unknown call has no name", function()
+      local seen = run_calls("u", {})
       assert.are.same({ arch = seccomp.ARCH_X86_64, syscall = 999, name = nil }, { arch = seen.arch, syscall = seen.syscall, name = seen.name })
       assert.matches("syscall 999 on x86_64", seen.text)
-      -- x32 calls arrive as x86_64 with the x32 bit set; named from the x32 table
-      seen, ok = run("x", { "x32" })
-      assert.is_true(ok)
+    end)
+
+    it_calls("are decoded for x32: x86_64 with the x32 bit set, named from the x32 table", function()
+      local seen = run_calls("x", { "x32" })
       assert.are.same({ seccomp.ARCH_X86_64, 0x40000000 | 39, "getpid" }, { seen.arch, seen.syscall, seen.name })
-      -- i386 through int $0x80, where the kernel has IA-32 emulation
-      local probe = io.popen("env -u LD_PRELOAD " .. bin .. " i >/dev/null 2>&1; echo $?")
-      if probe:read("a") == "1\n" then -- it ran, and got the real pid back (not 77)
-        seen, ok = run("i", { "x86" })
-        assert.is_true(ok)
-        assert.are.same({ seccomp.ARCH_X86, 20, "getpid" }, { seen.arch, seen.syscall, seen.name })
-      end
-      probe:close()
-      os.execute("rm -rf " .. dir)
+    end)
+
+    it_ia32("are decoded for i386 (int $0x80)", function()
+      local seen = run_calls("i", { "x86" })
+      assert.are.same({ seccomp.ARCH_X86, 20, "getpid" }, { seen.arch, seen.syscall, seen.name })
     end)
 
     it("refuse a second answer, and a misreadable one, before any ioctl", function()
@@ -349,7 +350,7 @@ describe("notification", function()
       -- the notifier remembers what it answered: the raw form refuses too
       local err = H.raises(n.respond, n, req.id, 0)
       assert.are.same({ "respond", "EALREADY" }, { err.op, err.ename })
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
     end)
     it("have one answered state: one answered through n:respond refuses req:deny (EALREADY)", function()
       local child = notifying("getppid"):spawn({ "sh", "-c", "echo $PPID" }, { stdout = devnull })
@@ -431,7 +432,7 @@ describe("notification", function()
         n:close()
       end
       assert.are.equal(1, count)
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
     end)
 
     it("goes on after a target died between receive and respond (ENOENT)", function()
@@ -555,7 +556,7 @@ describe("notification", function()
       assert.matches("the request's notifier has been closed", H.message(req.reply, req, 0))
       -- the original is untouched: it answers the same request
       assert.is_true(orig:respond(req.id, 0))
-      child:wait()
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
     end)
 
     it("ask for synchronous wake-ups on listeners this process created (kernel >= 6.6)", function()
@@ -578,7 +579,7 @@ describe("notification", function()
       assert.is_false(other:sync_wakeup())
       assert.matches("boolean expected", H.message(n.sync_wakeup, n, "yes"))
       child:kill("KILL")
-      child:wait()
+      assert.are.same({ nil, "signal", 9 }, { child:wait() })
     end)
 
     it("give a clear error on a closed or non-seccomp fd", function()
@@ -597,7 +598,7 @@ describe("notification", function()
       ]])(seccomp, child.notifier:fd())
       assert.are.equal("seccomp.notifier (closed)", tostring(n))
       child:kill("KILL")
-      child:wait()
+      assert.are.same({ nil, "signal", 9 }, { child:wait() })
     end)
   end)
 end)

@@ -295,7 +295,7 @@ describe("simulate against the kernel (native arch)", function()
     for _, name in ipairs { "r", "w", "o" } do
       assert(io.open(dir .. "/" .. name, "w")):close()
     end
-    local out = H.child([[
+    local out, ok, how, status = H.child([[
       local seccomp = require "seccomp"
       local f = seccomp.filter("allow")
       f:add_rule("errno(71)", "openat", { 0, "==", 0xffffff9c })
@@ -304,6 +304,7 @@ describe("simulate against the kernel (native arch)", function()
       local _, _, e = io.open("/dev/null", "r")
       print(e)
     ]])
+    assert(ok and how == "exit" and status == 0, "AT_FDCWD probe: " .. out)
     AT_FDCWD = assert(({ ["71\n"] = 0xffffff9c, ["72\n"] = -100 })[out], "AT_FDCWD probe: " .. out)
   end)
 
@@ -444,8 +445,8 @@ local FOREIGN = {
 describe("simulate on foreign arches", function()
   for _, case in ipairs(FOREIGN) do
     local arch, bits, big, other = case[1], case[2], case[3], case[4]
-    it(("gives %s's actions (%d-bit, %s-endian)"):format(arch, bits, big and "big" or "little"), function()
-      if not has(arch) then return pending(arch .. " unknown to this libseccomp") end
+    H.gated(it, pending, H.arches(arch))(("gives %s's actions (%d-bit, %s-endian)"):format(arch, bits,
+      big and "big" or "little"), function()
       local f = policy { arch }
       local bpf = f:export_bpf()
       for _, e in ipairs(expectations(bits)) do
@@ -470,8 +471,7 @@ describe("simulate on foreign arches", function()
     end)
   end
 
-  it("sees x32 calls as the kernel reports them: AUDIT_ARCH_X86_64, nr | 0x40000000", function()
-    if not has("x32") then return pending("no x32") end
+  H.gated(it, pending, H.arches("x32"))("sees x32 calls as the kernel reports them: AUDIT_ARCH_X86_64, nr | 0x40000000", function()
     local f = seccomp.filter("errno(EPERM)")
     f:remove_arch("native")
     f:add_arch("x32")
@@ -496,8 +496,7 @@ describe("simulate on foreign arches", function()
     assert.are.equal("trap", A(g:simulate("read", nil, "x32")))
   end)
 
-  it("resolves a name as a direct call on the arch (x86 socket is 359, not socketcall)", function()
-    if not has("x86") then return pending("no x86") end
+  H.gated(it, pending, H.arches("x86"))("resolves a name as a direct call on the arch (x86 socket is 359, not socketcall)", function()
     local f = seccomp.filter("errno(EPERM)")
     f:set_attr("compiler", "libseccomp")
     f:add_arch("x86")
@@ -527,22 +526,21 @@ describe("simulate on foreign arches", function()
     assert.are.equal("allow", A(f:simulate("socketcall", { 1 }, "x86")))
   end)
 
-  it("runs multi-arch filters (x86_64 + x86, s390x + s390) and their per-arch numbers", function()
-    for _, pair in ipairs { { "x86_64", "x86", "aarch64" }, { "s390x", "s390", "ppc64" } } do
-      if has(pair[1]) and has(pair[2]) then
-        local f = policy { pair[1], pair[2] }
-        for _, a in ipairs { pair[1], pair[2] } do
-          assert.are.equal("allow", A(f:simulate("read", nil, a)))
-          assert.are.equal("errno(EACCES)", A(f:simulate("openat", { 0, 0, 0x40 }, a)))
-          assert.are.equal("errno(EPERM)", A(f:simulate("write", nil, a)))
-        end
-        -- 64-bit compare on the 64-bit arch, low word on the 32-bit one
-        assert.are.equal("errno(EPERM)", A(f:simulate("dup3", { 5, 8 }, pair[1])))
-        assert.are.equal("allow", A(f:simulate("dup3", { 5, 8 }, pair[2])))
-        assert.are.equal("trap", A(f:simulate("read", nil, pair[3])))
+  for _, pair in ipairs { { "x86_64", "x86", "aarch64" }, { "s390x", "s390", "ppc64" } } do
+    H.gated(it, pending, H.arches(pair[1], pair[2], pair[3]))(("runs multi-arch filters (%s + %s) and their "
+      .. "per-arch numbers"):format(pair[1], pair[2]), function()
+      local f = policy { pair[1], pair[2] }
+      for _, a in ipairs { pair[1], pair[2] } do
+        assert.are.equal("allow", A(f:simulate("read", nil, a)))
+        assert.are.equal("errno(EACCES)", A(f:simulate("openat", { 0, 0, 0x40 }, a)))
+        assert.are.equal("errno(EPERM)", A(f:simulate("write", nil, a)))
       end
-    end
-  end)
+      -- 64-bit compare on the 64-bit arch, low word on the 32-bit one
+      assert.are.equal("errno(EPERM)", A(f:simulate("dup3", { 5, 8 }, pair[1])))
+      assert.are.equal("allow", A(f:simulate("dup3", { 5, 8 }, pair[2])))
+      assert.are.equal("trap", A(f:simulate("read", nil, pair[3])))
+    end)
+  end
 
   it("passes the instruction pointer in both byte orders", function()
     -- ld [8]/[12] are ip's two words: low word first on little-endian
@@ -614,8 +612,7 @@ describe("the cached program", function()
     assert.are.equal(seccomp.ACT_ALLOW, f:simulate("write"))
   end)
 
-  it("sees changes made inside a transaction, and their rejection", function()
-    if not seccomp.supports("transactions") then return pending("libseccomp < 2.6") end
+  H.gated(it, pending, H.feature("transactions"))("sees changes made inside a transaction, and their rejection", function()
     local f = seccomp.filter("allow")
     f:transaction_start()
     f:add_rule("errno(EPERM)", "read")
@@ -624,25 +621,37 @@ describe("the cached program", function()
     assert.are.equal(seccomp.ACT_ALLOW, f:simulate("read"))
   end)
 
-  it("is not re-exported by a loop of simulate calls", function()
-    local f = seccomp.filter("errno(EPERM)")
-    local names = seccomp.syscalls()
-    for i = 1, math.min(#names, 300) do f:add_rule("allow", names[i]) end
-    local last = names[math.min(#names, 300)]
-    local N = 2000
-    -- N/10 calls that each follow a change, so each exports again
-    local t0 = os.clock()
-    for i = 1, N // 10 do
-      f:set_attr("badarch_action", i % 2 == 0 and "trap" or "kill")
-      f:simulate(last)
-    end
-    local t_changed = os.clock() - t0
-    t0 = os.clock()
-    for _ = 1, N do f:simulate(last) end
-    local t_cached = os.clock() - t0
-    -- were the cache not used, N calls would cost about 10 times N/10 exports
-    assert.is_true(t_cached < t_changed, ("%d cached calls: %.4fs; %d calls after a change: %.4fs")
-      :format(N, t_cached, N // 10, t_changed))
+  -- Observed without a clock: once every fd is taken, an export through a
+  -- memfd fails (EMFILE), so a simulate that still answers did not export.
+  -- Where the library exports straight into memory there is no fd to miss.
+  H.gated(it, pending, H.without(H.feature("export_bpf_mem")))(
+    "is not re-exported by a loop of simulate calls, only after a change", function()
+    local out, ok, how, code = H.child([[
+      local seccomp = require "seccomp"
+      local f = seccomp.filter("errno(EPERM)"):add_rule("allow", "read")
+      print(f:simulate("read") == seccomp.ACT_ALLOW)
+      local hold = {}
+      while true do
+        local fh = io.open("/dev/null")
+        if not fh then break end
+        hold[#hold + 1] = fh
+      end
+      local answers = 0
+      for _ = 1, 100 do
+        if f:simulate("read") == seccomp.ACT_ALLOW and f:simulate("write") == seccomp.errno(1) then
+          answers = answers + 1
+        end
+      end
+      print(answers)
+      f:set_attr("badarch_action", "trap")
+      local ok, e = pcall(f.simulate, f, "read")
+      print(ok, type(e) == "table" and e.ename or tostring(e))
+      hold[1]:close()
+      hold[2]:close()
+      print(f:simulate("read") == seccomp.ACT_ALLOW)
+    ]], { nofile = 64 })
+    assert.are.same({ true, "exit", 0 }, { ok, how, code })
+    assert.are.equal("true\n100\nfalse\tEMFILE\ntrue\n", out)
   end)
 
   it("is freed with the filter: release, then simulate raises", function()
@@ -655,8 +664,7 @@ describe("the cached program", function()
     assert.matches("filter has been released", H.method_message(f, "simulate", "read"))
   end)
 
-  it("keeps its name memo per arch (a name on one arch is not the number on another)", function()
-    if not (has("x86") and has("aarch64")) then return pending("no x86/aarch64") end
+  H.gated(it, pending, H.arches("x86", "aarch64"))("keeps its name memo per arch (a name on one arch is not the number on another)", function()
     local f = seccomp.filter("errno(EPERM)")
     f:add_arch("x86")
     f:add_arch("aarch64")
@@ -746,8 +754,7 @@ describe("seccomp.disasm", function()
     assert.are.equal(text, seccomp.disasm(bpf, "x86_64"))
   end)
 
-  it("names arches and actions as arch_name and action_name do", function()
-    if not has("x86") then return pending("no x86") end
+  H.gated(it, pending, H.arches("x86"))("names arches and actions as arch_name and action_name do", function()
     local f = seccomp.filter("errno(EPERM)")
     f:remove_arch("native")
     f:add_arch("x86")
@@ -763,8 +770,7 @@ describe("seccomp.disasm", function()
       seccomp.disasm(string.pack("<I2BBI4", 0x06, 0, 0, 0x12345678)))
   end)
 
-  it("reads big-endian programs given the byte order or an arch", function()
-    if not has("s390x") then return pending("no s390x") end
+  H.gated(it, pending, H.arches("s390x"))("reads big-endian programs given the byte order or an arch", function()
     local f = seccomp.filter("errno(EPERM)")
     f:remove_arch("native")
     f:add_arch("s390x")
@@ -956,7 +962,10 @@ describe("docs/simulate.md", function()
     local snippets, specs = 0, 0
     for _, code in ipairs(blocks()) do
       if code:match("^%-%- spec/") then
-        local path = os.tmpname()
+        -- busted runs only files named like specs, even when given by path
+        local tmp = os.tmpname()
+        local path = tmp .. "_spec.lua"
+        os.remove(tmp)
         local fh = assert(io.open(path, "w"))
         fh:write(code)
         fh:close()
@@ -966,7 +975,8 @@ describe("docs/simulate.md", function()
         local out = p:read("a")
         local ok = p:close()
         os.remove(path)
-        assert(ok and out:match("%d+ successes / 0 failures / 0 errors"), out)
+        local passed = tonumber(out:match("(%d+) successes? / 0 failures / 0 errors"))
+        assert(ok and passed and passed > 0, out) -- "0 successes" is a spec that ran nothing
         specs = specs + 1
       else
         local want = {}
@@ -974,7 +984,8 @@ describe("docs/simulate.md", function()
           local shown = line:match("%-%->%s*(.-)%s*$")
           if shown then want[#want + 1] = shown end
         end
-        local out = H.child(code)
+        local out, ok, how, status = H.child(code)
+        assert.are.same({ true, "exit", 0 }, { ok, how, status }, out)
         assert.are.equal(table.concat(want, "\n") .. "\n", out)
         snippets = snippets + 1
       end
