@@ -16,6 +16,8 @@ H.shellquote = shellquote
 --- opts.nobody: run as user nobody (no capabilities), via setpriv.
 --- opts.close_stdio: start it with fds 0, 1 and 2 closed (it prints nothing).
 --- opts.nofile: run it with that limit on open files (ulimit -n).
+--- opts.env: a table of environment variables to set for it.
+--- opts.leaks: let LeakSanitizer check it at exit (under ci/asan.sh).
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -23,6 +25,18 @@ function H.child(code, opts)
   -- stop-the-world thread is a clone() the child's filter may forbid, and
   -- then LSan spins forever. Leaks are checked in the spec process itself.
   local prefix = "ulimit -c 0; ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" exec "
+  if opts and opts.leaks then
+    -- the child checks its own leaks (its filters, if any, allow clone)
+    prefix = "ulimit -c 0; exec "
+  end
+  if opts and opts.env then
+    local names = {}
+    for k in pairs(opts.env) do names[#names + 1] = k end
+    table.sort(names)
+    local assigns = {}
+    for _, k in ipairs(names) do assigns[#assigns + 1] = k .. "=" .. shellquote(opts.env[k]) end
+    prefix = prefix:gsub("exec $", function() return table.concat(assigns, " ") .. " exec " end)
+  end
   if opts and opts.nofile then
     prefix = ("ulimit -n %d; "):format(opts.nofile) .. prefix
   end

@@ -249,7 +249,7 @@ enum { SC_PAGE_START, SC_PAGE_INSTALLED, SC_PAGE_TAKEN, SC_PAGE_SEND };
 
 enum {
     SC_STEP_NONE, SC_STEP_SIGNALS, SC_STEP_STDIO, SC_STEP_FDS, SC_STEP_CHDIR, SC_STEP_NNP,
-    SC_STEP_SECCOMP, SC_STEP_LISTENER, SC_STEP_EXEC
+    SC_STEP_SECCOMP, SC_STEP_LISTENER, SC_STEP_EXEC, SC_STEP_WAIT
 };
 
 struct sc_page {
@@ -820,13 +820,14 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
 }
 
 /* Block until the pipe reports EOF (exec'd, or died) or - with a listener -
- * a request is queued.  Returns 1 if a byte was read, 0 otherwise. */
+ * a request is queued.  Returns 1 if a byte was read, 0 otherwise, -1 with
+ * errno when the wait itself failed (the child's state is then unknown). */
 static int sc_wait_pipe(int pipe_r, int lfd)
 {
     for (;;) {
         short rev[2];
         if (sc_poll_in(pipe_r, lfd, -1, rev) < 0)
-            return 0;
+            return -1;
         if (rev[0]) {
             char b;
             ssize_t r;
@@ -851,7 +852,12 @@ static int sc_parent_settle(const struct sc_plan *p, sc_child *c, int pipe_r, in
     int lfd = -1;
     if (p->listener) {
         /* The child writes one byte just before seccomp(): block until then. */
-        if (sc_wait_pipe(pipe_r, -1) == 1) {
+        int w = sc_wait_pipe(pipe_r, -1);
+        if (w < 0 && __atomic_load_n(&page->err, __ATOMIC_ACQUIRE) == 0) {
+            page->step = SC_STEP_WAIT;
+            __atomic_store_n(&page->err, errno ? errno : EIO, __ATOMIC_RELEASE);
+        }
+        if (w == 1) {
             unsigned long spins = 0;
             /* Now only the seccomp() call itself: spin. */
             while (__atomic_load_n(&page->state, __ATOMIC_ACQUIRE) != SC_PAGE_INSTALLED &&
@@ -883,7 +889,11 @@ static int sc_parent_settle(const struct sc_plan *p, sc_child *c, int pipe_r, in
             return -1;
         }
     }
-    sc_wait_pipe(pipe_r, lfd);
+    if (sc_wait_pipe(pipe_r, lfd) < 0 && __atomic_load_n(&page->err, __ATOMIC_ACQUIRE) == 0) {
+        /* whether it exec'd is unknown: the caller kills it and raises */
+        page->step = SC_STEP_WAIT;
+        __atomic_store_n(&page->err, errno ? errno : EIO, __ATOMIC_RELEASE);
+    }
     return lfd;
 }
 
@@ -898,6 +908,9 @@ static const char *sc_step_message(lua_State *L, int step, int err, const struct
         return lua_pushfstring(L, "cannot change to directory '%s': %s", p->cwd, strerror(err));
     case SC_STEP_NNP:
         return lua_pushfstring(L, "PR_SET_NO_NEW_PRIVS failed: %s", strerror(err));
+    case SC_STEP_WAIT:
+        return lua_pushfstring(L, "waiting for the child's exec failed: %s (the child was killed)",
+                               strerror(err));
     case SC_STEP_SECCOMP:
         if (err == EACCES)
             return "the kernel refused the filter: NO_NEW_PRIVS is off (nnp = false) and the "
