@@ -257,10 +257,7 @@ describe("lua-seccomp", function()
       os.remove(json2)
     end)
 
-    it("refuses a policy with notify rules unless told how to answer", function()
-      if not seccomp.supports("notify") then
-        return pending("needs the notify feature")
-      end
+    H.gated(it, pending, H.feature("notify"))("refuses a policy with notify rules unless told how to answer", function()
       local p = file_with('return { default = "allow", rules = { { action = "notify", syscalls = { "mkdir", "mkdirat" } } } }\n')
       local dir = os.tmpname()
       os.remove(dir)
@@ -280,7 +277,7 @@ describe("lua-seccomp", function()
   end)
 
   describe("learn", function()
-    local ok_notify = seccomp.supports("notify") and seccomp.supports("notify_continue")
+    local it_learn = H.gated(it, pending, H.all(H.feature("notify"), H.feature("notify_continue")))
 
     local function learn(cmd, extra)
       local path = os.tmpname()
@@ -299,8 +296,7 @@ describe("lua-seccomp", function()
       return kept
     end
 
-    it("learns `ls /`: the policy runs it, and without getdents64 it is killed", function()
-      if not ok_notify then return pending("needs notify and notify_continue") end
+    it_learn("learns `ls /`: the policy runs it, and without getdents64 it is killed", function()
       local text, out, err, code = learn("ls /", "--args 2")
       assert.are.equal(0, code, err)
       assert.matches("\nusr\n", "\n" .. out)                  -- ls wrote its listing
@@ -332,8 +328,7 @@ describe("lua-seccomp", function()
       os.remove(cut)
     end)
 
-    it("learns a shell pipeline with children", function()
-      if not ok_notify then return pending("needs notify and notify_continue") end
+    it_learn("learns a shell pipeline with children", function()
       local cmd = "sh -c 'ls / | sort -r | head -n 3; echo done'"
       local text, out, err, code = learn(cmd)
       assert.are.equal(0, code, err)
@@ -355,10 +350,8 @@ describe("lua-seccomp", function()
       os.remove(cut)
     end)
 
-    it("learns the calls of threads", function()
-      if not ok_notify then return pending("needs notify and notify_continue") end
+    H.gated(it_learn, pending, H.gate(io.open("/usr/bin/python3"), "needs /usr/bin/python3"))("learns the calls of threads", function()
       local py = "/usr/bin/python3"
-      if not io.open(py) then return pending("needs " .. py) end
       -- getppid is made by the thread alone
       local cmd = py .. [[ -c 'import threading, os; t = threading.Thread(target=os.getppid); t.start(); t.join(); print("joined")']]
       local text, out, err, code = learn(cmd)
@@ -377,8 +370,7 @@ describe("lua-seccomp", function()
       os.remove(cut)
     end)
 
-    it("writes to stdout without -o, the command's output going to stderr", function()
-      if not ok_notify then return pending("needs notify and notify_continue") end
+    it_learn("writes to stdout without -o, the command's output going to stderr", function()
       local out, err, code = cli("learn " .. plain("echo hello"))
       assert.are.equal(0, code, err)
       assert.matches("^%-%- Learned by `lua%-seccomp learn` from: env %-u LD_PRELOAD echo hello\n", out)
@@ -386,8 +378,7 @@ describe("lua-seccomp", function()
       assert.is_not_nil(seccomp.load_policy_string(out))
     end)
 
-    it("exits with the command's status; writes nothing for a command not found or killed", function()
-      if not ok_notify then return pending("needs notify and notify_continue") end
+    it_learn("exits with the command's status; writes nothing for a command not found or killed", function()
       local text, _, _, code = learn("sh -c 'exit 3'")
       assert.are.equal(3, code)
       assert.matches("exiting with status 3", text)

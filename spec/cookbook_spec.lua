@@ -67,18 +67,11 @@ describe("the cookbook", function()
     assert.is_true(n >= #EXAMPLES - 1)
   end)
 
-  if not seccomp.supports("notify") then
-    pending("needs the notify feature: " .. select(2, seccomp.supports("notify")))
-    return
-  end
-  local function need(feature)
-    local ok, why = seccomp.supports(feature)
-    if not ok then pending(why) end
-    return ok
-  end
+  -- every spec here needs notify rules: pending, each naming why, without them
+  local it = H.gated(it, pending, H.feature("notify")) -- luacheck: ignore 431
+  local PY = H.gate(have_python, "needs " .. PYTHON)
 
-  it("redirect_open: the command opens FROM and reads TO", function()
-    if not (need("notify_continue") and need("notify_addfd")) then return end
+  H.gated(it, pending, H.all(H.feature("notify_continue"), H.feature("notify_addfd")))("redirect_open: the command opens FROM and reads TO", function()
     local to = H.file_with("the other file\n")
     local out, err, ok = example("redirect_open", "/etc/hostname " .. to .. " cat /etc/hostname /etc/os-release")
     os.remove(to)
@@ -101,8 +94,7 @@ describe("the cookbook", function()
       os.remove(secret)
     end)
 
-    it("serves the tree read-only and refuses everything else", function()
-      if not need("notify_addfd") then return end
+    H.gated(it, pending, H.feature("notify_addfd"))("serves the tree read-only and refuses everything else", function()
       local out, err, ok = example("readonly_view", dir .. " sh -c " .. H.shellquote(
         "cat a.txt; cat ./sub/../a.txt; echo x > b.txt || echo write refused; cat "
         .. secret .. " || echo secret refused; rm a.txt || echo rm refused; cat a.txt"))
@@ -113,12 +105,7 @@ describe("the cookbook", function()
       assert.is_nil(io.open(dir .. "/b.txt"))
     end)
 
-    it("a second thread changing the path never gets the command a file outside the view", function()
-      if not need("notify_addfd") then return end
-      if not have_python then
-        pending("needs " .. PYTHON)
-        return
-      end
+    H.gated(it, pending, H.all(H.feature("notify_addfd"), PY))("a second thread changing the path never gets the command a file outside the view", function()
       -- The main thread opens the path in `buf` 2000 times while another
       -- thread keeps switching it between a file in the view and the secret.
       local race = ([[
@@ -168,8 +155,7 @@ print(ok, leaked, refused)
     assert.are.equal("Linux 2.6.32-retro " .. machine .. "\n", out)
   end)
 
-  it("connect_to: the command's connect reaches the supervisor's unix socket", function()
-    if not need("notify_addfd") then return end
+  H.gated(it, pending, H.feature("notify_addfd"))("connect_to: the command's connect reaches the supervisor's unix socket", function()
     local okm, unix = pcall(require, "socket.unix")
     if not okm then
       pending("needs LuaSocket (lua-socket)")
@@ -202,8 +188,7 @@ print("sent")]]))
     os.remove(path)
   end)
 
-  it("exec_log: every execve of the tree, with its argv", function()
-    if not need("notify_continue") then return end
+  H.gated(it, pending, H.feature("notify_continue"))("exec_log: every execve of the tree, with its argv", function()
     local out, err, ok = example("exec_log", "sh -c " .. H.shellquote([[echo hi | cat; /bin/true a "b c"]]))
     assert.is_true(ok, err)
     assert.are.equal("hi\n", out)
@@ -218,12 +203,7 @@ print("sent")]]))
     assert.are.equal("served 50 unlink calls from 50 children; 50 of 50 saw EROFS\n", out)
   end)
 
-  it("supervisor: logs the opens with their paths and denies connect", function()
-    if not need("notify_continue") then return end
-    if not have_python then
-      pending("needs " .. PYTHON)
-      return
-    end
+  H.gated(it, pending, H.all(H.feature("notify_continue"), PY))("supervisor: logs the opens with their paths and denies connect", function()
     local out, err, ok, how, code = example("supervisor", PYTHON .. " -c " .. H.shellquote([[
 import socket
 print(open("/etc/hostname").read().strip() != "")

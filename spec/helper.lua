@@ -120,9 +120,9 @@ function H.feature(name)
 end
 
 --- The gate that is open where `gate` is closed (for the specs of the error
---- an absent feature raises).
-function H.without(gate)
-  return { ok = not gate.ok, why = gate.why }
+--- an absent feature raises); `why` says what is there instead when closed.
+function H.without(gate, why)
+  return { ok = not gate.ok, why = why or gate.why }
 end
 
 --- A gate from a condition and the reason for when it is false.

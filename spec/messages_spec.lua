@@ -139,11 +139,7 @@ describe("a released filter", function()
     assert.matches("bad argument #1 to '[^']*' %(filter has been released%)$", H.message(f.export_pfc, f))
   end)
 
-  it("says when a <close> variable released it", function()
-    if _VERSION == "Lua 5.3" then
-      pending("Lua 5.3 has no <close> variables")
-      return
-    end
+  H.gated(it, pending, H.LUA54)("says when a <close> variable released it", function()
     local g = assert(load([[
       local seccomp = ...
       local g
@@ -161,11 +157,7 @@ describe("a released filter", function()
 end)
 
 describe("examples/demo.lua", function()
-  it("says which failures are the point, and exits 0 when each outcome is the expected one", function()
-    if not H.is54 then
-      pending("the demo uses a <close> variable (Lua 5.4)")
-      return
-    end
+  H.gated(it, pending, H.LUA54)("says which failures are the point, and exits 0 when each outcome is the expected one", function()
     local fh = assert(io.open("examples/demo.lua"))
     local demo = fh:read("a")
     fh:close()

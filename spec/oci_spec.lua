@@ -603,11 +603,10 @@ end)
 
 describe('unknown = "enosys"', function()
   local have, why = have_unknown()
+  local UNKNOWN = H.gate(have, "needs the filter attribute 'unknown' (the module's own compiler): " .. tostring(why))
+  local it_unknown = H.gated(it, pending, UNKNOWN)
 
-  it("makes calls above the highest named one ENOSYS (policies)", function()
-    if not have then
-      return pending("needs the filter attribute 'unknown' (the module's own compiler): " .. tostring(why))
-    end
+  it_unknown("makes calls above the highest named one ENOSYS (policies)", function()
     local f = seccomp.filter { default = "kill_process", allow = { "read", "write", "openat" }, unknown = "enosys" }
     local top = seccomp.syscall("openat")
     assert.are.equal("allow", act(f, "openat"))
@@ -616,10 +615,7 @@ describe('unknown = "enosys"', function()
     assert.are.equal("errno(ENOSYS)", act(f, "clone3"))
   end)
 
-  it("makes calls above the highest named one ENOSYS (OCI, per arch)", function()
-    if not have then
-      return pending("needs the filter attribute 'unknown' (the module's own compiler): " .. tostring(why))
-    end
+  it_unknown("makes calls above the highest named one ENOSYS (OCI, per arch)", function()
     local f = oci.filter(profile { defaultAction = "SCMP_ACT_KILL_PROCESS", architectures = { "SCMP_ARCH_X86" },
       syscalls = { { names = { "read", "openat" }, action = "SCMP_ACT_ALLOW" } } }, { unknown = "enosys" })
     assert.are.equal("errno(ENOSYS)", act(f, seccomp.syscall("openat") + 1))

@@ -27,10 +27,8 @@ local function contents(fh)
 end
 
 describe("the target's memory", function()
-  if not seccomp.supports("notify") then
-    pending("needs the notify feature: " .. select(2, seccomp.supports("notify")))
-    return
-  end
+  -- every spec here needs notify rules: pending, each naming why, without them
+  local it = H.gated(it, pending, H.feature("notify")) -- luacheck: ignore 431
 
   -- Run `code` in a Lua child whose unlink calls are notified; `fn(req)` is
   -- called for each (then the call is denied with EROFS unless answered).
@@ -198,10 +196,8 @@ describe("the target's memory", function()
 end)
 
 describe("serve", function()
-  if not seccomp.supports("notify") then
-    pending("needs the notify feature: " .. select(2, seccomp.supports("notify")))
-    return
-  end
+  -- every spec here needs notify rules: pending, each naming why, without them
+  local it = H.gated(it, pending, H.feature("notify")) -- luacheck: ignore 431
 
   -- A Lua target that removes the paths in `paths` and prints what each
   -- os.remove returned (errno or "ok").
@@ -241,11 +237,7 @@ describe("serve", function()
     assert.are.equal("30 13 30 ok 16 ", out)
   end)
 
-  it("\"allow\" lets the call run", function()
-    if not seccomp.supports("notify_continue") then
-      pending(select(2, seccomp.supports("notify_continue")))
-      return
-    end
+  H.gated(it, pending, H.feature("notify_continue"))("\"allow\" lets the call run", function()
     local path = H.file_with("x")
     local why, out, st = run({ unlink = function() return "allow" end }, { path })
     assert.are.equal("closed", why)
@@ -363,11 +355,7 @@ describe("serve", function()
     child:wait()
   end)
 
-  it("fd answers: addfd with SEND, and addfd then a value", function()
-    if not seccomp.supports("notify_addfd") then
-      pending(select(2, seccomp.supports("notify_addfd")))
-      return
-    end
+  H.gated(it, pending, H.feature("notify_addfd"))("fd answers: addfd with SEND, and addfd then a value", function()
     local src = H.file_with("from the supervisor")
     local out = io.tmpfile()
     local child = notifying("openat"):spawn(lua([[
