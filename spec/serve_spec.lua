@@ -452,6 +452,13 @@ describe("serve", function()
     end })
     assert.are.equal(1, calls)
     child:wait() -- the second unlink fails with ENOSYS once the listener is gone
+    -- closed without answering, then an answer returned: nothing to answer it on
+    child = notifying("unlink"):spawn(remover { "/a" }, { stdout = devnull })
+    assert.are.equal("closed", child.notifier:serve { unlink = function(req)
+      req.notifier:close()
+      return "EROFS"
+    end })
+    assert.are.same({ true, "exit", 0 }, { child:wait() })
   end)
 
   describe("seccomp.serve", function()
