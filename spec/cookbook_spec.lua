@@ -27,10 +27,12 @@ local have_python = io.open(PYTHON) ~= nil
 -- interpreter; returns stdout, stderr, and what os.execute returns.
 local function example(name, args)
   local err = os.tmpname()
-  -- under ci/asan.sh the programs the example runs (python3) inherit the
-  -- sanitizer preload: leaks are checked in the spec process only, as H.child does
-  local env = ("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s LUA_CPATH=%s "):format(
-    H.shellquote(package.path .. ";;"), H.shellquote(package.cpath .. ";;"))
+  -- Under ASan (ci/asan.sh) the example and the commands it runs inherit the
+  -- preload: no LeakSanitizer there (it cannot stop a process whose threads
+  -- are waiting on a supervisor, and python3's own leaks are not ours);
+  -- leaks are checked in the spec process, which runs the same code.
+  local env = ("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s LUA_CPATH=%s ")
+    :format(H.shellquote(package.path .. ";;"), H.shellquote(package.cpath .. ";;"))
   local p = assert(io.popen(("%stimeout -s KILL 60 %s examples/%s.lua %s 2>%s"):format(env, H.lua, name,
     args, err)))
   local out = p:read("a")
@@ -81,6 +83,13 @@ describe("the cookbook", function()
   end)
 
   describe("readonly_view", function()
+    -- Under ci/asan.sh every command inherits the libasan preload, whose
+    -- start-up reads /proc/self/maps: the view refuses /proc, so nothing
+    -- would even start.  Visible as pending there; run by every other pass.
+    if (os.getenv("LD_PRELOAD") or ""):find("libasan") then
+      pending("the commands under the view inherit libasan, which needs /proc (refused by the view)")
+      return
+    end
     local dir, secret
     before_each(function()
       dir = tmpdir()
@@ -98,7 +107,7 @@ describe("the cookbook", function()
       local out, err, ok = example("readonly_view", dir .. " sh -c " .. H.shellquote(
         "cat a.txt; cat ./sub/../a.txt; echo x > b.txt || echo write refused; cat "
         .. secret .. " || echo secret refused; rm a.txt || echo rm refused; cat a.txt"))
-      assert.is_true(ok == nil or ok == true) -- sh's status is that of the last cat
+      assert.is_true(ok, err) -- sh exits with the status of the last cat
       assert.are.equal("inside\ninside\nwrite refused\nsecret refused\nrm refused\ninside\n", out)
       assert.matches("Read%-only file system", err)
       assert.matches("Permission denied", err)

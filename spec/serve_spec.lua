@@ -441,6 +441,13 @@ describe("serve", function()
     assert.are.equal(1, calls)
     -- the second unlink fails with ENOSYS once the listener is gone
     assert.are.same({ true, "exit", 0 }, { child:wait() })
+    -- closed without answering, then an answer returned: nothing to answer it on
+    child = notifying("unlink"):spawn(remover { "/a" }, { stdout = devnull })
+    assert.are.equal("closed", child.notifier:serve { unlink = function(req)
+      req.notifier:close()
+      return "EROFS"
+    end })
+    assert.are.same({ true, "exit", 0 }, { child:wait() })
   end)
 
   describe("seccomp.serve", function()

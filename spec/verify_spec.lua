@@ -56,13 +56,13 @@ describe("the rule ledger", function()
   it("lists every rule as given, in order", function()
     local f = seccomp.filter("allow")
     f:add_rule("errno(EPERM)", "openat", "arg2 & 3 == 1")
-    f:add_rule_exact("kill_process", "ptrace")
+    f:add_rule_exact("kill", "ptrace")
     f:add_rule("errno(1)", seccomp.syscall("getppid"), { 0, ">", -1 })
     local r = f:rules()
     assert.are.equal(3, #r)
     assert.are.same({ action = EPERM, syscall = "openat", args = { { 2, "&=", 3, 1 } }, exact = false,
       arches = { NATIVE } }, r[1])
-    assert.are.same({ action = seccomp.ACT_KILL_PROCESS, syscall = "ptrace", args = {}, exact = true,
+    assert.are.same({ action = seccomp.ACT_KILL_THREAD, syscall = "ptrace", args = {}, exact = true,
       arches = { NATIVE } }, r[2])
     assert.are.equal(seccomp.syscall("getppid"), r[3].syscall)
     assert.are.same({ { 0, ">", -1 } }, r[3].args)
@@ -152,7 +152,7 @@ describe("verify", function()
   end)
 
   it("accepts a right program, and says how many vectors it ran", function()
-    local f = seccomp.filter("kill_process")
+    local f = seccomp.filter("kill")
     f:add_rule("allow", "read", { 0, "==", 0 })
     f:add_rule("allow", "write", { 0, "<=", 2 }, { 2, "<", 4096 })
     f:add_rule("errno(EPERM)", "openat", { 2, "&=", 3, 1 })
@@ -294,9 +294,9 @@ describe("verify against an independent evaluator", function()
   local function random_set()
     local set = { rules = {} }
     local deny_default = math.random(2) == 1
-    set.default = deny_default and seccomp.ACT_KILL_PROCESS or seccomp.ACT_ALLOW
+    set.default = deny_default and seccomp.ACT_TRAP or seccomp.ACT_ALLOW
     local actions = deny_default and { seccomp.ACT_ALLOW, seccomp.errno(1), seccomp.errno(2) }
-      or { seccomp.errno(1), seccomp.errno(2), seccomp.errno(3), seccomp.ACT_KILL_PROCESS }
+      or { seccomp.errno(1), seccomp.errno(2), seccomp.errno(3), seccomp.ACT_KILL_THREAD }
     local nargs = math.random(1, 6)
     local multi = false
     for _ = 1, math.random(2, 4) do

@@ -99,6 +99,8 @@ typedef struct {
     unsigned recent_next;         /* ring of the ids this notifier answered last, */
     uint64_t recent[SC_RECENT];   /* so respond() refuses a second answer itself */
     unsigned char recent_used[SC_RECENT];
+    unsigned long raw_answers; /* answers sent by respond(id, ...): until one is, a
+                                  request's own flag is its whole answered state */
     int has_continue;   /* the "notify_continue" feature, checked once */
     int has_addfd;      /* "notify_addfd" */
     int has_send;       /* kernel >= 5.14: SECCOMP_ADDFD_FLAG_SEND */
@@ -487,6 +489,7 @@ static int l_notifier_respond(lua_State *L)
     if (sc_answered(n, id))
         return sc_raise(L, "respond", EALREADY, lua_pushfstring(L, "request %I has already been "
                         "answered", (LUAI_UACINT)(lua_Integer)id));
+    n->raw_answers++; /* (also when the send fails: erring on the side of looking) */
     return sc_send(L, n, id, (int64_t)val, err, flags);
 }
 
@@ -663,7 +666,7 @@ static sc_notifier *sc_request_notifier(lua_State *L, int idx)
  * record of the ids it answered (n:respond(req.id, ...) answers it too). */
 static int sc_request_answered(sc_request *r, const sc_notifier *n)
 {
-    if (!r->answered && n != NULL && sc_answered(n, r->n.id))
+    if (!r->answered && n != NULL && n->raw_answers != 0 && sc_answered(n, r->n.id))
         r->answered = 1;
     return r->answered;
 }

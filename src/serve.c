@@ -213,7 +213,7 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
             return NULL; /* the target died: nothing to answer */
         return lua_pushfstring(L, "installing the fd failed: %s", strerror(e));
     }
-    if (!r->answered)
+    if (!sc_request_answered(r, n))
         sc_serve_send(L, r, n, has_value ? (int64_t)value : (int64_t)rc, 0, 0);
     return NULL;
 }
@@ -262,7 +262,7 @@ static const char *sc_serve_answer(lua_State *L, sc_request *r, sc_notifier *n, 
     case LUA_TTABLE:
         return sc_serve_table_answer(L, r, n, aidx);
     case LUA_TNIL:
-        if (r->answered || sc_id_check(n, r->n.id) != 0)
+        if (sc_request_answered(r, n) || sc_id_check(n, r->n.id) != 0)
             return NULL; /* answered by the handler, or gone */
         return lua_pushliteral(L, "the handler neither answered the request nor returned an answer");
     default:
@@ -317,14 +317,18 @@ static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n)
         lua_pushvalue(L, ridx);
         if (lua_pcall(L, 1, 1, SV_MSGH) != LUA_OK) {
             sc_serve_report(L, ridx);
-            if (!r->answered)
+            if (n->fd >= 0 && !sc_request_answered(r, n))
                 sc_serve_send(L, r, n, 0, sv->error_errno, 0);
             lua_settop(L, ridx - 1);
             return;
         }
     }
     aidx = lua_gettop(L);
-    if (r->answered && !lua_isnil(L, aidx))
+    if (n->fd < 0) { /* the handler closed the notifier: nothing can be answered, the loop ends */
+        lua_settop(L, ridx - 1);
+        return;
+    }
+    if (sc_request_answered(r, n) && !lua_isnil(L, aidx))
         bad = lua_pushfstring(L, "the handler answered the request and also returned %s",
                               sc_repr(L, aidx));
     else
@@ -332,7 +336,7 @@ static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n)
     if (bad != NULL) {
         lua_pushstring(L, bad);
         sc_serve_report(L, ridx);
-        if (!r->answered)
+        if (n->fd >= 0 && !sc_request_answered(r, n))
             sc_serve_send(L, r, n, 0, sv->error_errno, 0);
     }
     lua_settop(L, ridx - 1);
