@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -602,8 +603,6 @@ static void random_filter(struct tfilter *f, int kernel)
         }
     }
     f->def = rn(2) ? SCMP_ACT_ALLOW : R_ACTIONS[1 + rn(kernel ? 7 : NELEM(R_ACTIONS) - 1)];
-    if (kernel && (f->def == SCMP_ACT_KILL_PROCESS || f->def == SCMP_ACT_KILL_THREAD || f->def == SCMP_ACT_TRAP))
-        f->def = SCMP_ACT_ERRNO(4); /* the child must live to report */
     f->bad = rn(2) ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(9);
     f->widen = rn(3) == 0;
     f->enosys = rn(3) == 0;
@@ -818,17 +817,219 @@ static void test_hand(void)
     }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* 3. kernel agreement                                                   */
+
+/* What a child saw, shared with the parent (the filter may forbid every
+ * other way of telling). */
+struct kshared {
+    volatile int state;   /* 1: calling, 2: returned */
+    volatile int trapped; /* SIGSYS handler ran */
+    volatile long ret;
+};
+static struct kshared *g_ks;
+
+static void on_sigsys(int sig)
+{
+    (void)sig;
+    if (g_ks->state == 1)
+        g_ks->trapped = 1;
+    /* returning needs rt_sigreturn, which the filter may refuse */
+    __builtin_trap();
+}
+
+/* getppid with six arguments through the 64-bit syscall instruction */
+static long call64(long nr, const uint64_t a[6])
+{
+#if defined(__x86_64__)
+    long ret;
+    register uint64_t r10 __asm__("r10") = a[3];
+    register uint64_t r8 __asm__("r8") = a[4];
+    register uint64_t r9 __asm__("r9") = a[5];
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+#else
+    (void)nr;
+    (void)a;
+    return -ENOSYS;
+#endif
+}
+
+/* the same through int 0x80: the i386 ABI, 32-bit arguments */
+static long call32(long nr, const uint64_t a[6])
+{
+#if defined(__x86_64__)
+    int ret;
+    register uint64_t r8 __asm__("r8") = (uint32_t)a[5];
+    __asm__ volatile("push %%rbp\n\t"
+                     "mov %%r8d, %%ebp\n\t"
+                     "int $0x80\n\t"
+                     "pop %%rbp"
+                     : "=a"(ret)
+                     : "a"(nr), "b"((uint64_t)(uint32_t)a[0]), "c"((uint64_t)(uint32_t)a[1]),
+                       "d"((uint64_t)(uint32_t)a[2]), "S"((uint64_t)(uint32_t)a[3]),
+                       "D"((uint64_t)(uint32_t)a[4]), "r"(r8)
+                     : "memory");
+    return ret;
+#else
+    (void)nr;
+    (void)a;
+    return -ENOSYS;
+#endif
+}
+
+/* Outcomes, comparable between the kernel and the interpreter. */
+#define K_SUCCESS 0x10000
+#define K_TRAP 0x20000
+#define K_KILLED 0x30000
+#define K_BROKEN 0x40000
+
+static int outcome_of(uint32_t action)
+{
+    switch (action & 0xffff0000u) {
+    case 0x7fff0000u: case 0x7ffc0000u: return K_SUCCESS; /* allow, log */
+    case 0x00050000u: return (action & 0xffff) ? (int)(action & 0xffff) : K_SUCCESS;
+    case 0x00030000u: return K_TRAP;
+    default: return K_KILLED; /* kill_thread, kill_process */
+    }
+}
+
+/* Load prog in a child and make the call; the outcome. */
+static int kernel_outcome(const struct sock_filter *prog, size_t n, int i386, const uint64_t a[6])
+{
+    struct sock_fprog fp;
+    pid_t pid;
+    int status;
+    fp.len = (unsigned short)n;
+    fp.filter = (struct sock_filter *)prog;
+    memset((void *)g_ks, 0, sizeof *g_ks);
+    pid = fork();
+    if (pid < 0)
+        return K_BROKEN;
+    if (pid == 0) {
+        long r;
+        signal(SIGSYS, on_sigsys);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0)
+            _exit(99);
+        g_ks->state = 1;
+        r = i386 ? call32(64, a) : call64(SYS_getppid, a);
+        g_ks->ret = r;
+        g_ks->state = 2;
+        syscall(SYS_exit_group, 0);
+        __builtin_trap(); /* exit_group refused: die without a syscall */
+    }
+    if (waitpid(pid, &status, 0) != pid)
+        return K_BROKEN;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 99)
+        return K_BROKEN;
+    if (g_ks->trapped)
+        return K_TRAP;
+    if (g_ks->state == 2)
+        return g_ks->ret < 0 && g_ks->ret >= -4095 ? (int)-g_ks->ret : K_SUCCESS;
+    if (g_ks->state == 1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+        return K_KILLED;
+    return K_BROKEN;
+}
+
+static void test_kernel(int sets)
+{
+    int s, calls = 0, bad = 0, broken = 0, i386_calls = 0, seen[4] = {0, 0, 0, 0};
+    struct sock_filter probe[1] = {BPF_STMT(BPF_RET | BPF_K, SCMP_ACT_ALLOW)};
+    uint64_t zero[6] = {0, 0, 0, 0, 0, 0};
+    g_ks = mmap(NULL, sizeof *g_ks, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (g_ks == MAP_FAILED) {
+        CHECK(0, "mmap: %s", strerror(errno));
+        return;
+    }
+#if !defined(__x86_64__)
+    printf("kernel agreement skipped: not an x86_64 machine\n");
+    return;
+#endif
+    if (kernel_outcome(probe, 1, 0, zero) != K_SUCCESS) {
+        printf("kernel agreement skipped: cannot install seccomp filters here\n");
+        return;
+    }
+    {
+        int i386_ok = kernel_outcome(probe, 1, 1, zero) == K_SUCCESS;
+        CHECK(i386_ok, "int 0x80 getppid works under an allow-all filter (IA-32 emulation)");
+        if (!i386_ok)
+            return;
+    }
+    for (s = 0; s < sets; s++) {
+        struct tfilter f;
+        static struct sock_filter prog[BPF_SC_MAXINSNS];
+        struct cands c;
+        size_t n, v;
+        char err[160];
+        random_filter(&f, 1);
+        if (gen(&f, prog, &n, err, sizeof err) != NULL) {
+            CHECK(0, "kernel set %d: sc_gen: %s", s, err);
+            sc_ledger_free(&f.l);
+            continue;
+        }
+        cands_of(&f, &c);
+        for (v = 0; v < 6; v++) {
+            int i386 = (int)(v & 1), want, got;
+            uint64_t a[6];
+            unsigned o;
+            uint32_t audit = i386 ? 0x40000003u : 0xc000003eu;
+            int32_t nr = i386 ? 64 : SYS_getppid;
+            for (o = 0; o < 6; o++) {
+                a[o] = c.v[o][rn((unsigned)c.n[o])];
+                if (i386)
+                    a[o] &= 0xffffffffu;
+            }
+            want = outcome_of(run(prog, n, 0, audit, nr, a));
+            got = kernel_outcome(prog, n, i386, a);
+            seen[got == K_SUCCESS ? 0 : got == K_TRAP ? 1 : got == K_KILLED ? 2 : 3]++;
+            calls++;
+            i386_calls += i386;
+            if (got == K_BROKEN) {
+                broken++;
+                continue;
+            }
+            if (got != want) {
+                bad++;
+                if (bad <= 5) {
+                    printf("KERNEL MISMATCH set %d %s args %llx %llx %llx %llx %llx %llx: kernel 0x%x, interpreter 0x%x\n",
+                           s, i386 ? "int80" : "syscall", (unsigned long long)a[0], (unsigned long long)a[1],
+                           (unsigned long long)a[2], (unsigned long long)a[3], (unsigned long long)a[4],
+                           (unsigned long long)a[5], got, want);
+                    if (g_verbose)
+                        disasm(prog, n, 0);
+                }
+            }
+        }
+        check_filter(&f, 2);
+        sc_ledger_free(&f.l);
+    }
+    CHECK(bad == 0, "kernel agreement: %d of %d calls differ", bad, calls);
+    CHECK(broken <= calls / 50, "kernel agreement: %d experiments failed", broken);
+    printf("kernel agreement: %d sets, %d calls (%d through int 0x80), %d disagreements, %d failed experiments\n"
+           "  outcomes: %d success, %d trap, %d killed, %d errno or broken\n",
+           sets, calls, i386_calls, bad, broken, seen[0], seen[1], seen[2], seen[3]);
+    CHECK(seen[0] > 0 && seen[1] > 0 && seen[2] > 0 && seen[3] > 0, "kernel agreement saw every kind of outcome");
+    munmap(g_ks, sizeof *g_ks);
+}
+
 /* ------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
 {
-    int i, sets = 2000;
+    int i, sets = 2000, ksets = 250;
     uint64_t seed = (uint64_t)time(NULL);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             g_verbose = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
             sets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--kernel") == 0 && i + 1 < argc)
+            ksets = atoi(argv[++i]);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 0);
     }
@@ -841,6 +1042,8 @@ int main(int argc, char **argv)
 
     test_hand();
     test_random(sets);
+    if (ksets > 0)
+        test_kernel(ksets);
 
     free_names();
     printf("%d passed, %d failed\n", g_passed, g_failed);
