@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1018,16 +1019,190 @@ static void test_kernel(int sets)
 }
 
 /* ------------------------------------------------------------------ */
+/* 4. libseccomp's endless loop in rule_add                              */
+
+struct hshared {
+    volatile int at; /* the rule being added */
+};
+
+/* Add rules r[0..n) to a libseccomp filter in a child that dies after
+ * `ms` milliseconds; returns the index of the add that never returned, -1
+ * when all returned, -2 when the experiment failed. */
+static int libseccomp_hangs_at(const sc_rule *r, size_t n, uint32_t arch, int ms)
+{
+    struct hshared *h = mmap(NULL, sizeof *h, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    pid_t pid;
+    int status, res = -2;
+    if (h == MAP_FAILED)
+        return -2;
+    h->at = -1;
+    pid = fork();
+    if (pid == 0) {
+        struct itimerval it;
+        scmp_filter_ctx c;
+        size_t i;
+        memset(&it, 0, sizeof it);
+        it.it_value.tv_sec = ms / 1000;
+        it.it_value.tv_usec = (ms % 1000) * 1000;
+        signal(SIGALRM, SIG_DFL);
+        setitimer(ITIMER_REAL, &it, NULL);
+        c = seccomp_init(SCMP_ACT_ALLOW);
+        if (c == NULL)
+            _exit(3);
+        if (arch != SCMP_ARCH_NATIVE) {
+            seccomp_arch_add(c, arch);
+            seccomp_arch_remove(c, SCMP_ARCH_NATIVE);
+        }
+        for (i = 0; i < n; i++) {
+            h->at = (int)i;
+            seccomp_rule_add_array(c, r[i].action, seccomp_syscall_resolve_name(r[i].name), r[i].nconds, r[i].conds);
+        }
+        h->at = 1000;
+        _exit(0);
+    }
+    if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+            res = h->at;
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && h->at == 1000)
+            res = -1;
+    }
+    munmap(h, sizeof *h);
+    return res;
+}
+
+static void hang_rule(sc_rule *r, uint32_t action, unsigned nconds, const struct scmp_arg_cmp *c)
+{
+    memset(r, 0, sizeof *r);
+    r->action = action;
+    snprintf(r->name, sizeof r->name, "write");
+    r->sys = seccomp_syscall_resolve_name("write");
+    r->nconds = (unsigned char)nconds;
+    memcpy(r->conds, c, nconds * sizeof *c);
+    r->all_arches = 1;
+}
+
+static void random_hang_rules(sc_rule *r, size_t n)
+{
+    static const uint64_t pool[] = {0, 1, 2, 3, 256, 0x100000002ull};
+    size_t i, pre = rn(3) ? 1 + rn(2) : 0;
+    for (i = 0; i < n; i++) {
+        struct scmp_arg_cmp c[4];
+        unsigned nc = 1 + rn(3), j, used = 0;
+        if (pre && nc < pre + 1)
+            nc = (unsigned)pre + 1;
+        for (j = 0; j < nc; j++) {
+            unsigned a;
+            do
+                a = rn(4);
+            while (used & (1u << a));
+            used |= 1u << a;
+            c[j].arg = a;
+            c[j].op = (enum scmp_compare)(1 + rn(7));
+            c[j].datum_a = pool[rn(NELEM(pool))];
+            c[j].datum_b = c[j].op == SCMP_CMP_MASKED_EQ ? pool[rn(NELEM(pool))] : 0;
+        }
+        if (i > 0 && pre) { /* share the first rule's first conditions */
+            for (j = 0; j < pre && j < r[0].nconds; j++)
+                c[j] = r[0].conds[j];
+            /* no argument twice */
+            for (j = (unsigned)pre; j < nc; j++) {
+                unsigned t;
+                for (t = 0; t < j; t++)
+                    if (c[t].arg == c[j].arg)
+                        break;
+                if (t < j) {
+                    nc = j;
+                    break;
+                }
+            }
+        }
+        hang_rule(&r[i], SCMP_ACT_ERRNO(1 + rn(3)), nc, c);
+    }
+}
+
+static void test_hang(int experiments)
+{
+    sc_ledger l = {NULL, 0, 0};
+    sc_rule r[3];
+    struct scmp_arg_cmp c[2];
+    int e, hangs = 0, misses = 0, steps = 0, fps = 0, failed = 0, at;
+
+    /* the README's pair */
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_GT, 2, 0};
+    c[1] = (struct scmp_arg_cmp){2, SCMP_CMP_LE, 256, 0};
+    hang_rule(&r[0], SCMP_ACT_ERRNO(13), 2, c);
+    c[1] = (struct scmp_arg_cmp){2, SCMP_CMP_MASKED_EQ, 3, 0};
+    hang_rule(&r[1], SCMP_ACT_ERRNO(1), 2, c);
+    at = libseccomp_hangs_at(r, 2, SCMP_ARCH_NATIVE, 1000);
+    CHECK(at == 1, "libseccomp hangs on the README's pair (add %d)", at);
+    l.v = r;
+    l.n = 1;
+    CHECK(sc_gen_hang_risk(&l, &r[1]) == 1, "sc_gen_hang_risk sees the README's pair");
+    CHECK(sc_gen_hang_risk(&l, &r[0]) == 0, "the same rule twice returns");
+    r[0].held_back = 1;
+    CHECK(sc_gen_hang_risk(&l, &r[1]) == 0, "a held-back rule is not in libseccomp's tree");
+    l.v = NULL;
+    l.n = 0;
+
+    for (e = 0; e < experiments; e++) {
+        size_t n = 2 + (rn(4) == 0), i;
+        uint32_t arch = rn(4) == 0 ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE;
+        random_hang_rules(r, n);
+        at = libseccomp_hangs_at(r, n, arch, 500);
+        if (at == -2 || at >= (int)n) {
+            failed++;
+            continue;
+        }
+        for (i = 1; i < n && (at < 0 || i <= (size_t)at); i++) {
+            int pred;
+            l.v = r;
+            l.n = i;
+            pred = sc_gen_hang_risk(&l, &r[i]);
+            if ((int)i == at) {
+                hangs++;
+                if (!pred) {
+                    misses++;
+                    if (misses <= 5) {
+                        size_t q, j;
+                        printf("MISSED HANG (%s):", arch == SCMP_ARCH_X86 ? "x86" : "native");
+                        for (q = 0; q <= i; q++) {
+                            printf(" |");
+                            for (j = 0; j < r[q].nconds; j++)
+                                printf(" a%u op%d %llx %llx;", r[q].conds[j].arg, (int)r[q].conds[j].op,
+                                       (unsigned long long)r[q].conds[j].datum_a,
+                                       (unsigned long long)r[q].conds[j].datum_b);
+                        }
+                        printf("\n");
+                    }
+                }
+            } else {
+                steps++;
+                fps += pred;
+            }
+        }
+    }
+    l.v = NULL;
+    CHECK(misses == 0, "sc_gen_hang_risk missed %d of %d hanging adds", misses, hangs);
+    CHECK(hangs > 0 || experiments < 50, "the experiments found hangs (%d)", hangs);
+    CHECK(failed <= experiments / 20, "hang experiments: %d failed", failed);
+    printf("hang: %d experiments, %d hanging adds (all flagged: %s), %d adds that returned, %d flagged "
+           "(false-positive rate %.1f%%), %d failed experiments\n",
+           experiments, hangs, misses ? "no" : "yes", steps, fps, steps ? 100.0 * fps / steps : 0.0, failed);
+}
+
+/* ------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
 {
-    int i, sets = 2000, ksets = 250;
+    int i, sets = 2000, ksets = 250, hsets = 300;
     uint64_t seed = (uint64_t)time(NULL);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             g_verbose = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
             sets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--hang") == 0 && i + 1 < argc)
+            hsets = atoi(argv[++i]);
         else if (strcmp(argv[i], "--kernel") == 0 && i + 1 < argc)
             ksets = atoi(argv[++i]);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
@@ -1044,6 +1219,8 @@ int main(int argc, char **argv)
     test_random(sets);
     if (ksets > 0)
         test_kernel(ksets);
+    if (hsets > 0)
+        test_hang(hsets);
 
     free_names();
     printf("%d passed, %d failed\n", g_passed, g_failed);

@@ -770,3 +770,143 @@ done:
     free(karch);
     return msg;
 }
+
+/* ---------------------------------------------------------------------- */
+/* libseccomp's endless loop in rule_add                                   */
+
+/*
+ * libseccomp 2.5.4 to 2.6.x never returns from seccomp_rule_add for some
+ * pairs of rules on one syscall.  Characterised by experiment (thousands of
+ * random pairs and triples in children with a timeout, fuzz/test_gen.c
+ * keeps a sample of them as a test): take each rule's conditions as
+ * libseccomp's tree holds them -- sorted by argument, a masked test whose
+ * mask is 0 left out -- and let k be the length of the longest common
+ * prefix of the existing rule E and the new rule N (conditions equal in
+ * argument, operator and data).  The add hangs when
+ *   - k >= 1 and the k-th condition's operator is !=, <, <=, > or >=, and
+ *   - both rules go on (each has a condition k+1), and
+ *   - E's next condition tests a lower argument than N's, or the same
+ *     argument with E's operator <, <=, > or >= and N's ==, != or masked ==.
+ * That separated every hanging pair from every one that returned in the
+ * experiments with small data.  No hang was seen on 32-bit arches (x86
+ * alone): the loop is in the trees of 64-bit arches, whose conditions
+ * libseccomp splits into two 32-bit tests.  The predicate below
+ * over-approximates the rule:
+ *   - at the point where the rules part, on the same argument, it also
+ *     answers 1 whenever one of the two conditions has a datum or mask
+ *     with a non-zero high word (with such data, pairs of every kind of
+ *     operator were seen hanging there);
+ *   - on arches that multiplex socketcall/ipc (s390x and ppc64 among the
+ *     64-bit ones), rules on two calls of one multiplexer meet in one tree
+ *     with arg0 replaced by `== call`: those pairs are tested that way too;
+ *   - a rule applying to all the filter's arches meets every other one,
+ *     whatever the filter's arches (32-bit ones included).
+ */
+static int sc_gen_cond_eq(const struct scmp_arg_cmp *a, const struct scmp_arg_cmp *b)
+{
+    if (a->arg != b->arg || a->op != b->op || a->datum_a != b->datum_a)
+        return 0;
+    return a->op != SCMP_CMP_MASKED_EQ || a->datum_b == b->datum_b;
+}
+
+static int sc_gen_cond_cmp(const void *x, const void *y)
+{
+    const struct scmp_arg_cmp *a = x, *b = y;
+    return (a->arg > b->arg) - (a->arg < b->arg);
+}
+
+/* r's conditions as libseccomp's tree holds them.
+ * sub > 0: the multiplexed form, arg0 replaced by `== sub`. */
+static unsigned sc_gen_chain(const sc_rule *r, int sub, struct scmp_arg_cmp *out)
+{
+    unsigned i, n = 0;
+    if (sub > 0) {
+        memset(&out[n], 0, sizeof out[n]);
+        out[n].arg = 0;
+        out[n].op = SCMP_CMP_EQ;
+        out[n].datum_a = (uint64_t)sub;
+        n++;
+    }
+    for (i = 0; i < r->nconds && i < 6; i++) {
+        const struct scmp_arg_cmp *c = &r->conds[i];
+        if (sub > 0 && c->arg == 0)
+            continue;
+        if (c->op == SCMP_CMP_MASKED_EQ && c->datum_a == 0)
+            continue; /* always true: libseccomp leaves it out */
+        out[n++] = *c;
+    }
+    /* stable enough: rules with two tests of one argument never reach the
+     * tree (libseccomp refuses them), their order does not matter here */
+    qsort(out, n, sizeof out[0], sc_gen_cond_cmp);
+    return n;
+}
+
+static int sc_gen_is_range(int op)
+{
+    return op == SCMP_CMP_LT || op == SCMP_CMP_LE || op == SCMP_CMP_GT || op == SCMP_CMP_GE;
+}
+
+/* A datum or mask with a non-zero high word: two 32-bit tests that part. */
+static int sc_gen_has_hi(const struct scmp_arg_cmp *c)
+{
+    return (c->datum_a >> 32) != 0 || (c->op == SCMP_CMP_MASKED_EQ && (c->datum_b >> 32) != 0);
+}
+
+static int sc_gen_hang_pair(const struct scmp_arg_cmp *e, unsigned ne, const struct scmp_arg_cmp *n,
+                            unsigned nn)
+{
+    unsigned k = 0;
+    while (k < ne && k < nn && sc_gen_cond_eq(&e[k], &n[k]))
+        k++;
+    if (k == 0 || k == ne || k == nn)
+        return 0;
+    if (e[k - 1].op == SCMP_CMP_EQ || e[k - 1].op == SCMP_CMP_MASKED_EQ)
+        return 0;
+    if (e[k].arg < n[k].arg)
+        return 1;
+    if (e[k].arg != n[k].arg)
+        return 0;
+    if (sc_gen_is_range(e[k].op) && !sc_gen_is_range(n[k].op))
+        return 1;
+    return sc_gen_has_hi(&e[k]) || sc_gen_has_hi(&n[k]);
+}
+
+/* Do e and r meet in one of libseccomp's per-arch trees? */
+static int sc_gen_arches_meet(const sc_rule *e, const sc_rule *r)
+{
+    return e->all_arches || r->all_arches || (e->arch_mask & r->arch_mask) != 0;
+}
+
+/* 1 when handing rule r to libseccomp after the rules already in l (those not held back) may never return. */
+static BPF_MAYBE_UNUSED int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *r)
+{
+    struct scmp_arg_cmp ce[7], cn[7];
+    int kr = r->name[0] ? sc_gen_subcall(r->name) : -1;
+    size_t i;
+
+    if (r->nconds == 0 || l == NULL)
+        return 0;
+    for (i = 0; i < l->n; i++) {
+        const sc_rule *e = &l->v[i];
+        int ke, same, mux;
+        unsigned ne, nn;
+        if (e->held_back || e->nconds == 0 || !sc_gen_arches_meet(e, r))
+            continue;
+        same = r->name[0] ? strcmp(e->name, r->name) == 0 : (e->name[0] == '\0' && e->sys == r->sys);
+        ke = e->name[0] ? sc_gen_subcall(e->name) : -1;
+        mux = kr >= 0 && ke >= 0 && sc_gen_subcalls[kr].mux == sc_gen_subcalls[ke].mux;
+        if (same) {
+            ne = sc_gen_chain(e, 0, ce);
+            nn = sc_gen_chain(r, 0, cn);
+            if (sc_gen_hang_pair(ce, ne, cn, nn))
+                return 1;
+        }
+        if (mux) {
+            ne = sc_gen_chain(e, sc_gen_subcalls[ke].sub, ce);
+            nn = sc_gen_chain(r, sc_gen_subcalls[kr].sub, cn);
+            if (sc_gen_hang_pair(ce, ne, cn, nn))
+                return 1;
+        }
+    }
+    return 0;
+}
