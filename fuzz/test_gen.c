@@ -57,8 +57,21 @@ static int g_passed, g_failed, g_verbose;
 /* Random numbers (xorshift64*), seeded                                 */
 
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
+/* fuzz/fuzz_gen.c: the random choices come from the fuzzer's bytes first */
+static const unsigned char *g_fz;
+static size_t g_fzn;
 static uint64_t rnd(void)
 {
+    if (g_fzn > 0) {
+        uint64_t v = 0;
+        size_t i;
+        for (i = 0; i < 4 && g_fzn > 0; i++, g_fzn--)
+            v = v << 8 | *g_fz++;
+        if (i == 4 && g_fzn > 0 && (v & 1)) /* now and then a full 64-bit value */
+            for (i = 0; i < 4 && g_fzn > 0; i++, g_fzn--)
+                v = v << 8 | *g_fz++;
+        return v;
+    }
     g_rng ^= g_rng >> 12;
     g_rng ^= g_rng << 25;
     g_rng ^= g_rng >> 27;
@@ -425,6 +438,7 @@ static void cands_of(const struct tfilter *f, struct cands *c)
 }
 
 static int64_t g_vectors, g_wrong;
+static int g_quick; /* fuzzing: random vectors only, no per-candidate sweep */
 
 /* Compare program and evaluator on one call; returns 1 when they agree. */
 static int compare_one(const struct tfilter *f, const struct sock_filter *p, size_t n, int be,
@@ -533,7 +547,7 @@ static int64_t check_filter(const struct tfilter *f, int nrand)
             int v;
             unsigned arg;
             /* each candidate of each argument, the others random candidates */
-            for (arg = 0; arg < 6; arg++)
+            for (arg = 0; arg < 6 && !g_quick; arg++)
                 for (j = 0; j < c.n[arg] && c.n[arg] > 3 + (arg == 0 ? 25 : 0); j++) {
                     unsigned o;
                     for (o = 0; o < 6; o++)
@@ -1192,6 +1206,7 @@ static void test_hang(int experiments)
 
 /* ------------------------------------------------------------------ */
 
+#ifndef TEST_GEN_NO_MAIN
 int main(int argc, char **argv)
 {
     int i, sets = 2000, ksets = 250, hsets = 300;
@@ -1226,3 +1241,4 @@ int main(int argc, char **argv)
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }
+#endif
