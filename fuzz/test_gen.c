@@ -438,6 +438,7 @@ static void cands_of(const struct tfilter *f, struct cands *c)
 }
 
 static int64_t g_vectors, g_wrong;
+static int g_silent; /* compare_one: count, print nothing (judging libseccomp's programs) */
 static int g_quick; /* fuzzing: random vectors only, no per-candidate sweep */
 
 /* Compare program and evaluator on one call; returns 1 when they agree. */
@@ -448,7 +449,7 @@ static int compare_one(const struct tfilter *f, const struct sock_filter *p, siz
     g_vectors++;
     if (got != want) {
         g_wrong++;
-        if (g_wrong <= 5) {
+        if (g_wrong <= 5 && !g_silent) {
             size_t i;
             printf("MISMATCH arch 0x%08x nr %d args %llx %llx %llx %llx %llx %llx: program 0x%08x, semantics 0x%08x\n",
                    (unsigned)audit, (int)nr, (unsigned long long)args[0], (unsigned long long)args[1],
@@ -456,7 +457,7 @@ static int compare_one(const struct tfilter *f, const struct sock_filter *p, siz
                    (unsigned long long)args[5], (unsigned)got, (unsigned)want);
             printf("  def 0x%08x widen %d enosys %d arches:", (unsigned)f->def, f->widen, f->enosys);
             for (i = 0; i < f->narch; i++)
-                printf(" %s", T_ARCH[f->arch[i]].name);
+                printf(" %s (highest named %lld)", T_ARCH[f->arch[i]].name, (long long)max_named(f, f->arch[i]));
             printf("\n");
             for (i = 0; i < f->l.n; i++) {
                 const sc_rule *r = &f->l.v[i];
@@ -476,18 +477,15 @@ static int compare_one(const struct tfilter *f, const struct sock_filter *p, siz
     return 1;
 }
 
+static int64_t check_prog(const struct tfilter *f, const struct sock_filter *prog, size_t n, int nrand);
+
 /* All the checks of one filter; returns the number of disagreements. */
 static int64_t check_filter(const struct tfilter *f, int nrand)
 {
     static struct sock_filter prog[BPF_SC_MAXINSNS];
     char err[160];
-    size_t n, i, k;
-    int be = T_ARCH[f->arch[0]].be;
+    size_t n;
     const char *msg = gen(f, prog, &n, err, sizeof err);
-    struct cands c;
-    int64_t before = g_wrong;
-    uint32_t audits[6];
-    size_t naud = 0;
 
     if (msg != NULL) {
         CHECK(0, "sc_gen: %s", msg);
@@ -497,6 +495,19 @@ static int64_t check_filter(const struct tfilter *f, int nrand)
         CHECK(0, "bpf_check rejects the generated program: %s", err);
         return 1;
     }
+    return check_prog(f, prog, n, nrand);
+}
+
+/* Run prog over f's vectors against the evaluator; the disagreements. */
+static int64_t check_prog(const struct tfilter *f, const struct sock_filter *prog, size_t n, int nrand)
+{
+    size_t i, k;
+    int be = T_ARCH[f->arch[0]].be;
+    struct cands c;
+    int64_t before = g_wrong;
+    uint32_t audits[6];
+    size_t naud = 0;
+
     cands_of(f, &c);
     for (i = 0; i < f->narch; i++)
         audits[naud++] = T_ARCH[f->arch[i]].audit;
@@ -1205,17 +1216,272 @@ static void test_hang(int experiments)
 }
 
 /* ------------------------------------------------------------------ */
+/* 5. comparison with libseccomp's programs                              */
+
+/* bpf_run's semantics for the instructions both generators emit, counting
+ * the instructions executed (checked against bpf_run on every call). */
+static uint32_t run_count(const struct sock_filter *p, size_t n, const unsigned char d[BPF_SC_DATA_SIZE],
+                          int be, unsigned *steps)
+{
+    uint32_t A = 0;
+    size_t pc = 0;
+    *steps = 0;
+    while (pc < n) {
+        const struct sock_filter *f = &p[pc];
+        (*steps)++;
+        switch (f->code) {
+        case BPF_LD | BPF_W | BPF_ABS: A = bpf_get32(d + f->k, be); break;
+        case BPF_ALU | BPF_AND | BPF_K: A &= f->k; break;
+        case BPF_RET | BPF_K: return f->k;
+        case BPF_JMP | BPF_JA: pc += f->k; break;
+        case BPF_JMP | BPF_JEQ | BPF_K: pc += A == f->k ? f->jt : f->jf; break;
+        case BPF_JMP | BPF_JGT | BPF_K: pc += A > f->k ? f->jt : f->jf; break;
+        case BPF_JMP | BPF_JGE | BPF_K: pc += A >= f->k ? f->jt : f->jf; break;
+        case BPF_JMP | BPF_JSET | BPF_K: pc += (A & f->k) ? f->jt : f->jf; break;
+        default: *steps = 0; return bpf_run(p, n, d, be, NULL);
+        }
+        pc++;
+    }
+    return 0;
+}
+
+/* libseccomp's program for f; 0 and *n, or -1 (a rule refused, or one that
+ * would hang). */
+static int libseccomp_prog(const struct tfilter *f, struct sock_filter *prog, size_t *n)
+{
+    scmp_filter_ctx c = seccomp_init(f->def);
+    size_t i;
+    int rc = -1;
+    FILE *tmp = NULL;
+    long len;
+    static unsigned char buf[BPF_SC_MAXINSNS * 8 + 8];
+    if (c == NULL)
+        return -1;
+    if (seccomp_attr_set(c, SCMP_FLTATR_ACT_BADARCH, f->bad) != 0)
+        goto out;
+    if (seccomp_arch_add(c, T_ARCH[f->arch[0]].tok) != 0 && T_ARCH[f->arch[0]].tok != seccomp_arch_native())
+        goto out;
+    if (T_ARCH[f->arch[0]].tok != seccomp_arch_native() && seccomp_arch_remove(c, SCMP_ARCH_NATIVE) != 0)
+        goto out;
+    for (i = 1; i < f->narch; i++)
+        if (seccomp_arch_add(c, T_ARCH[f->arch[i]].tok) != 0)
+            goto out;
+    for (i = 0; i < f->l.n; i++) {
+        sc_ledger prev;
+        prev.v = f->l.v;
+        prev.n = i;
+        prev.cap = i;
+        if (sc_gen_hang_risk(&prev, &f->l.v[i]))
+            goto out;
+        if (seccomp_rule_add_array(c, f->l.v[i].action, f->l.v[i].sys, f->l.v[i].nconds, f->l.v[i].conds) != 0)
+            goto out;
+    }
+    tmp = tmpfile();
+    if (tmp == NULL || seccomp_export_bpf(c, fileno(tmp)) != 0)
+        goto out;
+    len = ftell(tmp);
+    if (len <= 0)
+        len = (long)lseek(fileno(tmp), 0, SEEK_END);
+    if (len <= 0 || len > (long)sizeof buf)
+        goto out;
+    if (pread(fileno(tmp), buf, (size_t)len, 0) != len)
+        goto out;
+    if (bpf_decode(buf, (size_t)len, T_ARCH[f->arch[0]].be, prog, n) != NULL)
+        goto out;
+    rc = 0;
+out:
+    if (tmp)
+        fclose(tmp);
+    seccomp_release(c);
+    return rc;
+}
+
+struct cmpstat {
+    int sets, refused, lib_wrong;
+    double ratio_sum, ratio_max;
+    double steps_ours, steps_lib;
+    long calls;
+};
+
+/* Compare on one filter over every named number (and a few others) with
+ * candidate arguments; accumulates into st. */
+static void compare_filter(const struct tfilter *f, struct cmpstat *st, int nargs)
+{
+    static struct sock_filter ours[BPF_SC_MAXINSNS], lib[BPF_SC_MAXINSNS];
+    size_t no, nl, k, i;
+    char err[160];
+    struct cands c;
+    int wrong = 0, be = T_ARCH[f->arch[0]].be;
+    double so = 0, sl = 0;
+    long calls = 0;
+    if (gen(f, ours, &no, err, sizeof err) != NULL) {
+        CHECK(0, "compare: sc_gen: %s", err);
+        return;
+    }
+    if (libseccomp_prog(f, lib, &nl) != 0) {
+        st->refused++;
+        return;
+    }
+    {
+        /* libseccomp's program judged on the boundary vectors first */
+        int64_t w0 = g_wrong, v0 = g_vectors, bad;
+        g_silent = 1;
+        bad = check_prog(f, lib, nl, 4);
+        g_silent = 0;
+        g_wrong = w0;
+        g_vectors = v0;
+        if (bad) {
+            st->lib_wrong++;
+            return;
+        }
+    }
+    cands_of(f, &c);
+    for (k = 0; k < f->narch; k++) {
+        size_t a = f->arch[k];
+        for (i = 0; i < T_SCAN; i++) {
+            int32_t nr = T_ARCH[a].base + (int32_t)i;
+            int v, named = 0;
+            size_t q;
+            if (g_names[a][i] == NULL)
+                continue;
+            for (q = 0; q < f->l.n; q++)
+                if (strcmp(f->l.v[q].name, g_names[a][i]) == 0 || strcmp(g_names[a][i], "socketcall") == 0 ||
+                    strcmp(g_names[a][i], "ipc") == 0)
+                    named = 1;
+            for (v = 0; v < (named ? nargs : 1); v++) {
+                uint64_t args[6];
+                unsigned o, s1, s2;
+                unsigned char d[BPF_SC_DATA_SIZE];
+                uint32_t r1, r2, want;
+                for (o = 0; o < 6; o++)
+                    args[o] = c.v[o][rn((unsigned)c.n[o])];
+                bpf_pack_data(d, be, nr, T_ARCH[a].audit, 0, args);
+                r1 = run_count(ours, no, d, be, &s1);
+                r2 = run_count(lib, nl, d, be, &s2);
+                want = evaluate(f, T_ARCH[a].audit, nr, args);
+                CHECK(r1 == bpf_run(ours, no, d, be, NULL) && r2 == bpf_run(lib, nl, d, be, NULL),
+                      "compare: the counting interpreter agrees with bpf_run");
+                if (r2 != want)
+                    wrong = 1;
+                so += s1;
+                sl += s2;
+                calls++;
+            }
+        }
+    }
+    if (wrong) {
+        st->lib_wrong++;
+        return;
+    }
+    if (g_verbose && (double)no / (double)nl > 1.3) {
+        size_t q, j;
+        printf("ratio %.2f (%zu/%zu):\n", (double)no / (double)nl, no, nl);
+        for (q = 0; q < f->l.n; q++) {
+            const sc_rule *r = &f->l.v[q];
+            printf("  rule %zu: 0x%08x %s(%d):", q, (unsigned)r->action, r->name, r->sys);
+            for (j = 0; j < r->nconds; j++)
+                printf(" a%u op%d %llx %llx;", r->conds[j].arg, (int)r->conds[j].op,
+                       (unsigned long long)r->conds[j].datum_a, (unsigned long long)r->conds[j].datum_b);
+            printf("\n");
+        }
+        disasm(ours, no, be);
+        printf(" libseccomp:\n");
+        disasm(lib, nl, be);
+    }
+    st->sets++;
+    st->ratio_sum += (double)no / (double)nl;
+    if ((double)no / (double)nl > st->ratio_max)
+        st->ratio_max = (double)no / (double)nl;
+    st->steps_ours += so;
+    st->steps_lib += sl;
+    st->calls += calls;
+}
+
+static void print_cmp(const char *what, const struct cmpstat *st, size_t no, size_t nl)
+{
+    printf("compare %s: %d sets libseccomp compiles right (%d refused, %d wrong); instructions ours/libseccomp "
+           "mean %.3f max %.3f%s; executed per call %.2f vs %.2f (ratio %.3f) over %ld calls\n",
+           what, st->sets, st->refused, st->lib_wrong, st->sets ? st->ratio_sum / st->sets : 0.0, st->ratio_max,
+           "", st->calls ? st->steps_ours / st->calls : 0.0, st->calls ? st->steps_lib / st->calls : 0.0,
+           st->steps_lib > 0 ? st->steps_ours / st->steps_lib : 0.0, st->calls);
+    if (no)
+        printf("  program sizes: ours %zu, libseccomp %zu\n", no, nl);
+}
+
+/* An allow-list of `nsys` calls of the arch's table with `ncond` of them
+ * conditional, default errno. */
+static void big_filter(struct tfilter *f, size_t a1, size_t a2, int nsys, int ncond)
+{
+    int i, added = 0;
+    memset(f, 0, sizeof *f);
+    f->def = SCMP_ACT_ERRNO(1);
+    f->bad = SCMP_ACT_KILL_PROCESS;
+    f->arch[f->narch++] = a1;
+    if (a2 != (size_t)-1)
+        f->arch[f->narch++] = a2;
+    for (i = 0; i < T_SCAN && added < nsys; i++) {
+        const char *nm = g_names[a1][i];
+        if (nm == NULL)
+            continue;
+        if (added < ncond) {
+            struct scmp_arg_cmp c[2];
+            c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_LE, 0x7fffffff, 0};
+            c[1] = (struct scmp_arg_cmp){1, SCMP_CMP_MASKED_EQ, 0xff, 0x1};
+            add_rule(f, SCMP_ACT_ALLOW, nm, 1 + (unsigned)(added % 2), c);
+        } else {
+            add_rule(f, SCMP_ACT_ALLOW, nm, 0, NULL);
+        }
+        added++;
+    }
+}
+
+static void test_compare(int sets)
+{
+    struct cmpstat st;
+    int s;
+    memset(&st, 0, sizeof st);
+    for (s = 0; s < sets; s++) {
+        struct tfilter f;
+        random_filter(&f, 1); /* x86_64, x86, x32: what libseccomp builds on this machine too */
+        compare_filter(&f, &st, 8);
+        sc_ledger_free(&f.l);
+    }
+    print_cmp("random ledgers", &st, 0, 0);
+    {
+        static const int shapes[][3] = {{300, 50, 0}, {300, 0, 0}, {300, 50, 1}, {40, 10, 0}};
+        size_t i;
+        for (i = 0; i < NELEM(shapes); i++) {
+            struct tfilter f;
+            static struct sock_filter a[BPF_SC_MAXINSNS], b[BPF_SC_MAXINSNS];
+            size_t no = 0, nl = 0;
+            char what[80], err[160];
+            big_filter(&f, T_X86_64, shapes[i][2] ? T_X86 : (size_t)-1, shapes[i][0], shapes[i][1]);
+            memset(&st, 0, sizeof st);
+            compare_filter(&f, &st, 2);
+            if (gen(&f, a, &no, err, sizeof err) != NULL || libseccomp_prog(&f, b, &nl) != 0)
+                no = nl = 0;
+            snprintf(what, sizeof what, "%d calls, %d conditional, %s", shapes[i][0], shapes[i][1],
+                     shapes[i][2] ? "x86_64+x86" : "x86_64");
+            print_cmp(what, &st, no, nl);
+            sc_ledger_free(&f.l);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
 
 #ifndef TEST_GEN_NO_MAIN
 int main(int argc, char **argv)
 {
-    int i, sets = 2000, ksets = 250, hsets = 300;
+    int i, sets = 2000, ksets = 250, hsets = 300, csets = 0;
     uint64_t seed = (uint64_t)time(NULL);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             g_verbose = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
             sets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--compare") == 0 && i + 1 < argc)
+            csets = atoi(argv[++i]);
         else if (strcmp(argv[i], "--hang") == 0 && i + 1 < argc)
             hsets = atoi(argv[++i]);
         else if (strcmp(argv[i], "--kernel") == 0 && i + 1 < argc)
@@ -1236,6 +1502,8 @@ int main(int argc, char **argv)
         test_kernel(ksets);
     if (hsets > 0)
         test_hang(hsets);
+    if (csets > 0)
+        test_compare(csets);
 
     free_names();
     printf("%d passed, %d failed\n", g_passed, g_failed);

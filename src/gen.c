@@ -56,7 +56,7 @@ struct sc_gen_in {
 #define SC_GEN_X32_BIT 0x40000000u
 #define SC_GEN_TOK_X32 0x4000003eu
 #define SC_GEN_TOK_X86_64 0xc000003eu
-#define SC_GEN_LEAF 8        /* numbers a leaf of the dispatch tree tests with a jeq chain */
+#define SC_GEN_LEAF 16       /* numbers a leaf of the dispatch tree tests with a jeq chain */
 #define SC_GEN_REACH 254     /* longest conditional jump we emit (255, less one for a trampoline) */
 #define SC_GEN_HARDCAP (1u << 20)
 
@@ -116,6 +116,7 @@ struct sc_gen_inst {
     int32_t nr;
     uint32_t action;
     size_t order;          /* ledger index: the earlier wins within one kind */
+    int never;             /* a condition never holds: names the number, tests nothing */
     unsigned nconds;
     struct sc_gen_cond c[7];
 };
@@ -195,27 +196,32 @@ static int sc_gen_direct(struct sc_gen_arch *a, int sub)
     return a->direct[sub];
 }
 
-/* Conditions of rule r as the arch sees them (low words on 32-bit arches). */
-static unsigned sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
+/* Conditions of rule r as the arch sees them (low words on 32-bit arches),
+ * those that always hold left out; -1 when one never holds. */
+static int sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
 {
-    unsigned i;
+    uint64_t top = is64 ? ~(uint64_t)0 : 0xffffffffu;
+    unsigned i, n = 0;
     for (i = 0; i < r->nconds && i < 6; i++) {
         const struct scmp_arg_cmp *c = &r->conds[i];
-        out[i].arg = (unsigned char)c->arg;
-        out[i].op = (unsigned char)c->op;
+        struct sc_gen_cond *o = &out[n];
+        o->arg = (unsigned char)c->arg;
+        o->op = (unsigned char)c->op;
         if (c->op == SCMP_CMP_MASKED_EQ) {
-            out[i].mask = c->datum_a;
-            out[i].datum = c->datum_b & c->datum_a;
+            o->mask = c->datum_a & top;
+            o->datum = c->datum_b & c->datum_a & top;
         } else {
-            out[i].mask = ~(uint64_t)0;
-            out[i].datum = c->datum_a;
+            o->mask = top;
+            o->datum = c->datum_a & top;
         }
-        if (!is64) {
-            out[i].mask &= 0xffffffffu;
-            out[i].datum &= 0xffffffffu;
-        }
+        if ((c->op == SCMP_CMP_MASKED_EQ && o->mask == 0) || (c->op == SCMP_CMP_GE && o->datum == 0) ||
+            (c->op == SCMP_CMP_LE && o->datum == top))
+            continue; /* always holds */
+        if ((c->op == SCMP_CMP_LT && o->datum == 0) || (c->op == SCMP_CMP_GT && o->datum == top))
+            return -1;
+        n++;
     }
-    return i;
+    return (int)n;
 }
 
 /* Collect the instances the ledger gives on one arch. */
@@ -235,7 +241,7 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
         for (i = 0; l != NULL && i < l->n; i++) {
             const sc_rule *r = &l->v[i];
             struct sc_gen_inst x;
-            int nr, k;
+            int nr, k, nc;
             if (!sc_rule_on_arch(r, in->arch_index[ai]))
                 continue;
             memset(&x, 0, sizeof x);
@@ -247,7 +253,9 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                 if (r->sys < 0 && r->sys != -1)
                     continue; /* a pseudo number with no name: on no arch */
                 x.nr = r->sys;
-                x.nconds = sc_gen_conds(r, is64, x.c);
+                nc = sc_gen_conds(r, is64, x.c);
+                x.never = nc < 0;
+                x.nconds = nc < 0 ? 0 : (unsigned)nc;
                 if (sc_gen_push(out, &x) != 0)
                     return -1;
                 continue;
@@ -262,8 +270,10 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     if (nr < 0)
                         nr = sc_gen_direct(&arch, k);
                     if (nr >= 0) {
+                        nc = sc_gen_conds(r, is64, x.c);
                         x.nr = nr;
-                        x.nconds = sc_gen_conds(r, is64, x.c);
+                        x.never = nc < 0;
+                        x.nconds = nc < 0 ? 0 : (unsigned)nc;
                         if (sc_gen_push(out, &x) != 0)
                             return -1;
                     }
@@ -285,8 +295,10 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
             }
             if (pass == 1 || nr < 0)
                 continue; /* not a call of this arch */
+            nc = sc_gen_conds(r, is64, x.c);
             x.nr = nr;
-            x.nconds = sc_gen_conds(r, is64, x.c);
+            x.never = nc < 0;
+            x.nconds = nc < 0 ? 0 : (unsigned)nc;
             if (sc_gen_push(out, &x) != 0)
                 return -1;
         }
@@ -303,6 +315,13 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
  * away is replaced by a fresh copy when it is a ret (or the dispatch's
  * miss test), else by a `ja` trampoline placed right after the jump. */
 
+struct sc_gen_placed {
+    size_t pos, n;
+    uint32_t fall;
+    int is64, be;
+    struct sc_gen_inst *inst; /* a copy of the block's n instances */
+};
+
 struct sc_gen_em {
     struct sock_filter *rev; /* rev[0] is the program's last instruction */
     unsigned char *kind;     /* per rev index: 0 other, 1 ret, 2 miss test */
@@ -311,6 +330,10 @@ struct sc_gen_em {
     uint32_t *ret_act;       /* ret cache: action -> latest position */
     size_t *ret_pos;
     size_t nret, capret;
+    /* blocks placed so far, shared by every number (of every arch) whose
+     * block would be the same code, as libseccomp does */
+    struct sc_gen_placed *placed;
+    size_t nplaced, capplaced;
     /* the current section's miss test (unknown_enosys) */
     int miss_on;
     uint32_t miss_max, miss_def;
@@ -558,6 +581,58 @@ struct sc_gen_group {
     uint32_t fall;    /* the action when none holds */
 };
 
+/* Do two instance lists compile to the same block? */
+static int sc_gen_same_insts(const struct sc_gen_inst *x, const struct sc_gen_inst *y, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned j;
+        if (x[i].action != y[i].action || x[i].nconds != y[i].nconds)
+            return 0;
+        for (j = 0; j < x[i].nconds; j++)
+            if (x[i].c[j].arg != y[i].c[j].arg || x[i].c[j].op != y[i].c[j].op ||
+                x[i].c[j].mask != y[i].c[j].mask || x[i].c[j].datum != y[i].c[j].datum)
+                return 0;
+    }
+    return 1;
+}
+
+/* The block for group g: one already placed with the same code, or a new one. */
+static size_t sc_gen_group_block(struct sc_gen_em *e, const struct sc_gen_group *g,
+                                 const struct sc_gen_inst *inst, int is64, int be)
+{
+    const struct sc_gen_inst *x = inst + g->first;
+    struct sc_gen_placed *p;
+    size_t i, pos;
+    for (i = 0; i < e->nplaced; i++) {
+        p = &e->placed[i];
+        if (p->n == g->n && p->fall == g->fall && p->is64 == is64 && p->be == be &&
+            sc_gen_same_insts(p->inst, x, g->n))
+            return p->pos;
+    }
+    pos = sc_gen_block(e, x, g->n, g->fall, is64, be);
+    if (e->nplaced == e->capplaced) {
+        size_t cap = e->capplaced ? 2 * e->capplaced : 32;
+        p = realloc(e->placed, cap * sizeof *p);
+        if (p == NULL)
+            return pos; /* not shared: correct all the same */
+        e->placed = p;
+        e->capplaced = cap;
+    }
+    p = &e->placed[e->nplaced];
+    p->inst = malloc(g->n * sizeof *p->inst);
+    if (p->inst == NULL)
+        return pos;
+    memcpy(p->inst, x, g->n * sizeof *p->inst);
+    p->pos = pos;
+    p->n = g->n;
+    p->fall = g->fall;
+    p->is64 = is64;
+    p->be = be;
+    e->nplaced++;
+    return pos;
+}
+
 /* The dispatch over groups g[lo..hi) with A = nr; returns its first instruction. */
 static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, size_t lo, size_t hi,
                           const struct sc_gen_inst *inst, int is64, int be)
@@ -565,8 +640,7 @@ static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, siz
     if (hi - lo <= SC_GEN_LEAF) {
         size_t tgt[SC_GEN_LEAF], i, next;
         for (i = hi; i-- > lo;)
-            tgt[i - lo] = g[i].n == 0 ? (size_t)-1
-                                      : sc_gen_block(e, inst + g[i].first, g[i].n, g[i].fall, is64, be);
+            tgt[i - lo] = g[i].n == 0 ? (size_t)-1 : sc_gen_group_block(e, &g[i], inst, is64, be);
         next = sc_gen_miss(e);
         for (i = hi; i-- > lo;) {
             size_t t = tgt[i - lo] == (size_t)-1 ? sc_gen_ret(e, g[i].fall) : tgt[i - lo];
@@ -574,7 +648,9 @@ static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, siz
         }
         return next;
     } else {
-        size_t mid = lo + (hi - lo) / 2, right, left;
+        /* full leaves on the left: ceil(n / LEAF) leaves, LEAF - 1 fewer nodes than halving */
+        size_t leaves = (hi - lo + SC_GEN_LEAF - 1) / SC_GEN_LEAF;
+        size_t mid = lo + (leaves / 2) * SC_GEN_LEAF, right, left;
         right = sc_gen_tree(e, g, mid, hi, inst, is64, be);
         left = sc_gen_tree(e, g, lo, mid, inst, is64, be);
         return sc_gen_jmp(e, BPF_JMP | BPF_JGE | BPF_K, (uint32_t)g[mid].nr, right, left);
@@ -604,6 +680,11 @@ static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t a
             max = (uint32_t)v.v[i].nr;
             have_max = 1;
         }
+    /* rules whose conditions never hold count for max, and for nothing else */
+    for (i = j = 0; i < v.n; i++)
+        if (!v.v[i].never)
+            v.v[j++] = v.v[i];
+    v.n = j;
     for (i = 0; i < v.n; i = j) {
         size_t k, n;
         /* what a number gets when no rule holds: ENOSYS only for -1 here,
@@ -762,6 +843,9 @@ oom:
 fail:
     *n = 0;
 done:
+    for (i = 0; i < e.nplaced; i++)
+        free(e.placed[i].inst);
+    free(e.placed);
     free(e.rev);
     free(e.kind);
     free(e.ret_act);
