@@ -16,7 +16,7 @@
  *      checked against sc_gen_hang_risk
  *   5. (--compare) instruction counts and instructions executed vs libseccomp
  *
- * Options: --sets N (random ledgers, default 2000), --kernel N (kernel sets,
+ * Options: --sets N (random ledgers, default 1000), --kernel N (kernel sets,
  * default 250; 0 skips), --hang N (random hang experiments, default 300),
  * --compare N (libseccomp comparison sets, default 0), --seed S, -v.
  */
@@ -1435,6 +1435,12 @@ static void big_filter(struct tfilter *f, size_t a1, size_t a2, int nsys, int nc
     }
 }
 
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static void test_compare(int sets)
 {
     struct cmpstat st;
@@ -1463,6 +1469,24 @@ static void test_compare(int sets)
             snprintf(what, sizeof what, "%d calls, %d conditional, %s", shapes[i][0], shapes[i][1],
                      shapes[i][2] ? "x86_64+x86" : "x86_64");
             print_cmp(what, &st, no, nl);
+            {
+                /* compile time, paired and alternated: sc_gen vs libseccomp's
+                 * rule adds and export (informative; ASan builds slow sc_gen only) */
+                double r[15];
+                int k;
+                for (k = 0; k < 15; k++) {
+                    struct timespec t0, t1, t2;
+                    clock_gettime(CLOCK_MONOTONIC, &t0);
+                    gen(&f, a, &no, err, sizeof err);
+                    clock_gettime(CLOCK_MONOTONIC, &t1);
+                    libseccomp_prog(&f, b, &nl);
+                    clock_gettime(CLOCK_MONOTONIC, &t2);
+                    r[k] = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) /
+                           ((t2.tv_sec - t1.tv_sec) * 1e9 + (t2.tv_nsec - t1.tv_nsec));
+                }
+                qsort(r, 15, sizeof r[0], dbl_cmp);
+                printf("  compile time sc_gen / libseccomp (rules + export): median of 15 paired ratios %.3f\n", r[7]);
+            }
             sc_ledger_free(&f.l);
         }
     }
@@ -1473,7 +1497,7 @@ static void test_compare(int sets)
 #ifndef TEST_GEN_NO_MAIN
 int main(int argc, char **argv)
 {
-    int i, sets = 2000, ksets = 250, hsets = 300, csets = 0;
+    int i, sets = 1000, ksets = 250, hsets = 300, csets = 0;
     uint64_t seed = (uint64_t)time(NULL);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
