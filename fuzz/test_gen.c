@@ -21,7 +21,15 @@
  * --compare N (libseccomp comparison sets, default 0), --seed S, -v.
  */
 #include <seccomp.h>
+/* ledger.c's helpers for the Lua side are not used here */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#endif
 #include "../src/ledger.c"
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include "../src/bpf.c"
 #include "../src/gen.c"
 
@@ -282,8 +290,8 @@ static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, co
                     strcmp(f->l.v[j].name, r->name) == 0)
                     uncond = 1;
             match = 1;
-            /* the rule's action only when of a strictly more restrictive kind */
-            if (!uncond && !((int32_t)(act & 0xffff0000u) < (int32_t)(f->def & 0xffff0000u)))
+            /* the default only when of a strictly more restrictive kind */
+            if (!uncond && (int32_t)(f->def & 0xffff0000u) < (int32_t)(act & 0xffff0000u))
                 act = f->def;
         }
         if (match && (best == (size_t)-1 || rank_less(act, i, best_act, best))) {

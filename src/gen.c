@@ -285,8 +285,9 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     x.c[0].op = SCMP_CMP_EQ;
                     x.c[0].mask = is64 ? ~(uint64_t)0 : 0xffffffffu;
                     x.c[0].datum = sc_gen_subcalls[k].sub;
+                    /* the default when it is of a more restrictive kind */
                     if (r->nconds > 0 && !uncond[k] && !in->widen_multiplexed &&
-                        sc_gen_rank(in->def_action) <= sc_gen_rank(r->action))
+                        sc_gen_rank(in->def_action) < sc_gen_rank(r->action))
                         x.action = in->def_action;
                     if (sc_gen_push(out, &x) != 0)
                         return -1;
