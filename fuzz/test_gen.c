@@ -1218,6 +1218,7 @@ static void test_hang(int experiments)
     CHECK(misses == 0, "sc_gen_hang_risk missed %d of %d hanging adds", misses, hangs);
     CHECK(hangs > 0 || experiments < 50, "the experiments found hangs (%d)", hangs);
     CHECK(failed <= experiments / 20, "hang experiments: %d failed", failed);
+    CHECK(fps * 5 <= steps, "sc_gen_hang_risk flags most adds that return (%d of %d)", fps, steps);
     printf("hang: %d experiments, %d hanging adds (all flagged: %s), %d adds that returned, %d flagged "
            "(false-positive rate %.1f%%), %d failed experiments\n",
            experiments, hangs, misses ? "no" : "yes", steps, fps, steps ? 100.0 * fps / steps : 0.0, failed);
