@@ -1,11 +1,15 @@
 #!/bin/sh
-# Build the libFuzzer target for src/bpf.c and run it.
-# Usage: fuzz/run.sh [SECONDS]   (default 180)
+# Build the libFuzzer targets and run each for SECONDS: fuzz/fuzz_bpf.c
+# (src/bpf.c) then fuzz/fuzz_gen.c (src/gen.c: random ledgers, the
+# generated program must pass the checker and agree with the evaluator of
+# fuzz/test_gen.c).
+# Usage: fuzz/run.sh [SECONDS] [bpf|gen|all]   (default 180 all)
 # Corpus: build/fuzz/corpus (seeded with libseccomp-exported programs by
 # fuzz/seed_bpf.c).  Crash reproducers go to
 # build/fuzz/artifacts/.  Exits non-zero if the fuzzer found a crash.
 set -eu
 SECS=${1:-180}
+WHICH=${2:-all}
 cd "$(dirname "$0")/.."
 OUT=build/fuzz
 mkdir -p "$OUT/corpus" "$OUT/artifacts"
@@ -36,9 +40,20 @@ fi
 
 # --- run -------------------------------------------------------------------
 rc=0
-"./$OUT/fuzz_bpf" -max_total_time="$SECS" -max_len=8192 -timeout=10 \
-	-print_final_stats=1 -artifact_prefix="$OUT/artifacts/" \
-	"$OUT/corpus" || rc=$?
+if [ "$WHICH" != gen ]; then
+	"./$OUT/fuzz_bpf" -max_total_time="$SECS" -max_len=8192 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix="$OUT/artifacts/" \
+		"$OUT/corpus" || rc=$?
+fi
+if [ "$WHICH" != bpf ]; then
+	mkdir -p "$OUT/gen_corpus"
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-function \
+		fuzz/fuzz_gen.c -o "$OUT/fuzz_gen" -lseccomp
+	"./$OUT/fuzz_gen" -max_total_time="$SECS" -max_len=512 -timeout=20 \
+		-print_final_stats=1 -artifact_prefix="$OUT/artifacts/" \
+		"$OUT/gen_corpus" || rc=$?
+fi
 if ls "$OUT/artifacts/" 2>/dev/null | grep -q -E '^(crash|leak|timeout|oom)-'; then
 	echo "run.sh: fuzzer artifacts found in $OUT/artifacts/" >&2
 	[ "$rc" -ne 0 ] || rc=1

@@ -16,20 +16,30 @@
  *      checked against sc_gen_hang_risk
  *   5. (--compare) instruction counts and instructions executed vs libseccomp
  *
- * Options: --sets N (random ledgers, default 2000), --kernel N (kernel sets,
+ * Options: --sets N (random ledgers, default 1000), --kernel N (kernel sets,
  * default 250; 0 skips), --hang N (random hang experiments, default 300),
  * --compare N (libseccomp comparison sets, default 0), --seed S, -v.
  */
 #include <seccomp.h>
+/* ledger.c's helpers for the Lua side are not used here */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#endif
 #include "../src/ledger.c"
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include "../src/bpf.c"
 #include "../src/gen.c"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,8 +65,21 @@ static int g_passed, g_failed, g_verbose;
 /* Random numbers (xorshift64*), seeded                                 */
 
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
+/* fuzz/fuzz_gen.c: the random choices come from the fuzzer's bytes first */
+static const unsigned char *g_fz;
+static size_t g_fzn;
 static uint64_t rnd(void)
 {
+    if (g_fzn > 0) {
+        uint64_t v = 0;
+        size_t i;
+        for (i = 0; i < 4 && g_fzn > 0; i++, g_fzn--)
+            v = v << 8 | *g_fz++;
+        if (i == 4 && g_fzn > 0 && (v & 1)) /* now and then a full 64-bit value */
+            for (i = 0; i < 4 && g_fzn > 0; i++, g_fzn--)
+                v = v << 8 | *g_fz++;
+        return v;
+    }
     g_rng ^= g_rng >> 12;
     g_rng ^= g_rng << 25;
     g_rng ^= g_rng >> 27;
@@ -267,8 +290,8 @@ static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, co
                     strcmp(f->l.v[j].name, r->name) == 0)
                     uncond = 1;
             match = 1;
-            /* the rule's action only when of a strictly more restrictive kind */
-            if (!uncond && !((int32_t)(act & 0xffff0000u) < (int32_t)(f->def & 0xffff0000u)))
+            /* the default only when of a strictly more restrictive kind */
+            if (!uncond && (int32_t)(f->def & 0xffff0000u) < (int32_t)(act & 0xffff0000u))
                 act = f->def;
         }
         if (match && (best == (size_t)-1 || rank_less(act, i, best_act, best))) {
@@ -423,6 +446,8 @@ static void cands_of(const struct tfilter *f, struct cands *c)
 }
 
 static int64_t g_vectors, g_wrong;
+static int g_silent; /* compare_one: count, print nothing (judging libseccomp's programs) */
+static int g_quick; /* fuzzing: random vectors only, no per-candidate sweep */
 
 /* Compare program and evaluator on one call; returns 1 when they agree. */
 static int compare_one(const struct tfilter *f, const struct sock_filter *p, size_t n, int be,
@@ -432,7 +457,7 @@ static int compare_one(const struct tfilter *f, const struct sock_filter *p, siz
     g_vectors++;
     if (got != want) {
         g_wrong++;
-        if (g_wrong <= 5) {
+        if (g_wrong <= 5 && !g_silent) {
             size_t i;
             printf("MISMATCH arch 0x%08x nr %d args %llx %llx %llx %llx %llx %llx: program 0x%08x, semantics 0x%08x\n",
                    (unsigned)audit, (int)nr, (unsigned long long)args[0], (unsigned long long)args[1],
@@ -440,7 +465,7 @@ static int compare_one(const struct tfilter *f, const struct sock_filter *p, siz
                    (unsigned long long)args[5], (unsigned)got, (unsigned)want);
             printf("  def 0x%08x widen %d enosys %d arches:", (unsigned)f->def, f->widen, f->enosys);
             for (i = 0; i < f->narch; i++)
-                printf(" %s", T_ARCH[f->arch[i]].name);
+                printf(" %s (highest named %lld)", T_ARCH[f->arch[i]].name, (long long)max_named(f, f->arch[i]));
             printf("\n");
             for (i = 0; i < f->l.n; i++) {
                 const sc_rule *r = &f->l.v[i];
@@ -460,18 +485,15 @@ static int compare_one(const struct tfilter *f, const struct sock_filter *p, siz
     return 1;
 }
 
+static int64_t check_prog(const struct tfilter *f, const struct sock_filter *prog, size_t n, int nrand);
+
 /* All the checks of one filter; returns the number of disagreements. */
 static int64_t check_filter(const struct tfilter *f, int nrand)
 {
     static struct sock_filter prog[BPF_SC_MAXINSNS];
     char err[160];
-    size_t n, i, k;
-    int be = T_ARCH[f->arch[0]].be;
+    size_t n;
     const char *msg = gen(f, prog, &n, err, sizeof err);
-    struct cands c;
-    int64_t before = g_wrong;
-    uint32_t audits[6];
-    size_t naud = 0;
 
     if (msg != NULL) {
         CHECK(0, "sc_gen: %s", msg);
@@ -481,6 +503,19 @@ static int64_t check_filter(const struct tfilter *f, int nrand)
         CHECK(0, "bpf_check rejects the generated program: %s", err);
         return 1;
     }
+    return check_prog(f, prog, n, nrand);
+}
+
+/* Run prog over f's vectors against the evaluator; the disagreements. */
+static int64_t check_prog(const struct tfilter *f, const struct sock_filter *prog, size_t n, int nrand)
+{
+    size_t i, k;
+    int be = T_ARCH[f->arch[0]].be;
+    struct cands c;
+    int64_t before = g_wrong;
+    uint32_t audits[6];
+    size_t naud = 0;
+
     cands_of(f, &c);
     for (i = 0; i < f->narch; i++)
         audits[naud++] = T_ARCH[f->arch[i]].audit;
@@ -531,7 +566,7 @@ static int64_t check_filter(const struct tfilter *f, int nrand)
             int v;
             unsigned arg;
             /* each candidate of each argument, the others random candidates */
-            for (arg = 0; arg < 6; arg++)
+            for (arg = 0; arg < 6 && !g_quick; arg++)
                 for (j = 0; j < c.n[arg] && c.n[arg] > 3 + (arg == 0 ? 25 : 0); j++) {
                     unsigned o;
                     for (o = 0; o < 6; o++)
@@ -602,8 +637,6 @@ static void random_filter(struct tfilter *f, int kernel)
         }
     }
     f->def = rn(2) ? SCMP_ACT_ALLOW : R_ACTIONS[1 + rn(kernel ? 7 : NELEM(R_ACTIONS) - 1)];
-    if (kernel && (f->def == SCMP_ACT_KILL_PROCESS || f->def == SCMP_ACT_KILL_THREAD || f->def == SCMP_ACT_TRAP))
-        f->def = SCMP_ACT_ERRNO(4); /* the child must live to report */
     f->bad = rn(2) ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(9);
     f->widen = rn(3) == 0;
     f->enosys = rn(3) == 0;
@@ -818,17 +851,674 @@ static void test_hand(void)
     }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* 3. kernel agreement                                                   */
+
+/* What a child saw, shared with the parent (the filter may forbid every
+ * other way of telling). */
+struct kshared {
+    volatile int state;   /* 1: calling, 2: returned */
+    volatile int trapped; /* SIGSYS handler ran */
+    volatile long ret;
+};
+static struct kshared *g_ks;
+
+static void on_sigsys(int sig)
+{
+    (void)sig;
+    if (g_ks->state == 1)
+        g_ks->trapped = 1;
+    /* returning needs rt_sigreturn, which the filter may refuse */
+    __builtin_trap();
+}
+
+/* getppid with six arguments through the 64-bit syscall instruction */
+static long call64(long nr, const uint64_t a[6])
+{
+#if defined(__x86_64__)
+    long ret;
+    register uint64_t r10 __asm__("r10") = a[3];
+    register uint64_t r8 __asm__("r8") = a[4];
+    register uint64_t r9 __asm__("r9") = a[5];
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+#else
+    (void)nr;
+    (void)a;
+    return -ENOSYS;
+#endif
+}
+
+/* the same through int 0x80: the i386 ABI, 32-bit arguments */
+static long call32(long nr, const uint64_t a[6])
+{
+#if defined(__x86_64__)
+    int ret;
+    register uint64_t r8 __asm__("r8") = (uint32_t)a[5];
+    __asm__ volatile("push %%rbp\n\t"
+                     "mov %%r8d, %%ebp\n\t"
+                     "int $0x80\n\t"
+                     "pop %%rbp"
+                     : "=a"(ret)
+                     : "a"(nr), "b"((uint64_t)(uint32_t)a[0]), "c"((uint64_t)(uint32_t)a[1]),
+                       "d"((uint64_t)(uint32_t)a[2]), "S"((uint64_t)(uint32_t)a[3]),
+                       "D"((uint64_t)(uint32_t)a[4]), "r"(r8)
+                     : "memory");
+    return ret;
+#else
+    (void)nr;
+    (void)a;
+    return -ENOSYS;
+#endif
+}
+
+/* Outcomes, comparable between the kernel and the interpreter. */
+#define K_SUCCESS 0x10000
+#define K_TRAP 0x20000
+#define K_KILLED 0x30000
+#define K_BROKEN 0x40000
+
+static int outcome_of(uint32_t action)
+{
+    switch (action & 0xffff0000u) {
+    case 0x7fff0000u: case 0x7ffc0000u: return K_SUCCESS; /* allow, log */
+    case 0x00050000u: return (action & 0xffff) ? (int)(action & 0xffff) : K_SUCCESS;
+    case 0x00030000u: return K_TRAP;
+    default: return K_KILLED; /* kill_thread, kill_process */
+    }
+}
+
+/* Load prog in a child and make the call; the outcome. */
+static int kernel_outcome(const struct sock_filter *prog, size_t n, int i386, const uint64_t a[6])
+{
+    struct sock_fprog fp;
+    pid_t pid;
+    int status;
+    fp.len = (unsigned short)n;
+    fp.filter = (struct sock_filter *)prog;
+    memset((void *)g_ks, 0, sizeof *g_ks);
+    pid = fork();
+    if (pid < 0)
+        return K_BROKEN;
+    if (pid == 0) {
+        long r;
+        signal(SIGSYS, on_sigsys);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0)
+            _exit(99);
+        g_ks->state = 1;
+        r = i386 ? call32(64, a) : call64(SYS_getppid, a);
+        g_ks->ret = r;
+        g_ks->state = 2;
+        syscall(SYS_exit_group, 0);
+        __builtin_trap(); /* exit_group refused: die without a syscall */
+    }
+    if (waitpid(pid, &status, 0) != pid)
+        return K_BROKEN;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 99)
+        return K_BROKEN;
+    if (g_ks->trapped)
+        return K_TRAP;
+    if (g_ks->state == 2)
+        return g_ks->ret < 0 && g_ks->ret >= -4095 ? (int)-g_ks->ret : K_SUCCESS;
+    if (g_ks->state == 1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+        return K_KILLED;
+    return K_BROKEN;
+}
+
+static void test_kernel(int sets)
+{
+    int s, calls = 0, bad = 0, broken = 0, i386_calls = 0, seen[4] = {0, 0, 0, 0};
+    struct sock_filter probe[1] = {BPF_STMT(BPF_RET | BPF_K, SCMP_ACT_ALLOW)};
+    uint64_t zero[6] = {0, 0, 0, 0, 0, 0};
+    g_ks = mmap(NULL, sizeof *g_ks, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (g_ks == MAP_FAILED) {
+        CHECK(0, "mmap: %s", strerror(errno));
+        return;
+    }
+#if !defined(__x86_64__)
+    printf("kernel agreement skipped: not an x86_64 machine\n");
+    return;
+#endif
+    if (kernel_outcome(probe, 1, 0, zero) != K_SUCCESS) {
+        printf("kernel agreement skipped: cannot install seccomp filters here\n");
+        return;
+    }
+    {
+        int i386_ok = kernel_outcome(probe, 1, 1, zero) == K_SUCCESS;
+        CHECK(i386_ok, "int 0x80 getppid works under an allow-all filter (IA-32 emulation)");
+        if (!i386_ok)
+            return;
+    }
+    for (s = 0; s < sets; s++) {
+        struct tfilter f;
+        static struct sock_filter prog[BPF_SC_MAXINSNS];
+        struct cands c;
+        size_t n, v;
+        char err[160];
+        random_filter(&f, 1);
+        if (gen(&f, prog, &n, err, sizeof err) != NULL) {
+            CHECK(0, "kernel set %d: sc_gen: %s", s, err);
+            sc_ledger_free(&f.l);
+            continue;
+        }
+        cands_of(&f, &c);
+        for (v = 0; v < 6; v++) {
+            int i386 = (int)(v & 1), want, got;
+            uint64_t a[6];
+            unsigned o;
+            uint32_t audit = i386 ? 0x40000003u : 0xc000003eu;
+            int32_t nr = i386 ? 64 : SYS_getppid;
+            for (o = 0; o < 6; o++) {
+                a[o] = c.v[o][rn((unsigned)c.n[o])];
+                if (i386)
+                    a[o] &= 0xffffffffu;
+            }
+            want = outcome_of(run(prog, n, 0, audit, nr, a));
+            got = kernel_outcome(prog, n, i386, a);
+            seen[got == K_SUCCESS ? 0 : got == K_TRAP ? 1 : got == K_KILLED ? 2 : 3]++;
+            calls++;
+            i386_calls += i386;
+            if (got == K_BROKEN) {
+                broken++;
+                continue;
+            }
+            if (got != want) {
+                bad++;
+                if (bad <= 5) {
+                    printf("KERNEL MISMATCH set %d %s args %llx %llx %llx %llx %llx %llx: kernel 0x%x, interpreter 0x%x\n",
+                           s, i386 ? "int80" : "syscall", (unsigned long long)a[0], (unsigned long long)a[1],
+                           (unsigned long long)a[2], (unsigned long long)a[3], (unsigned long long)a[4],
+                           (unsigned long long)a[5], got, want);
+                    if (g_verbose)
+                        disasm(prog, n, 0);
+                }
+            }
+        }
+        check_filter(&f, 2);
+        sc_ledger_free(&f.l);
+    }
+    CHECK(bad == 0, "kernel agreement: %d of %d calls differ", bad, calls);
+    CHECK(broken <= calls / 50, "kernel agreement: %d experiments failed", broken);
+    printf("kernel agreement: %d sets, %d calls (%d through int 0x80), %d disagreements, %d failed experiments\n"
+           "  outcomes: %d success, %d trap, %d killed, %d errno or broken\n",
+           sets, calls, i386_calls, bad, broken, seen[0], seen[1], seen[2], seen[3]);
+    CHECK(seen[0] > 0 && seen[1] > 0 && seen[2] > 0 && seen[3] > 0, "kernel agreement saw every kind of outcome");
+    munmap(g_ks, sizeof *g_ks);
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. libseccomp's endless loop in rule_add                              */
+
+struct hshared {
+    volatile int at; /* the rule being added */
+};
+
+/* Add rules r[0..n) to a libseccomp filter in a child that dies after
+ * `ms` milliseconds; returns the index of the add that never returned, -1
+ * when all returned, -2 when the experiment failed. */
+static int libseccomp_hangs_at(const sc_rule *r, size_t n, uint32_t arch, int ms)
+{
+    struct hshared *h = mmap(NULL, sizeof *h, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    pid_t pid;
+    int status, res = -2;
+    if (h == MAP_FAILED)
+        return -2;
+    h->at = -1;
+    pid = fork();
+    if (pid == 0) {
+        struct itimerval it;
+        scmp_filter_ctx c;
+        size_t i;
+        memset(&it, 0, sizeof it);
+        it.it_value.tv_sec = ms / 1000;
+        it.it_value.tv_usec = (ms % 1000) * 1000;
+        signal(SIGALRM, SIG_DFL);
+        setitimer(ITIMER_REAL, &it, NULL);
+        c = seccomp_init(SCMP_ACT_ALLOW);
+        if (c == NULL)
+            _exit(3);
+        if (arch != SCMP_ARCH_NATIVE) {
+            seccomp_arch_add(c, arch);
+            seccomp_arch_remove(c, SCMP_ARCH_NATIVE);
+        }
+        for (i = 0; i < n; i++) {
+            h->at = (int)i;
+            seccomp_rule_add_array(c, r[i].action, seccomp_syscall_resolve_name(r[i].name), r[i].nconds, r[i].conds);
+        }
+        h->at = 1000;
+        _exit(0);
+    }
+    if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+            res = h->at;
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && h->at == 1000)
+            res = -1;
+    }
+    munmap(h, sizeof *h);
+    return res;
+}
+
+static void hang_rule(sc_rule *r, uint32_t action, unsigned nconds, const struct scmp_arg_cmp *c)
+{
+    memset(r, 0, sizeof *r);
+    r->action = action;
+    snprintf(r->name, sizeof r->name, "write");
+    r->sys = seccomp_syscall_resolve_name("write");
+    r->nconds = (unsigned char)nconds;
+    memcpy(r->conds, c, nconds * sizeof *c);
+    r->all_arches = 1;
+}
+
+static void random_hang_rules(sc_rule *r, size_t n)
+{
+    static const uint64_t pool[] = {0, 1, 2, 3, 256, 0x100000002ull};
+    size_t i, pre = rn(3) ? 1 + rn(2) : 0;
+    for (i = 0; i < n; i++) {
+        struct scmp_arg_cmp c[4];
+        unsigned nc = 1 + rn(3), j, used = 0;
+        if (pre && nc < pre + 1)
+            nc = (unsigned)pre + 1;
+        for (j = 0; j < nc; j++) {
+            unsigned a;
+            do
+                a = rn(4);
+            while (used & (1u << a));
+            used |= 1u << a;
+            c[j].arg = a;
+            c[j].op = (enum scmp_compare)(1 + rn(7));
+            c[j].datum_a = pool[rn(NELEM(pool))];
+            c[j].datum_b = c[j].op == SCMP_CMP_MASKED_EQ ? pool[rn(NELEM(pool))] : 0;
+        }
+        if (i > 0 && pre) { /* share the first rule's first conditions */
+            for (j = 0; j < pre && j < r[0].nconds; j++)
+                c[j] = r[0].conds[j];
+            /* no argument twice */
+            for (j = (unsigned)pre; j < nc; j++) {
+                unsigned t;
+                for (t = 0; t < j; t++)
+                    if (c[t].arg == c[j].arg)
+                        break;
+                if (t < j) {
+                    nc = j;
+                    break;
+                }
+            }
+        }
+        hang_rule(&r[i], SCMP_ACT_ERRNO(1 + rn(3)), nc, c);
+    }
+}
+
+static void test_hang(int experiments)
+{
+    sc_ledger l = {NULL, 0, 0};
+    sc_rule r[3];
+    struct scmp_arg_cmp c[2];
+    int e, hangs = 0, misses = 0, steps = 0, fps = 0, failed = 0, at;
+
+    /* the README's pair */
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_GT, 2, 0};
+    c[1] = (struct scmp_arg_cmp){2, SCMP_CMP_LE, 256, 0};
+    hang_rule(&r[0], SCMP_ACT_ERRNO(13), 2, c);
+    c[1] = (struct scmp_arg_cmp){2, SCMP_CMP_MASKED_EQ, 3, 0};
+    hang_rule(&r[1], SCMP_ACT_ERRNO(1), 2, c);
+    at = libseccomp_hangs_at(r, 2, SCMP_ARCH_NATIVE, 1000);
+    CHECK(at == 1, "libseccomp hangs on the README's pair (add %d)", at);
+    l.v = r;
+    l.n = 1;
+    CHECK(sc_gen_hang_risk(&l, &r[1]) == 1, "sc_gen_hang_risk sees the README's pair");
+    CHECK(sc_gen_hang_risk(&l, &r[0]) == 0, "the same rule twice returns");
+    r[0].held_back = 1;
+    CHECK(sc_gen_hang_risk(&l, &r[1]) == 0, "a held-back rule is not in libseccomp's tree");
+    l.v = NULL;
+    l.n = 0;
+
+    for (e = 0; e < experiments; e++) {
+        size_t n = 2 + (rn(4) == 0), i;
+        uint32_t arch = rn(4) == 0 ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE;
+        random_hang_rules(r, n);
+        at = libseccomp_hangs_at(r, n, arch, 500);
+        if (at == -2 || at >= (int)n) {
+            failed++;
+            continue;
+        }
+        for (i = 1; i < n && (at < 0 || i <= (size_t)at); i++) {
+            int pred;
+            l.v = r;
+            l.n = i;
+            pred = sc_gen_hang_risk(&l, &r[i]);
+            if ((int)i == at) {
+                hangs++;
+                if (!pred) {
+                    misses++;
+                    if (misses <= 5) {
+                        size_t q, j;
+                        printf("MISSED HANG (%s):", arch == SCMP_ARCH_X86 ? "x86" : "native");
+                        for (q = 0; q <= i; q++) {
+                            printf(" |");
+                            for (j = 0; j < r[q].nconds; j++)
+                                printf(" a%u op%d %llx %llx;", r[q].conds[j].arg, (int)r[q].conds[j].op,
+                                       (unsigned long long)r[q].conds[j].datum_a,
+                                       (unsigned long long)r[q].conds[j].datum_b);
+                        }
+                        printf("\n");
+                    }
+                }
+            } else {
+                steps++;
+                fps += pred;
+            }
+        }
+    }
+    l.v = NULL;
+    CHECK(misses == 0, "sc_gen_hang_risk missed %d of %d hanging adds", misses, hangs);
+    CHECK(hangs > 0 || experiments < 50, "the experiments found hangs (%d)", hangs);
+    CHECK(failed <= experiments / 20, "hang experiments: %d failed", failed);
+    CHECK(fps * 5 <= steps, "sc_gen_hang_risk flags most adds that return (%d of %d)", fps, steps);
+    printf("hang: %d experiments, %d hanging adds (all flagged: %s), %d adds that returned, %d flagged "
+           "(false-positive rate %.1f%%), %d failed experiments\n",
+           experiments, hangs, misses ? "no" : "yes", steps, fps, steps ? 100.0 * fps / steps : 0.0, failed);
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. comparison with libseccomp's programs                              */
+
+/* bpf_run's semantics for the instructions both generators emit, counting
+ * the instructions executed (checked against bpf_run on every call). */
+static uint32_t run_count(const struct sock_filter *p, size_t n, const unsigned char d[BPF_SC_DATA_SIZE],
+                          int be, unsigned *steps)
+{
+    uint32_t A = 0;
+    size_t pc = 0;
+    *steps = 0;
+    while (pc < n) {
+        const struct sock_filter *f = &p[pc];
+        (*steps)++;
+        switch (f->code) {
+        case BPF_LD | BPF_W | BPF_ABS: A = bpf_get32(d + f->k, be); break;
+        case BPF_ALU | BPF_AND | BPF_K: A &= f->k; break;
+        case BPF_RET | BPF_K: return f->k;
+        case BPF_JMP | BPF_JA: pc += f->k; break;
+        case BPF_JMP | BPF_JEQ | BPF_K: pc += A == f->k ? f->jt : f->jf; break;
+        case BPF_JMP | BPF_JGT | BPF_K: pc += A > f->k ? f->jt : f->jf; break;
+        case BPF_JMP | BPF_JGE | BPF_K: pc += A >= f->k ? f->jt : f->jf; break;
+        case BPF_JMP | BPF_JSET | BPF_K: pc += (A & f->k) ? f->jt : f->jf; break;
+        default: *steps = 0; return bpf_run(p, n, d, be, NULL);
+        }
+        pc++;
+    }
+    return 0;
+}
+
+/* libseccomp's program for f; 0 and *n, or -1 (a rule refused, or one that
+ * would hang). */
+static int libseccomp_prog(const struct tfilter *f, struct sock_filter *prog, size_t *n)
+{
+    scmp_filter_ctx c = seccomp_init(f->def);
+    size_t i;
+    int rc = -1;
+    FILE *tmp = NULL;
+    long len;
+    static unsigned char buf[BPF_SC_MAXINSNS * 8 + 8];
+    if (c == NULL)
+        return -1;
+    if (seccomp_attr_set(c, SCMP_FLTATR_ACT_BADARCH, f->bad) != 0)
+        goto out;
+    if (seccomp_arch_add(c, T_ARCH[f->arch[0]].tok) != 0 && T_ARCH[f->arch[0]].tok != seccomp_arch_native())
+        goto out;
+    if (T_ARCH[f->arch[0]].tok != seccomp_arch_native() && seccomp_arch_remove(c, SCMP_ARCH_NATIVE) != 0)
+        goto out;
+    for (i = 1; i < f->narch; i++)
+        if (seccomp_arch_add(c, T_ARCH[f->arch[i]].tok) != 0)
+            goto out;
+    for (i = 0; i < f->l.n; i++) {
+        sc_ledger prev;
+        prev.v = f->l.v;
+        prev.n = i;
+        prev.cap = i;
+        if (sc_gen_hang_risk(&prev, &f->l.v[i]))
+            goto out;
+        if (seccomp_rule_add_array(c, f->l.v[i].action, f->l.v[i].sys, f->l.v[i].nconds, f->l.v[i].conds) != 0)
+            goto out;
+    }
+    tmp = tmpfile();
+    if (tmp == NULL || seccomp_export_bpf(c, fileno(tmp)) != 0)
+        goto out;
+    len = ftell(tmp);
+    if (len <= 0)
+        len = (long)lseek(fileno(tmp), 0, SEEK_END);
+    if (len <= 0 || len > (long)sizeof buf)
+        goto out;
+    if (pread(fileno(tmp), buf, (size_t)len, 0) != len)
+        goto out;
+    if (bpf_decode(buf, (size_t)len, T_ARCH[f->arch[0]].be, prog, n) != NULL)
+        goto out;
+    rc = 0;
+out:
+    if (tmp)
+        fclose(tmp);
+    seccomp_release(c);
+    return rc;
+}
+
+struct cmpstat {
+    int sets, refused, lib_wrong;
+    double ratio_sum, ratio_max;
+    double steps_ours, steps_lib;
+    long calls;
+};
+
+/* Compare on one filter over every named number (and a few others) with
+ * candidate arguments; accumulates into st. */
+static void compare_filter(const struct tfilter *f, struct cmpstat *st, int nargs)
+{
+    static struct sock_filter ours[BPF_SC_MAXINSNS], lib[BPF_SC_MAXINSNS];
+    size_t no, nl, k, i;
+    char err[160];
+    struct cands c;
+    int wrong = 0, be = T_ARCH[f->arch[0]].be;
+    double so = 0, sl = 0;
+    long calls = 0;
+    if (gen(f, ours, &no, err, sizeof err) != NULL) {
+        CHECK(0, "compare: sc_gen: %s", err);
+        return;
+    }
+    if (libseccomp_prog(f, lib, &nl) != 0) {
+        st->refused++;
+        return;
+    }
+    {
+        /* libseccomp's program judged on the boundary vectors first */
+        int64_t w0 = g_wrong, v0 = g_vectors, bad;
+        g_silent = 1;
+        bad = check_prog(f, lib, nl, 4);
+        g_silent = 0;
+        g_wrong = w0;
+        g_vectors = v0;
+        if (bad) {
+            st->lib_wrong++;
+            return;
+        }
+    }
+    cands_of(f, &c);
+    for (k = 0; k < f->narch; k++) {
+        size_t a = f->arch[k];
+        for (i = 0; i < T_SCAN; i++) {
+            int32_t nr = T_ARCH[a].base + (int32_t)i;
+            int v, named = 0;
+            size_t q;
+            if (g_names[a][i] == NULL)
+                continue;
+            for (q = 0; q < f->l.n; q++)
+                if (strcmp(f->l.v[q].name, g_names[a][i]) == 0 || strcmp(g_names[a][i], "socketcall") == 0 ||
+                    strcmp(g_names[a][i], "ipc") == 0)
+                    named = 1;
+            for (v = 0; v < (named ? nargs : 1); v++) {
+                uint64_t args[6];
+                unsigned o, s1, s2;
+                unsigned char d[BPF_SC_DATA_SIZE];
+                uint32_t r1, r2, want;
+                for (o = 0; o < 6; o++)
+                    args[o] = c.v[o][rn((unsigned)c.n[o])];
+                bpf_pack_data(d, be, nr, T_ARCH[a].audit, 0, args);
+                r1 = run_count(ours, no, d, be, &s1);
+                r2 = run_count(lib, nl, d, be, &s2);
+                want = evaluate(f, T_ARCH[a].audit, nr, args);
+                CHECK(r1 == bpf_run(ours, no, d, be, NULL) && r2 == bpf_run(lib, nl, d, be, NULL),
+                      "compare: the counting interpreter agrees with bpf_run");
+                if (r2 != want)
+                    wrong = 1;
+                so += s1;
+                sl += s2;
+                calls++;
+            }
+        }
+    }
+    if (wrong) {
+        st->lib_wrong++;
+        return;
+    }
+    if (g_verbose && (double)no / (double)nl > 1.3) {
+        size_t q, j;
+        printf("ratio %.2f (%zu/%zu):\n", (double)no / (double)nl, no, nl);
+        for (q = 0; q < f->l.n; q++) {
+            const sc_rule *r = &f->l.v[q];
+            printf("  rule %zu: 0x%08x %s(%d):", q, (unsigned)r->action, r->name, r->sys);
+            for (j = 0; j < r->nconds; j++)
+                printf(" a%u op%d %llx %llx;", r->conds[j].arg, (int)r->conds[j].op,
+                       (unsigned long long)r->conds[j].datum_a, (unsigned long long)r->conds[j].datum_b);
+            printf("\n");
+        }
+        disasm(ours, no, be);
+        printf(" libseccomp:\n");
+        disasm(lib, nl, be);
+    }
+    st->sets++;
+    st->ratio_sum += (double)no / (double)nl;
+    if ((double)no / (double)nl > st->ratio_max)
+        st->ratio_max = (double)no / (double)nl;
+    st->steps_ours += so;
+    st->steps_lib += sl;
+    st->calls += calls;
+}
+
+static void print_cmp(const char *what, const struct cmpstat *st, size_t no, size_t nl)
+{
+    printf("compare %s: %d sets libseccomp compiles right (%d refused, %d wrong); instructions ours/libseccomp "
+           "mean %.3f max %.3f%s; executed per call %.2f vs %.2f (ratio %.3f) over %ld calls\n",
+           what, st->sets, st->refused, st->lib_wrong, st->sets ? st->ratio_sum / st->sets : 0.0, st->ratio_max,
+           "", st->calls ? st->steps_ours / st->calls : 0.0, st->calls ? st->steps_lib / st->calls : 0.0,
+           st->steps_lib > 0 ? st->steps_ours / st->steps_lib : 0.0, st->calls);
+    if (no)
+        printf("  program sizes: ours %zu, libseccomp %zu\n", no, nl);
+}
+
+/* An allow-list of `nsys` calls of the arch's table with `ncond` of them
+ * conditional, default errno. */
+static void big_filter(struct tfilter *f, size_t a1, size_t a2, int nsys, int ncond)
+{
+    int i, added = 0;
+    memset(f, 0, sizeof *f);
+    f->def = SCMP_ACT_ERRNO(1);
+    f->bad = SCMP_ACT_KILL_PROCESS;
+    f->arch[f->narch++] = a1;
+    if (a2 != (size_t)-1)
+        f->arch[f->narch++] = a2;
+    for (i = 0; i < T_SCAN && added < nsys; i++) {
+        const char *nm = g_names[a1][i];
+        if (nm == NULL)
+            continue;
+        if (added < ncond) {
+            struct scmp_arg_cmp c[2];
+            c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_LE, 0x7fffffff, 0};
+            c[1] = (struct scmp_arg_cmp){1, SCMP_CMP_MASKED_EQ, 0xff, 0x1};
+            add_rule(f, SCMP_ACT_ALLOW, nm, 1 + (unsigned)(added % 2), c);
+        } else {
+            add_rule(f, SCMP_ACT_ALLOW, nm, 0, NULL);
+        }
+        added++;
+    }
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_compare(int sets)
+{
+    struct cmpstat st;
+    int s;
+    memset(&st, 0, sizeof st);
+    for (s = 0; s < sets; s++) {
+        struct tfilter f;
+        random_filter(&f, 1); /* x86_64, x86, x32: what libseccomp builds on this machine too */
+        compare_filter(&f, &st, 8);
+        sc_ledger_free(&f.l);
+    }
+    print_cmp("random ledgers", &st, 0, 0);
+    {
+        static const int shapes[][3] = {{300, 50, 0}, {300, 0, 0}, {300, 50, 1}, {40, 10, 0}};
+        size_t i;
+        for (i = 0; i < NELEM(shapes); i++) {
+            struct tfilter f;
+            static struct sock_filter a[BPF_SC_MAXINSNS], b[BPF_SC_MAXINSNS];
+            size_t no = 0, nl = 0;
+            char what[80], err[160];
+            big_filter(&f, T_X86_64, shapes[i][2] ? T_X86 : (size_t)-1, shapes[i][0], shapes[i][1]);
+            memset(&st, 0, sizeof st);
+            compare_filter(&f, &st, 2);
+            if (gen(&f, a, &no, err, sizeof err) != NULL || libseccomp_prog(&f, b, &nl) != 0)
+                no = nl = 0;
+            snprintf(what, sizeof what, "%d calls, %d conditional, %s", shapes[i][0], shapes[i][1],
+                     shapes[i][2] ? "x86_64+x86" : "x86_64");
+            print_cmp(what, &st, no, nl);
+            {
+                /* compile time, paired and alternated: sc_gen vs libseccomp's
+                 * rule adds and export (informative; ASan builds slow sc_gen only) */
+                double r[15];
+                int k;
+                for (k = 0; k < 15; k++) {
+                    struct timespec t0, t1, t2;
+                    clock_gettime(CLOCK_MONOTONIC, &t0);
+                    gen(&f, a, &no, err, sizeof err);
+                    clock_gettime(CLOCK_MONOTONIC, &t1);
+                    libseccomp_prog(&f, b, &nl);
+                    clock_gettime(CLOCK_MONOTONIC, &t2);
+                    r[k] = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) /
+                           ((t2.tv_sec - t1.tv_sec) * 1e9 + (t2.tv_nsec - t1.tv_nsec));
+                }
+                qsort(r, 15, sizeof r[0], dbl_cmp);
+                printf("  compile time sc_gen / libseccomp (rules + export): median of 15 paired ratios %.3f\n", r[7]);
+            }
+            sc_ledger_free(&f.l);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 
+#ifndef TEST_GEN_NO_MAIN
 int main(int argc, char **argv)
 {
-    int i, sets = 2000;
+    int i, sets = 1000, ksets = 250, hsets = 300, csets = 0;
     uint64_t seed = (uint64_t)time(NULL);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             g_verbose = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
             sets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--compare") == 0 && i + 1 < argc)
+            csets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--hang") == 0 && i + 1 < argc)
+            hsets = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--kernel") == 0 && i + 1 < argc)
+            ksets = atoi(argv[++i]);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 0);
     }
@@ -841,8 +1531,15 @@ int main(int argc, char **argv)
 
     test_hand();
     test_random(sets);
+    if (ksets > 0)
+        test_kernel(ksets);
+    if (hsets > 0)
+        test_hang(hsets);
+    if (csets > 0)
+        test_compare(csets);
 
     free_names();
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }
+#endif

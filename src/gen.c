@@ -56,7 +56,7 @@ struct sc_gen_in {
 #define SC_GEN_X32_BIT 0x40000000u
 #define SC_GEN_TOK_X32 0x4000003eu
 #define SC_GEN_TOK_X86_64 0xc000003eu
-#define SC_GEN_LEAF 8        /* numbers a leaf of the dispatch tree tests with a jeq chain */
+#define SC_GEN_LEAF 16       /* numbers a leaf of the dispatch tree tests with a jeq chain */
 #define SC_GEN_REACH 254     /* longest conditional jump we emit (255, less one for a trampoline) */
 #define SC_GEN_HARDCAP (1u << 20)
 
@@ -116,6 +116,7 @@ struct sc_gen_inst {
     int32_t nr;
     uint32_t action;
     size_t order;          /* ledger index: the earlier wins within one kind */
+    int never;             /* a condition never holds: names the number, tests nothing */
     unsigned nconds;
     struct sc_gen_cond c[7];
 };
@@ -195,27 +196,32 @@ static int sc_gen_direct(struct sc_gen_arch *a, int sub)
     return a->direct[sub];
 }
 
-/* Conditions of rule r as the arch sees them (low words on 32-bit arches). */
-static unsigned sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
+/* Conditions of rule r as the arch sees them (low words on 32-bit arches),
+ * those that always hold left out; -1 when one never holds. */
+static int sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
 {
-    unsigned i;
+    uint64_t top = is64 ? ~(uint64_t)0 : 0xffffffffu;
+    unsigned i, n = 0;
     for (i = 0; i < r->nconds && i < 6; i++) {
         const struct scmp_arg_cmp *c = &r->conds[i];
-        out[i].arg = (unsigned char)c->arg;
-        out[i].op = (unsigned char)c->op;
+        struct sc_gen_cond *o = &out[n];
+        o->arg = (unsigned char)c->arg;
+        o->op = (unsigned char)c->op;
         if (c->op == SCMP_CMP_MASKED_EQ) {
-            out[i].mask = c->datum_a;
-            out[i].datum = c->datum_b & c->datum_a;
+            o->mask = c->datum_a & top;
+            o->datum = c->datum_b & c->datum_a & top;
         } else {
-            out[i].mask = ~(uint64_t)0;
-            out[i].datum = c->datum_a;
+            o->mask = top;
+            o->datum = c->datum_a & top;
         }
-        if (!is64) {
-            out[i].mask &= 0xffffffffu;
-            out[i].datum &= 0xffffffffu;
-        }
+        if ((c->op == SCMP_CMP_MASKED_EQ && o->mask == 0) || (c->op == SCMP_CMP_GE && o->datum == 0) ||
+            (c->op == SCMP_CMP_LE && o->datum == top))
+            continue; /* always holds */
+        if ((c->op == SCMP_CMP_LT && o->datum == 0) || (c->op == SCMP_CMP_GT && o->datum == top))
+            return -1;
+        n++;
     }
-    return i;
+    return (int)n;
 }
 
 /* Collect the instances the ledger gives on one arch. */
@@ -235,7 +241,7 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
         for (i = 0; l != NULL && i < l->n; i++) {
             const sc_rule *r = &l->v[i];
             struct sc_gen_inst x;
-            int nr, k;
+            int nr, k, nc;
             if (!sc_rule_on_arch(r, in->arch_index[ai]))
                 continue;
             memset(&x, 0, sizeof x);
@@ -247,7 +253,9 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                 if (r->sys < 0 && r->sys != -1)
                     continue; /* a pseudo number with no name: on no arch */
                 x.nr = r->sys;
-                x.nconds = sc_gen_conds(r, is64, x.c);
+                nc = sc_gen_conds(r, is64, x.c);
+                x.never = nc < 0;
+                x.nconds = nc < 0 ? 0 : (unsigned)nc;
                 if (sc_gen_push(out, &x) != 0)
                     return -1;
                 continue;
@@ -262,8 +270,10 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     if (nr < 0)
                         nr = sc_gen_direct(&arch, k);
                     if (nr >= 0) {
+                        nc = sc_gen_conds(r, is64, x.c);
                         x.nr = nr;
-                        x.nconds = sc_gen_conds(r, is64, x.c);
+                        x.never = nc < 0;
+                        x.nconds = nc < 0 ? 0 : (unsigned)nc;
                         if (sc_gen_push(out, &x) != 0)
                             return -1;
                     }
@@ -275,8 +285,9 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     x.c[0].op = SCMP_CMP_EQ;
                     x.c[0].mask = is64 ? ~(uint64_t)0 : 0xffffffffu;
                     x.c[0].datum = sc_gen_subcalls[k].sub;
+                    /* the default when it is of a more restrictive kind */
                     if (r->nconds > 0 && !uncond[k] && !in->widen_multiplexed &&
-                        sc_gen_rank(in->def_action) <= sc_gen_rank(r->action))
+                        sc_gen_rank(in->def_action) < sc_gen_rank(r->action))
                         x.action = in->def_action;
                     if (sc_gen_push(out, &x) != 0)
                         return -1;
@@ -285,8 +296,10 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
             }
             if (pass == 1 || nr < 0)
                 continue; /* not a call of this arch */
+            nc = sc_gen_conds(r, is64, x.c);
             x.nr = nr;
-            x.nconds = sc_gen_conds(r, is64, x.c);
+            x.never = nc < 0;
+            x.nconds = nc < 0 ? 0 : (unsigned)nc;
             if (sc_gen_push(out, &x) != 0)
                 return -1;
         }
@@ -303,6 +316,13 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
  * away is replaced by a fresh copy when it is a ret (or the dispatch's
  * miss test), else by a `ja` trampoline placed right after the jump. */
 
+struct sc_gen_placed {
+    size_t pos, n;
+    uint32_t fall;
+    int is64, be;
+    struct sc_gen_inst *inst; /* a copy of the block's n instances */
+};
+
 struct sc_gen_em {
     struct sock_filter *rev; /* rev[0] is the program's last instruction */
     unsigned char *kind;     /* per rev index: 0 other, 1 ret, 2 miss test */
@@ -311,6 +331,10 @@ struct sc_gen_em {
     uint32_t *ret_act;       /* ret cache: action -> latest position */
     size_t *ret_pos;
     size_t nret, capret;
+    /* blocks placed so far, shared by every number (of every arch) whose
+     * block would be the same code, as libseccomp does */
+    struct sc_gen_placed *placed;
+    size_t nplaced, capplaced;
     /* the current section's miss test (unknown_enosys) */
     int miss_on;
     uint32_t miss_max, miss_def;
@@ -558,6 +582,58 @@ struct sc_gen_group {
     uint32_t fall;    /* the action when none holds */
 };
 
+/* Do two instance lists compile to the same block? */
+static int sc_gen_same_insts(const struct sc_gen_inst *x, const struct sc_gen_inst *y, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned j;
+        if (x[i].action != y[i].action || x[i].nconds != y[i].nconds)
+            return 0;
+        for (j = 0; j < x[i].nconds; j++)
+            if (x[i].c[j].arg != y[i].c[j].arg || x[i].c[j].op != y[i].c[j].op ||
+                x[i].c[j].mask != y[i].c[j].mask || x[i].c[j].datum != y[i].c[j].datum)
+                return 0;
+    }
+    return 1;
+}
+
+/* The block for group g: one already placed with the same code, or a new one. */
+static size_t sc_gen_group_block(struct sc_gen_em *e, const struct sc_gen_group *g,
+                                 const struct sc_gen_inst *inst, int is64, int be)
+{
+    const struct sc_gen_inst *x = inst + g->first;
+    struct sc_gen_placed *p;
+    size_t i, pos;
+    for (i = 0; i < e->nplaced; i++) {
+        p = &e->placed[i];
+        if (p->n == g->n && p->fall == g->fall && p->is64 == is64 && p->be == be &&
+            sc_gen_same_insts(p->inst, x, g->n))
+            return p->pos;
+    }
+    pos = sc_gen_block(e, x, g->n, g->fall, is64, be);
+    if (e->nplaced == e->capplaced) {
+        size_t cap = e->capplaced ? 2 * e->capplaced : 32;
+        p = realloc(e->placed, cap * sizeof *p);
+        if (p == NULL)
+            return pos; /* not shared: correct all the same */
+        e->placed = p;
+        e->capplaced = cap;
+    }
+    p = &e->placed[e->nplaced];
+    p->inst = malloc(g->n * sizeof *p->inst);
+    if (p->inst == NULL)
+        return pos;
+    memcpy(p->inst, x, g->n * sizeof *p->inst);
+    p->pos = pos;
+    p->n = g->n;
+    p->fall = g->fall;
+    p->is64 = is64;
+    p->be = be;
+    e->nplaced++;
+    return pos;
+}
+
 /* The dispatch over groups g[lo..hi) with A = nr; returns its first instruction. */
 static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, size_t lo, size_t hi,
                           const struct sc_gen_inst *inst, int is64, int be)
@@ -565,8 +641,7 @@ static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, siz
     if (hi - lo <= SC_GEN_LEAF) {
         size_t tgt[SC_GEN_LEAF], i, next;
         for (i = hi; i-- > lo;)
-            tgt[i - lo] = g[i].n == 0 ? (size_t)-1
-                                      : sc_gen_block(e, inst + g[i].first, g[i].n, g[i].fall, is64, be);
+            tgt[i - lo] = g[i].n == 0 ? (size_t)-1 : sc_gen_group_block(e, &g[i], inst, is64, be);
         next = sc_gen_miss(e);
         for (i = hi; i-- > lo;) {
             size_t t = tgt[i - lo] == (size_t)-1 ? sc_gen_ret(e, g[i].fall) : tgt[i - lo];
@@ -574,7 +649,9 @@ static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, siz
         }
         return next;
     } else {
-        size_t mid = lo + (hi - lo) / 2, right, left;
+        /* full leaves on the left: ceil(n / LEAF) leaves, LEAF - 1 fewer nodes than halving */
+        size_t leaves = (hi - lo + SC_GEN_LEAF - 1) / SC_GEN_LEAF;
+        size_t mid = lo + (leaves / 2) * SC_GEN_LEAF, right, left;
         right = sc_gen_tree(e, g, mid, hi, inst, is64, be);
         left = sc_gen_tree(e, g, lo, mid, inst, is64, be);
         return sc_gen_jmp(e, BPF_JMP | BPF_JGE | BPF_K, (uint32_t)g[mid].nr, right, left);
@@ -604,6 +681,11 @@ static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t a
             max = (uint32_t)v.v[i].nr;
             have_max = 1;
         }
+    /* rules whose conditions never hold count for max, and for nothing else */
+    for (i = j = 0; i < v.n; i++)
+        if (!v.v[i].never)
+            v.v[j++] = v.v[i];
+    v.n = j;
     for (i = 0; i < v.n; i = j) {
         size_t k, n;
         /* what a number gets when no rule holds: ENOSYS only for -1 here,
@@ -762,6 +844,9 @@ oom:
 fail:
     *n = 0;
 done:
+    for (i = 0; i < e.nplaced; i++)
+        free(e.placed[i].inst);
+    free(e.placed);
     free(e.rev);
     free(e.kind);
     free(e.ret_act);
@@ -769,4 +854,144 @@ done:
     free(sec);
     free(karch);
     return msg;
+}
+
+/* ---------------------------------------------------------------------- */
+/* libseccomp's endless loop in rule_add                                   */
+
+/*
+ * libseccomp 2.5.4 to 2.6.x never returns from seccomp_rule_add for some
+ * pairs of rules on one syscall.  Characterised by experiment (thousands of
+ * random pairs and triples in children with a timeout, fuzz/test_gen.c
+ * keeps a sample of them as a test): take each rule's conditions as
+ * libseccomp's tree holds them -- sorted by argument, a masked test whose
+ * mask is 0 left out -- and let k be the length of the longest common
+ * prefix of the existing rule E and the new rule N (conditions equal in
+ * argument, operator and data).  The add hangs when
+ *   - k >= 1 and the k-th condition's operator is !=, <, <=, > or >=, and
+ *   - both rules go on (each has a condition k+1), and
+ *   - E's next condition tests a lower argument than N's, or the same
+ *     argument with E's operator <, <=, > or >= and N's ==, != or masked ==.
+ * That separated every hanging pair from every one that returned in the
+ * experiments with small data.  No hang was seen on 32-bit arches (x86
+ * alone): the loop is in the trees of 64-bit arches, whose conditions
+ * libseccomp splits into two 32-bit tests.  The predicate below
+ * over-approximates the rule:
+ *   - at the point where the rules part, on the same argument, it also
+ *     answers 1 whenever one of the two conditions has a datum or mask
+ *     with a non-zero high word (with such data, pairs of every kind of
+ *     operator were seen hanging there);
+ *   - on arches that multiplex socketcall/ipc (s390x and ppc64 among the
+ *     64-bit ones), rules on two calls of one multiplexer meet in one tree
+ *     with arg0 replaced by `== call`: those pairs are tested that way too;
+ *   - a rule applying to all the filter's arches meets every other one,
+ *     whatever the filter's arches (32-bit ones included).
+ */
+static int sc_gen_cond_eq(const struct scmp_arg_cmp *a, const struct scmp_arg_cmp *b)
+{
+    if (a->arg != b->arg || a->op != b->op || a->datum_a != b->datum_a)
+        return 0;
+    return a->op != SCMP_CMP_MASKED_EQ || a->datum_b == b->datum_b;
+}
+
+static int sc_gen_cond_cmp(const void *x, const void *y)
+{
+    const struct scmp_arg_cmp *a = x, *b = y;
+    return (a->arg > b->arg) - (a->arg < b->arg);
+}
+
+/* r's conditions as libseccomp's tree holds them.
+ * sub > 0: the multiplexed form, arg0 replaced by `== sub`. */
+static unsigned sc_gen_chain(const sc_rule *r, int sub, struct scmp_arg_cmp *out)
+{
+    unsigned i, n = 0;
+    if (sub > 0) {
+        memset(&out[n], 0, sizeof out[n]);
+        out[n].arg = 0;
+        out[n].op = SCMP_CMP_EQ;
+        out[n].datum_a = (uint64_t)sub;
+        n++;
+    }
+    for (i = 0; i < r->nconds && i < 6; i++) {
+        const struct scmp_arg_cmp *c = &r->conds[i];
+        if (sub > 0 && c->arg == 0)
+            continue;
+        if (c->op == SCMP_CMP_MASKED_EQ && c->datum_a == 0)
+            continue; /* always true: libseccomp leaves it out */
+        out[n++] = *c;
+    }
+    /* stable enough: rules with two tests of one argument never reach the
+     * tree (libseccomp refuses them), their order does not matter here */
+    qsort(out, n, sizeof out[0], sc_gen_cond_cmp);
+    return n;
+}
+
+static int sc_gen_is_range(int op)
+{
+    return op == SCMP_CMP_LT || op == SCMP_CMP_LE || op == SCMP_CMP_GT || op == SCMP_CMP_GE;
+}
+
+/* A datum or mask with a non-zero high word: two 32-bit tests that part. */
+static int sc_gen_has_hi(const struct scmp_arg_cmp *c)
+{
+    return (c->datum_a >> 32) != 0 || (c->op == SCMP_CMP_MASKED_EQ && (c->datum_b >> 32) != 0);
+}
+
+static int sc_gen_hang_pair(const struct scmp_arg_cmp *e, unsigned ne, const struct scmp_arg_cmp *n,
+                            unsigned nn)
+{
+    unsigned k = 0;
+    while (k < ne && k < nn && sc_gen_cond_eq(&e[k], &n[k]))
+        k++;
+    if (k == 0 || k == ne || k == nn)
+        return 0;
+    if (e[k - 1].op == SCMP_CMP_EQ || e[k - 1].op == SCMP_CMP_MASKED_EQ)
+        return 0;
+    if (e[k].arg < n[k].arg)
+        return 1;
+    if (e[k].arg != n[k].arg)
+        return 0;
+    if (sc_gen_is_range(e[k].op) && !sc_gen_is_range(n[k].op))
+        return 1;
+    return sc_gen_has_hi(&e[k]) || sc_gen_has_hi(&n[k]);
+}
+
+/* Do e and r meet in one of libseccomp's per-arch trees? */
+static int sc_gen_arches_meet(const sc_rule *e, const sc_rule *r)
+{
+    return e->all_arches || r->all_arches || (e->arch_mask & r->arch_mask) != 0;
+}
+
+/* 1 when handing rule r to libseccomp after the rules already in l (those not held back) may never return. */
+static BPF_MAYBE_UNUSED int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *r)
+{
+    struct scmp_arg_cmp ce[7], cn[7];
+    int kr = r->name[0] ? sc_gen_subcall(r->name) : -1;
+    size_t i;
+
+    if (r->nconds == 0 || l == NULL)
+        return 0;
+    for (i = 0; i < l->n; i++) {
+        const sc_rule *e = &l->v[i];
+        int ke, same, mux;
+        unsigned ne, nn;
+        if (e->held_back || e->nconds == 0 || !sc_gen_arches_meet(e, r))
+            continue;
+        same = r->name[0] ? strcmp(e->name, r->name) == 0 : (e->name[0] == '\0' && e->sys == r->sys);
+        ke = e->name[0] ? sc_gen_subcall(e->name) : -1;
+        mux = kr >= 0 && ke >= 0 && sc_gen_subcalls[kr].mux == sc_gen_subcalls[ke].mux;
+        if (same) {
+            ne = sc_gen_chain(e, 0, ce);
+            nn = sc_gen_chain(r, 0, cn);
+            if (sc_gen_hang_pair(ce, ne, cn, nn))
+                return 1;
+        }
+        if (mux) {
+            ne = sc_gen_chain(e, sc_gen_subcalls[ke].sub, ce);
+            nn = sc_gen_chain(r, sc_gen_subcalls[kr].sub, cn);
+            if (sc_gen_hang_pair(ce, ne, cn, nn))
+                return 1;
+        }
+    }
+    return 0;
 }
