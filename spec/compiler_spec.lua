@@ -90,3 +90,49 @@ describe("the examples under both compilers", function()
     assert.is_true(insns(f) < 4096)
   end)
 end)
+
+describe("libseccomp's endless loop in rule_add", function()
+  -- in a child under timeout(1): were the guard to miss, the spec would fail, not hang
+  local function in_child(code)
+    local path = H.file_with(("package.path = %q\npackage.cpath = %q\n"):format(package.path, package.cpath) .. code)
+    local p = assert(io.popen("ASAN_OPTIONS=detect_leaks=0 timeout -s KILL 30 " .. H.lua .. " " .. path .. " 2>&1"))
+    local out = p:read("a")
+    local ok, how, code_ = p:close()
+    os.remove(path)
+    return out, ok, how, code_
+  end
+
+  it("is never entered: the rule is compiled by the module under \"auto\"", function()
+    local out, ok, how, code = in_child([[
+      local seccomp = require "seccomp"
+      local f = seccomp.filter("allow")
+      f:add_rule("errno(13)", "write", { 0, ">", 2 }, { 2, "<=", 256 })
+      f:add_rule("errno(1)", "write", { 0, ">", 2 }, { 2, "&=", 3, 0 })
+      print(f:get_attr("compiler_used"), (f:verify()), #f:rules())
+      print(seccomp.action_name(f:simulate("write", { 3, 0, 5 })), seccomp.action_name(f:simulate("write", { 3, 0, 260 })))
+      print(pcall(f.export_pfc, f))
+    ]])
+    assert.are.same({ true, "exit", 0 }, { ok, how, code }, out)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    assert.are.equal("binding\ttrue\t2", lines[1])
+    assert.are.equal("errno(EACCES)\terrno(EPERM)", lines[2])
+    assert.matches("^false\t.*the module's own", lines[3])
+  end)
+
+  it("raises a clear error under \"libseccomp\", and keeps the checks libseccomp would make", function()
+    local f = seccomp.filter("allow")
+    f:set_attr("compiler", "libseccomp")
+    f:add_rule("errno(13)", "write", { 0, ">", 2 }, { 2, "<=", 256 })
+    local err = H.raises(f.add_rule, f, "errno(1)", "write", { 0, ">", 2 }, { 2, "&=", 3, 0 })
+    assert.are.equal("EDEADLK", err.ename)
+    assert.matches("would never return", err.message)
+    assert.are.equal(1, #f:rules())
+    local g = seccomp.filter("allow")
+    g:add_rule("errno(13)", "write", { 0, ">", 2 }, { 2, "<=", 256 })
+    assert.are.equal("EACCES", H.raises(g.add_rule, g, "allow", "write", { 0, ">", 2 }, { 2, "&=", 3, 0 }).ename)
+    g:add_rule("errno(1)", "write", { 0, ">", 2 }, { 2, "&=", 3, 0 })
+    assert.are.equal("EEXIST", H.raises(g.add_rule, g, "errno(2)", "write", { 2, "&=", 3, 0 }, { 0, ">", 2 }).ename)
+    assert.matches("would never return from %(held back from it%)", H.method_message(g, "set_attr", "compiler", "libseccomp"))
+  end)
+end)

@@ -212,6 +212,46 @@ static void sc_check_rule_lands(lua_State *L, sc_filter *f, const sc_rule *r, ui
                       "knows: the rule would deny nothing", r->sys));
 }
 
+static int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *r); /* gen.c */
+
+/* Same call, same conditions (in any order)? */
+static int sc_rule_same_conds(const sc_rule *a, const sc_rule *b)
+{
+    unsigned i, j;
+    if (a->sys != b->sys || a->nconds != b->nconds || strcmp(a->name, b->name) != 0)
+        return 0;
+    for (i = 0; i < a->nconds; i++) {
+        for (j = 0; j < b->nconds; j++)
+            if (a->conds[i].arg == b->conds[j].arg && a->conds[i].op == b->conds[j].op &&
+                a->conds[i].datum_a == b->conds[j].datum_a &&
+                (a->conds[i].op != SCMP_CMP_MASKED_EQ || a->conds[i].datum_b == b->conds[j].datum_b))
+                break;
+        if (j == b->nconds)
+            return 0;
+    }
+    return 1;
+}
+
+/* A rule libseccomp would never return from (gen.c's sc_gen_hang_risk):
+ * kept in the ledger only, so that the module's compiler makes the program,
+ * after the checks libseccomp itself would have made. */
+static void sc_hold_back(lua_State *L, sc_filter *f, sc_rule *r, uint32_t def, const char *op)
+{
+    size_t i;
+    if (f->compiler == SC_COMPILER_LIBSECCOMP)
+        sc_fail(L, op, EDEADLK, "libseccomp would never return from adding this rule after the "
+                "filter's earlier ones (a known loop in libseccomp, docs/compiler.md); with the "
+                "compiler \"auto\" or \"binding\" the module compiles it itself");
+    if (r->action == def)
+        sc_fail(L, op, EACCES, sc_rule_message(L, f, -EACCES, r->action, r->exact, r->sys));
+    for (i = 0; i < f->ledger.n; i++)
+        if (sc_rule_same_conds(&f->ledger.v[i], r) && f->ledger.v[i].action != r->action)
+            sc_fail(L, op, EEXIST, sc_rule_message(L, f, -EEXIST, r->action, r->exact, r->sys));
+    r->held_back = 1;
+    f->gen++;
+    sc_ledger_push(&f->ledger, r); /* reserved by the caller */
+}
+
 static int sc_add_rule(lua_State *L, int exact)
 {
     sc_filter *f = sc_checkfilter(L, 1);
@@ -230,6 +270,11 @@ static int sc_add_rule(lua_State *L, int exact)
     /* room first: a rule libseccomp has must never be missing from the ledger */
     if (sc_ledger_reserve(&f->ledger, 1) != 0)
         sc_fail(L, op, -ENOMEM, "recording the rule failed");
+    if (sc_gen_hang_risk(&f->ledger, &r)) {
+        sc_hold_back(L, f, &r, def, op);
+        lua_settop(L, 1);
+        return 1;
+    }
     f->gen++;
     if (exact)
         rc = seccomp_rule_add_exact_array(f->ctx, action, sys, n, conds);
@@ -500,6 +545,11 @@ static int l_set_attr(lua_State *L)
             if (c < 0)
                 sc_argerror_value(L, 3, "compiler must be \"auto\", \"binding\" or "
                                   "\"libseccomp\", got");
+            for (i = 0; c == SC_COMPILER_LIBSECCOMP && i < (int)f->ledger.n; i++)
+                if (f->ledger.v[i].held_back)
+                    luaL_argerror(L, 3, "the filter has a rule libseccomp would never return "
+                                  "from (held back from it): only \"auto\" and \"binding\" can "
+                                  "compile it");
             if (c == SC_COMPILER_LIBSECCOMP && f->unknown)
                 luaL_argerror(L, 3, "the filter has unknown = \"enosys\", which libseccomp cannot "
                               "compile: only \"auto\" and \"binding\" can");
