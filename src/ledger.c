@@ -89,7 +89,8 @@ SC_LEDGER_API void sc_rule_init(sc_rule *r, uint32_t action, int sys, int by_num
     r->by_number = (unsigned char)(by_number != 0);
     r->exact = (unsigned char)(exact != 0);
     r->nconds = (unsigned char)nconds;
-    memcpy(r->conds, conds, nconds * sizeof *conds);
+    if (nconds > 0)
+        memcpy(r->conds, conds, nconds * sizeof *conds);
     r->all_arches = 1;
     s = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), sys);
     if (s != NULL) {
