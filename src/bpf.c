@@ -42,39 +42,7 @@
 #include <string.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-
-#define BPF_SC_MAXINSNS 4096
-#define BPF_SC_DATA_SIZE 64 /* sizeof(struct seccomp_data) */
-#define BPF_SC_MEMWORDS 16
-
-/* seccomp return values, spelled out here rather than taken from
- * <linux/seccomp.h>: old kernel headers lack KILL_PROCESS, LOG, USER_NOTIF
- * and ACTION_FULL. */
-#define BPF_SC_RET_KILL_PROCESS 0x80000000u
-#define BPF_SC_RET_KILL_THREAD 0x00000000u
-#define BPF_SC_RET_TRAP 0x00030000u
-#define BPF_SC_RET_ERRNO 0x00050000u
-#define BPF_SC_RET_USER_NOTIF 0x7fc00000u
-#define BPF_SC_RET_TRACE 0x7ff00000u
-#define BPF_SC_RET_LOG 0x7ffc0000u
-#define BPF_SC_RET_ALLOW 0x7fff0000u
-#define BPF_SC_RET_ACTION_FULL 0xffff0000u
-#define BPF_SC_RET_DATA 0x0000ffffu
-
-/* compile-time check of the seccomp_data layout we emulate */
-typedef char bpf_sc_data_size_check[sizeof(struct seccomp_data) == BPF_SC_DATA_SIZE ? 1 : -1];
-
-#if defined(__GNUC__) || defined(__clang__)
-#define BPF_THREAD_LOCAL __thread
-#define BPF_MAYBE_UNUSED __attribute__((unused))
-#define BPF_LIKELY(x) __builtin_expect(!!(x), 1)
-#define BPF_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#else
-#define BPF_THREAD_LOCAL
-#define BPF_MAYBE_UNUSED
-#define BPF_LIKELY(x) (x)
-#define BPF_UNLIKELY(x) (x)
-#endif
+#include "kabi.h"
 
 /* Opcodes, spelled out (values from <linux/bpf_common.h>/<linux/filter.h>). */
 enum {

@@ -9,11 +9,10 @@
  * All three end in one struct scmp_arg_cmp; the builder's result is a
  * "seccomp.cond" userdata holding it.  Values are 64-bit two's complement.
  */
+#include "core.h"
 
 #define SC_COND_MT "seccomp.cond"
 #define SC_ARGREF_MT "seccomp.arg"
-#define SC_MAX_ARGS 6
-
 typedef struct {
     unsigned arg;
     int bits32; /* seccomp.arg32: data truncated to 32 bits */

@@ -35,22 +35,14 @@
  *     action; otherwise each gives the more restrictive of its action and
  *     def_action (nothing widens).
  */
+#include "plain.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
-
-struct sc_gen_in {
-    const sc_ledger *ledger;
-    size_t narches;
-    const uint32_t *arches;      /* the filter's arch tokens (SCMP_ARCH_*), in the order to test them */
-    const size_t *arch_index;    /* for each, its index in sc_arches (for sc_rule_on_arch) */
-    uint32_t def_action, badarch_action;
-    int widen_multiplexed;       /* 1: accept libseccomp's widening on socketcall/ipc paths */
-    int unknown_enosys;          /* 1: numbers above the highest one the rules name (per arch) get ERRNO(ENOSYS) */
-};
 
 #define SC_GEN_AUDIT_X86_64 0xc000003eu
 #define SC_GEN_X32_BIT 0x40000000u

@@ -5,7 +5,9 @@
  * so every helper is static and the only exported symbol is
  * luaopen_seccomp_core.  Read the parts in this order:
  *
- *   compat.h    version gates (libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4)
+ *   core.h      the internal header every part includes: shared types, prototypes;
+ *               with compat.h (version gates, libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4),
+ *               kabi.h (the kernel ABI) and plain.h (the plain-C parts' types)
  *   errors.c    argument errors and the error object; the errno table
  *   features.c  the one table of optional features (seccomp.supports)
  *   ledger.c    the rule ledger (every rule as given) and per-arch syscall tables (plain C)
@@ -23,7 +25,7 @@
  *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
  */
 #define _GNU_SOURCE 1
-#include "compat.h"
+#include "core.h"
 
 #include "errors.c"
 #include "features.c"

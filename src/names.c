@@ -7,6 +7,7 @@
  * that message as an argument error; seccomp.parse() returns it as nil, msg.
  * So every entry point, and the Lua layer's located messages, say the same.
  */
+#include "core.h"
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,64 +23,8 @@
 #define SC_ACT_LOG 0x7ffc0000U
 #define SC_ACT_ALLOW 0x7fff0000U
 #define SC_ACT_MASK 0xffff0000U
-#define SC_MAX_ERRNO 4095
-
 /* ---- arches ------------------------------------------------------------ */
 
-static const struct sc_arch {
-    const char *name; /* libseccomp's name, also the ARCH_* suffix upper-cased */
-    uint32_t token;
-} sc_arches[] = {
-    {"x86", SCMP_ARCH_X86},
-    {"x86_64", SCMP_ARCH_X86_64},
-    {"x32", SCMP_ARCH_X32},
-    {"arm", SCMP_ARCH_ARM},
-    {"aarch64", SCMP_ARCH_AARCH64},
-#ifdef SCMP_ARCH_LOONGARCH64
-    {"loongarch64", SCMP_ARCH_LOONGARCH64},
-#endif
-#ifdef SCMP_ARCH_M68K
-    {"m68k", SCMP_ARCH_M68K},
-#endif
-    {"mips", SCMP_ARCH_MIPS},
-    {"mips64", SCMP_ARCH_MIPS64},
-    {"mips64n32", SCMP_ARCH_MIPS64N32},
-    {"mipsel", SCMP_ARCH_MIPSEL},
-    {"mipsel64", SCMP_ARCH_MIPSEL64},
-    {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
-#ifdef SCMP_ARCH_PPC
-    {"ppc", SCMP_ARCH_PPC},
-#endif
-#ifdef SCMP_ARCH_PPC64
-    {"ppc64", SCMP_ARCH_PPC64},
-#endif
-#ifdef SCMP_ARCH_PPC64LE
-    {"ppc64le", SCMP_ARCH_PPC64LE},
-#endif
-#ifdef SCMP_ARCH_S390
-    {"s390", SCMP_ARCH_S390},
-#endif
-#ifdef SCMP_ARCH_S390X
-    {"s390x", SCMP_ARCH_S390X},
-#endif
-#ifdef SCMP_ARCH_PARISC
-    {"parisc", SCMP_ARCH_PARISC},
-#endif
-#ifdef SCMP_ARCH_PARISC64
-    {"parisc64", SCMP_ARCH_PARISC64},
-#endif
-#ifdef SCMP_ARCH_RISCV64
-    {"riscv64", SCMP_ARCH_RISCV64},
-#endif
-#ifdef SCMP_ARCH_SH
-    {"sh", SCMP_ARCH_SH},
-#endif
-#ifdef SCMP_ARCH_SHEB
-    {"sheb", SCMP_ARCH_SHEB},
-#endif
-};
-
-#define SC_NARCHES (sizeof(sc_arches) / sizeof(sc_arches[0]))
 
 static const struct {
     const char *alias, *name;
@@ -243,14 +188,6 @@ static int sc_name_is(const char *name, const char *s)
     return *name == '\0' && *s == '\0';
 }
 
-/* Other spellings of filter attribute names (libseccomp's SCMP_FLTATR_*
- * suffixes, the kernel's term), answered with "did you mean". */
-static const char *const sc_attr_hints[] = {
-    "no_new_privs", "nnp",         "ctl_nnp",      "nnp",        "act_default", "default_action",
-    "act_badarch", "badarch_action", "ctl_tsync",  "tsync",      "api_tskip",   "tskip",
-    "ctl_log",      "log",         "ctl_ssb",      "ssb",        "ctl_optimize", "optimize",
-    "api_sysrawrc", "raw_rc",      "ctl_waitkill", "wait_kill",  NULL,
-};
 
 /* "unknown arch 'x86-64' (did you mean 'x86_64'?)", or the list: only the
  * arches the running libseccomp knows are offered. */
@@ -345,9 +282,11 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
         if (v < 0) {
             size_t len;
             const char *s = lua_tolstring(L, idx, &len);
+            size_t ne;
+            const struct sc_errno_entry *et = sc_errnos_table(&ne);
             sc_guess g;
             sc_guess_init(&g, s, len);
-            sc_guess_table(&g, sc_errnos, SC_NERRNOS, sizeof sc_errnos[0]);
+            sc_guess_table(&g, et, ne, sizeof et[0]);
             return sc_push_unknown(L, idx, "errno", &g, NULL);
         }
         *out = v;
@@ -633,16 +572,6 @@ static const char *sc_push_unknown_syscall(lua_State *L, int idx)
 
 /* ---- compare operators --------------------------------------------------- */
 
-static const struct {
-    const char *sym, *name;
-    enum scmp_compare op;
-} sc_ops[] = {
-    {"!=", "ne", SCMP_CMP_NE}, {"<", "lt", SCMP_CMP_LT},  {"<=", "le", SCMP_CMP_LE},
-    {"==", "eq", SCMP_CMP_EQ}, {">=", "ge", SCMP_CMP_GE}, {">", "gt", SCMP_CMP_GT},
-    {"&=", "masked_eq", SCMP_CMP_MASKED_EQ},
-};
-
-#define SC_NOPS (sizeof(sc_ops) / sizeof(sc_ops[0]))
 
 static const char *sc_op_symbol(enum scmp_compare op)
 {

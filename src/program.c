@@ -11,6 +11,7 @@
  * simulate runs: load installs it itself with seccomp(2) (prctl where the
  * system call is missing), as spawn does in the child.
  */
+#include "core.h"
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -34,6 +34,7 @@
  * before the exec completed (a filter that notifies execve): spawn returns
  * at once with the request waiting in child.notifier, so nothing deadlocks.
  */
+#include "core.h"
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -44,7 +45,6 @@
 #include <sys/wait.h>
 #include <linux/filter.h>
 
-#define SC_CHILD_MT "seccomp.child"
 #define SC_SHM_MT "seccomp.spawn_page"
 
 #define SC_CLOSE_RANGE_CLOEXEC (1u << 2)

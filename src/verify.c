@@ -26,8 +26,8 @@
  * Nothing here raises while it holds malloc'd memory: the work area is a
  * userdata whose __gc frees it.
  */
+#include "core.h"
 
-#define SC_VERIFY_MT "seccomp.verify_area"
 #define SC_VERIFY_MAXCEX 64     /* counterexamples kept in a report */
 #define SC_VERIFY_MAXVALS 4096  /* values per argument */
 #define SC_VERIFY_SAMPLE 65536  /* random vectors when the product is over the budget */
@@ -47,18 +47,6 @@ static int l_varea_gc(lua_State *L)
     }
     return 0;
 }
-
-/* A counterexample. */
-typedef struct {
-    int nr;
-    uint32_t arch;
-    uint64_t args[6];
-    uint32_t got;
-    uint32_t expected[8];
-    int nexpected;
-    int rules[8]; /* ledger indices (0-based) of the rules that matched */
-    int nrules;
-} sc_cex;
 
 /* One rule's presence on a syscall number of an arch. */
 typedef struct {
@@ -706,8 +694,6 @@ static int sc_verify_core(sc_verifier *v, uint64_t fmask, unsigned char *placed)
 }
 
 /* ---- the report ------------------------------------------------------------ */
-
-#define SC_VERIFY_BUDGET ((lua_Integer)1 << 20)
 
 static void sc_push_cex(lua_State *L, const sc_cex *c)
 {
