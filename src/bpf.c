@@ -68,6 +68,7 @@ enum {
 	BPF_OP_JGE_X = BPF_JMP | BPF_JGE | BPF_X,
 	BPF_OP_JSET_K = BPF_JMP | BPF_JSET | BPF_K,
 	BPF_OP_JSET_X = BPF_JMP | BPF_JSET | BPF_X,
+	/* NOLINTNEXTLINE(misc-redundant-expression): BPF_ADD and BPF_K are both 0, spelled out as the kernel does */
 	BPF_OP_ADD_K = BPF_ALU | BPF_ADD | BPF_K,
 	BPF_OP_ADD_X = BPF_ALU | BPF_ADD | BPF_X,
 	BPF_OP_SUB_K = BPF_ALU | BPF_SUB | BPF_K,
@@ -382,7 +383,7 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
 	bpf_put32(out + 4, big_endian, arch);
 	bpf_put64(out + 8, big_endian, ip);
 	for (i = 0; i < 6; i++)
-		bpf_put64(out + 16 + 8 * i, big_endian, args ? args[i] : 0);
+		bpf_put64(out + 16 + 8 * (size_t)i, big_endian, args ? args[i] : 0);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -46,6 +46,20 @@
 #include "kabi.h"
 #include "plain.h"
 
+/* Lua raises with a longjmp: lua_error, luaL_error and luaL_argerror never
+ * return, and neither do the core's helpers that end in them.  The headers do
+ * not say so; the static analyser (ci/tidy.sh) must know, or it follows the
+ * impossible path after every raise. */
+#ifdef __clang_analyzer__
+#define SC_RAISES __attribute__((noreturn))
+int lua_error(lua_State *L) SC_RAISES;
+int luaL_error(lua_State *L, const char *fmt, ...) SC_RAISES;
+int luaL_argerror(lua_State *L, int arg, const char *extramsg) SC_RAISES;
+int luaL_typeerror(lua_State *L, int arg, const char *tname) SC_RAISES;
+#else
+#define SC_RAISES
+#endif
+
 /* ---- types ---- */
 
 /* userdata metatables and limits more than one part uses */
@@ -256,10 +270,10 @@ static const char *sc_errno_name(int e);
 static int sc_errno_value(const char *name);
 static void sc_note_own_source(lua_State *L);
 static void sc_push_error(lua_State *L, const char *op, int e, const char *message);
-static int sc_raise(lua_State *L, const char *op, int e, const char *message);
+static int sc_raise(lua_State *L, const char *op, int e, const char *message) SC_RAISES;
 static int sc_error_tostring(lua_State *L);
 static const char *sc_repr(lua_State *L, int idx);
-static int sc_argerror_value(lua_State *L, int arg, const char *what);
+static int sc_argerror_value(lua_State *L, int arg, const char *what) SC_RAISES;
 static lua_Integer sc_checkinteger(lua_State *L, int arg);
 static lua_Integer sc_checkrange(lua_State *L, int arg, lua_Integer lo, lua_Integer hi);
 

@@ -776,14 +776,14 @@ static BPF_MAYBE_UNUSED const char *sc_gen(const struct sc_gen_in *in, struct so
             if (a64 != (size_t)-1 && a32 != (size_t)-1) {
                 /* x32 numbers carry 0x40000000; -1 belongs to x86_64 */
                 p = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, b64, b32);
-                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
+                (void)sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
             } else if (a64 != (size_t)-1) {
                 bad = sc_gen_ret(&e, in->badarch_action);
                 p = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, b64, bad);
-                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
+                (void)sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
             } else {
                 bad = sc_gen_ret(&e, in->badarch_action);
-                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, b32, bad);
+                (void)sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, b32, bad);
             }
             sec[j] = sc_gen_ld(&e, 0);
         } else {

@@ -13,6 +13,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 
 #define BPF_SC_MAXINSNS 4096
 #define BPF_SC_DATA_SIZE 64 /* sizeof(struct seccomp_data) */
@@ -34,6 +35,24 @@
 
 /* compile-time check of the seccomp_data layout we emulate */
 typedef char bpf_sc_data_size_check[sizeof(struct seccomp_data) == BPF_SC_DATA_SIZE ? 1 : -1];
+
+/* ---- seccomp(2) and prctl(2): operations, modes and filter flags ---- */
+#ifndef SECCOMP_SET_MODE_FILTER
+#define SECCOMP_SET_MODE_FILTER 1
+#endif
+#define SC_FLAG_TSYNC (1u << 0)
+#define SC_FLAG_LOG (1u << 1)
+#define SC_FLAG_SPEC_ALLOW (1u << 2)
+#define SC_FLAG_NEW_LISTENER (1u << 3)
+#define SC_FLAG_TSYNC_ESRCH (1u << 4)
+#define SC_FLAG_WAIT_KILLABLE_RECV (1u << 5)
+#ifndef PR_SET_NO_NEW_PRIVS
+#define PR_SET_NO_NEW_PRIVS 38
+#endif
+#ifndef PR_SET_SECCOMP
+#define PR_SET_SECCOMP 22
+#endif
+#define SC_MODE_FILTER 2
 
 /* ---- user notification (linux/seccomp.h, fixed since 5.0 / 5.9 / 5.14) ---- */
 

@@ -12,17 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Action values, also where the headers we build against are too old to
- * name them (the feature table decides whether they may be used). */
-#define SC_ACT_KILL_PROCESS 0x80000000U
-#define SC_ACT_KILL_THREAD 0x00000000U
-#define SC_ACT_TRAP 0x00030000U
-#define SC_ACT_ERRNO_BASE 0x00050000U
-#define SC_ACT_NOTIFY 0x7fc00000U
-#define SC_ACT_TRACE_BASE 0x7ff00000U
-#define SC_ACT_LOG 0x7ffc0000U
-#define SC_ACT_ALLOW 0x7fff0000U
-#define SC_ACT_MASK 0xffff0000U
 /* ---- arches ------------------------------------------------------------ */
 
 
@@ -307,17 +296,17 @@ static int32_t sc_action_rank(uint32_t a)
 
 static int sc_action_valid(uint32_t a)
 {
-    switch (a & SC_ACT_MASK) {
-    case SC_ACT_ERRNO_BASE:
+    switch (a & BPF_SC_RET_ACTION_FULL) {
+    case BPF_SC_RET_ERRNO:
         return (a & 0xffffU) <= SC_MAX_ERRNO;
-    case SC_ACT_TRACE_BASE:
+    case BPF_SC_RET_TRACE:
         return 1;
-    case SC_ACT_KILL_PROCESS:
-    case SC_ACT_KILL_THREAD:
-    case SC_ACT_TRAP:
-    case SC_ACT_NOTIFY:
-    case SC_ACT_LOG:
-    case SC_ACT_ALLOW:
+    case BPF_SC_RET_KILL_PROCESS:
+    case BPF_SC_RET_KILL_THREAD:
+    case BPF_SC_RET_TRAP:
+    case BPF_SC_RET_USER_NOTIF:
+    case BPF_SC_RET_LOG:
+    case BPF_SC_RET_ALLOW:
         return (a & 0xffffU) == 0;
     default:
         return 0;
@@ -327,12 +316,12 @@ static int sc_action_valid(uint32_t a)
 /* The feature an action needs, or NULL. */
 static const char *sc_action_feature(uint32_t a)
 {
-    switch (a & SC_ACT_MASK) {
-    case SC_ACT_KILL_PROCESS:
+    switch (a & BPF_SC_RET_ACTION_FULL) {
+    case BPF_SC_RET_KILL_PROCESS:
         return "kill_process";
-    case SC_ACT_LOG:
+    case BPF_SC_RET_LOG:
         return "log";
-    case SC_ACT_NOTIFY:
+    case BPF_SC_RET_USER_NOTIF:
         return "notify";
     default:
         return NULL;
@@ -343,7 +332,7 @@ static const char *sc_action_feature(uint32_t a)
 static const char *sc_parse_action_arg(lua_State *L, const char *s, size_t len, int is_errno,
                                        uint32_t *data)
 {
-    int top = lua_gettop(L), e;
+    int top = lua_gettop(L), e = 0; /* set by sc_parse_errno when it returns NULL */
     const char *msg = NULL;
     lua_pushlstring(L, s, len); /* top + 1: the text */
     if (!is_errno || isdigit((unsigned char)s[0]) || s[0] == '-') {
@@ -382,10 +371,10 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         const char *name;
         uint32_t value;
     } plain[] = {
-        {"allow", SC_ACT_ALLOW},         {"kill_process", SC_ACT_KILL_PROCESS},
-        {"kill_thread", SC_ACT_KILL_THREAD}, {"kill", SC_ACT_KILL_THREAD},
-        {"trap", SC_ACT_TRAP},           {"log", SC_ACT_LOG},
-        {"notify", SC_ACT_NOTIFY},
+        {"allow", BPF_SC_RET_ALLOW},         {"kill_process", BPF_SC_RET_KILL_PROCESS},
+        {"kill_thread", BPF_SC_RET_KILL_THREAD}, {"kill", BPF_SC_RET_KILL_THREAD},
+        {"trap", BPF_SC_RET_TRAP},           {"log", BPF_SC_RET_LOG},
+        {"notify", BPF_SC_RET_USER_NOTIF},
     };
     uint32_t a = 0;
     if (lua_type(L, idx) == LUA_TNUMBER) {
@@ -410,7 +399,7 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         n = strlen(buf);
         if (!found && (strcmp(buf, "errno") == 0 || strcmp(buf, "trace") == 0)) {
             /* OCI's bare SCMP_ACT_ERRNO / SCMP_ACT_TRACE: errnoRet defaults to EPERM */
-            a = (buf[0] == 'e' ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | EPERM;
+            a = (buf[0] == 'e' ? BPF_SC_RET_ERRNO : BPF_SC_RET_TRACE) | EPERM;
             found = 1;
         }
         if (!found && n > 7 && buf[n - 1] == ')' &&
@@ -430,7 +419,7 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
             msg = sc_parse_action_arg(L, arg, alen, is_errno, &data);
             if (msg)
                 return lua_pushfstring(L, "%s in action %s", msg, sc_repr(L, idx));
-            a = (is_errno ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | data;
+            a = (is_errno ? BPF_SC_RET_ERRNO : BPF_SC_RET_TRACE) | data;
             found = 1;
         }
         if (!found) {
@@ -474,15 +463,15 @@ static void sc_action_text(uint32_t a, char *buf, size_t n)
 {
     uint32_t data = a & 0xffffU;
     const char *en;
-    switch (a & SC_ACT_MASK) {
-    case SC_ACT_ALLOW: snprintf(buf, n, "allow"); break;
-    case SC_ACT_KILL_PROCESS: snprintf(buf, n, "kill_process"); break;
-    case SC_ACT_KILL_THREAD: snprintf(buf, n, "kill_thread"); break;
-    case SC_ACT_TRAP: snprintf(buf, n, "trap"); break;
-    case SC_ACT_LOG: snprintf(buf, n, "log"); break;
-    case SC_ACT_NOTIFY: snprintf(buf, n, "notify"); break;
-    case SC_ACT_TRACE_BASE: snprintf(buf, n, "trace(%u)", (unsigned)data); break;
-    case SC_ACT_ERRNO_BASE:
+    switch (a & BPF_SC_RET_ACTION_FULL) {
+    case BPF_SC_RET_ALLOW: snprintf(buf, n, "allow"); break;
+    case BPF_SC_RET_KILL_PROCESS: snprintf(buf, n, "kill_process"); break;
+    case BPF_SC_RET_KILL_THREAD: snprintf(buf, n, "kill_thread"); break;
+    case BPF_SC_RET_TRAP: snprintf(buf, n, "trap"); break;
+    case BPF_SC_RET_LOG: snprintf(buf, n, "log"); break;
+    case BPF_SC_RET_USER_NOTIF: snprintf(buf, n, "notify"); break;
+    case BPF_SC_RET_TRACE: snprintf(buf, n, "trace(%u)", (unsigned)data); break;
+    case BPF_SC_RET_ERRNO:
         en = sc_errno_name((int)data);
         if (en && data)
             snprintf(buf, n, "errno(%s)", en);

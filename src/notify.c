@@ -146,6 +146,8 @@ static double sc_check_timeout(lua_State *L, int arg)
 
 static void sc_deadline(struct timespec *d, double timeout)
 {
+    d->tv_sec = 0; /* CLOCK_MONOTONIC cannot fail on Linux; zero if it did */
+    d->tv_nsec = 0;
     clock_gettime(CLOCK_MONOTONIC, d);
     d->tv_sec += (time_t)timeout;
     d->tv_nsec += (long)((timeout - floor(timeout)) * 1e9);
@@ -158,7 +160,7 @@ static void sc_deadline(struct timespec *d, double timeout)
 /* Time left until `d`, clamped at zero. */
 static void sc_remaining(const struct timespec *d, struct timespec *left)
 {
-    struct timespec now;
+    struct timespec now = {0, 0}; /* CLOCK_MONOTONIC cannot fail on Linux; zero if it did */
     clock_gettime(CLOCK_MONOTONIC, &now);
     left->tv_sec = d->tv_sec - now.tv_sec;
     left->tv_nsec = d->tv_nsec - now.tv_nsec;
@@ -242,7 +244,7 @@ static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n)
  * skipped; the wait goes on with the time that is left. */
 static int sc_receive(lua_State *L, int nidx, sc_notifier *n, double timeout)
 {
-    struct timespec deadline;
+    struct timespec deadline = {0, 0};
     if (timeout >= 0)
         sc_deadline(&deadline, timeout);
     for (;;) {

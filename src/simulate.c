@@ -240,7 +240,7 @@ static int l_simulate(lua_State *L)
     sc_sim_prog *p = sc_filter_program(L, 1, f, "simulate");
     uint32_t arch;
     uint64_t args[6], ip = 0;
-    int nr;
+    int nr = 0; /* set by sc_sim_syscall when it returns NULL */
     const char *msg;
     if (lua_isnoneornil(L, 4))
         arch = seccomp_arch_native();

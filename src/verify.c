@@ -472,10 +472,10 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
                     masked[nm++] = x;
             }
         }
-        for (k = 0; k < w.nconsts[a * 2]; k++)
-            nlo = sc_words_add(lo, nlo, 256, (uint32_t)w.consts[a * 2][k]);
-        for (k = 0; k < w.nconsts[a * 2 + 1]; k++)
-            nhi = sc_words_add(hi, nhi, 256, (uint32_t)w.consts[a * 2 + 1][k]);
+        for (k = 0; k < w.nconsts[(size_t)a * 2]; k++)
+            nlo = sc_words_add(lo, nlo, 256, (uint32_t)w.consts[(size_t)a * 2][k]);
+        for (k = 0; k < w.nconsts[(size_t)a * 2 + 1]; k++)
+            nhi = sc_words_add(hi, nhi, 256, (uint32_t)w.consts[(size_t)a * 2 + 1][k]);
         if (is32) { /* the kernel zero-extends a 32-bit task's arguments */
             hi[0] = 0;
             nhi = 1;
@@ -619,7 +619,10 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, unsigned char *placed)
             sc_vgroup(v, NULL, 0, t->nr[ti++], arch, is32);
         if (ti < t->n && t->nr[ti] == v->ent[k].nr)
             ti++;
+        /* v->ent stays in the verifier (no Lua call here can raise); the
+         * caller hands it to the area that frees it */
         sc_vgroup(v, v->ent + k, end - k, v->ent[k].nr, arch, is32);
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
         k = end;
     }
     while (ti < t->n)
@@ -763,7 +766,7 @@ static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *
     area = sc_newuserdata(L, sizeof *area);
     memset(area, 0, sizeof *area);
     luaL_setmetatable(L, SC_VERIFY_MT);
-    area->p[0] = v.vals = malloc(6 * SC_VERIFY_MAXVALS * sizeof *v.vals);
+    area->p[0] = v.vals = malloc((size_t)6 * SC_VERIFY_MAXVALS * sizeof *v.vals);
     area->p[1] = v.cex = malloc(SC_VERIFY_MAXCEX * sizeof *v.cex);
     area->p[2] = v.visit = calloc(p->n * SC_VW_STATES, sizeof *v.visit);
     area->p[3] = placed = calloc(f->ledger.n + 1, 1);
