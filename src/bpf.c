@@ -42,39 +42,7 @@
 #include <string.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-
-#define BPF_SC_MAXINSNS 4096
-#define BPF_SC_DATA_SIZE 64 /* sizeof(struct seccomp_data) */
-#define BPF_SC_MEMWORDS 16
-
-/* seccomp return values, spelled out here rather than taken from
- * <linux/seccomp.h>: old kernel headers lack KILL_PROCESS, LOG, USER_NOTIF
- * and ACTION_FULL. */
-#define BPF_SC_RET_KILL_PROCESS 0x80000000u
-#define BPF_SC_RET_KILL_THREAD 0x00000000u
-#define BPF_SC_RET_TRAP 0x00030000u
-#define BPF_SC_RET_ERRNO 0x00050000u
-#define BPF_SC_RET_USER_NOTIF 0x7fc00000u
-#define BPF_SC_RET_TRACE 0x7ff00000u
-#define BPF_SC_RET_LOG 0x7ffc0000u
-#define BPF_SC_RET_ALLOW 0x7fff0000u
-#define BPF_SC_RET_ACTION_FULL 0xffff0000u
-#define BPF_SC_RET_DATA 0x0000ffffu
-
-/* compile-time check of the seccomp_data layout we emulate */
-typedef char bpf_sc_data_size_check[sizeof(struct seccomp_data) == BPF_SC_DATA_SIZE ? 1 : -1];
-
-#if defined(__GNUC__) || defined(__clang__)
-#define BPF_THREAD_LOCAL __thread
-#define BPF_MAYBE_UNUSED __attribute__((unused))
-#define BPF_LIKELY(x) __builtin_expect(!!(x), 1)
-#define BPF_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#else
-#define BPF_THREAD_LOCAL
-#define BPF_MAYBE_UNUSED
-#define BPF_LIKELY(x) (x)
-#define BPF_UNLIKELY(x) (x)
-#endif
+#include "kabi.h"
 
 /* Opcodes, spelled out (values from <linux/bpf_common.h>/<linux/filter.h>). */
 enum {
@@ -100,6 +68,7 @@ enum {
 	BPF_OP_JGE_X = BPF_JMP | BPF_JGE | BPF_X,
 	BPF_OP_JSET_K = BPF_JMP | BPF_JSET | BPF_K,
 	BPF_OP_JSET_X = BPF_JMP | BPF_JSET | BPF_X,
+	/* NOLINTNEXTLINE(misc-redundant-expression): BPF_ADD and BPF_K are both 0, spelled out as the kernel does */
 	BPF_OP_ADD_K = BPF_ALU | BPF_ADD | BPF_K,
 	BPF_OP_ADD_X = BPF_ALU | BPF_ADD | BPF_X,
 	BPF_OP_SUB_K = BPF_ALU | BPF_SUB | BPF_K,
@@ -414,7 +383,7 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
 	bpf_put32(out + 4, big_endian, arch);
 	bpf_put64(out + 8, big_endian, ip);
 	for (i = 0; i < 6; i++)
-		bpf_put64(out + 16 + 8 * i, big_endian, args ? args[i] : 0);
+		bpf_put64(out + 16 + 8 * (size_t)i, big_endian, args ? args[i] : 0);
 }
 
 /* ---------------------------------------------------------------------- */

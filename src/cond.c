@@ -9,11 +9,10 @@
  * All three end in one struct scmp_arg_cmp; the builder's result is a
  * "seccomp.cond" userdata holding it.  Values are 64-bit two's complement.
  */
+#include "core.h"
 
 #define SC_COND_MT "seccomp.cond"
 #define SC_ARGREF_MT "seccomp.arg"
-#define SC_MAX_ARGS 6
-
 typedef struct {
     unsigned arg;
     int bits32; /* seccomp.arg32: data truncated to 32 bits */
@@ -62,6 +61,9 @@ static const char *sc_parse_cond_table(lua_State *L, int idx, struct scmp_arg_cm
     if ((msg = sc_parse_argindex(L, top + 1, &c->arg)) ||
         (msg = sc_parse_op(L, top + 2, &c->op)))
         return msg;
+    /* sc_parse_op sets c->op whenever it returns NULL (the analyser takes
+     * lua_pushfstring for a possible NULL) */
+    /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
     if (c->op == SCMP_CMP_MASKED_EQ) {
         if (lua_isnil(L, top + 4))
             return lua_pushliteral(L, "masked comparison needs {arg, '&=', mask, value}");

@@ -10,6 +10,7 @@
  * The errno table is the C library's own list, used both ways (names in
  * actions and notify responses, names in error objects).
  */
+#include "core.h"
 #include <errno.h>
 #include <string.h>
 
@@ -17,10 +18,7 @@
 /* registry key: the source prefix of the module's own Lua files */
 #define SC_OWN_SOURCE "seccomp.own_source"
 
-static const struct sc_errno_entry {
-    const char *name;
-    int value;
-} sc_errnos[] = {
+static const struct sc_errno_entry sc_errnos[] = {
 #ifdef EPERM
     {"EPERM", EPERM},
 #endif
@@ -426,6 +424,13 @@ static const struct sc_errno_entry {
 };
 
 #define SC_NERRNOS (sizeof(sc_errnos) / sizeof(sc_errnos[0]))
+
+/* The errno table and its length (names.c's "did you mean" reads it). */
+static const struct sc_errno_entry *sc_errnos_table(size_t *n)
+{
+    *n = SC_NERRNOS;
+    return sc_errnos;
+}
 
 /* The canonical name of a positive errno, or NULL. Aliases come after the
  * name they alias, so the first match is the canonical one. */

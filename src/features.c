@@ -6,16 +6,9 @@
  * running kernel reaches its version (for the notify ioctls libseccomp does
  * not probe). seccomp.supports() and every gated call read this table.
  */
+#include "core.h"
 #include <stdio.h>
 #include <sys/utsname.h>
-
-struct sc_feature {
-    const char *name;
-    int compiled;       /* did the headers we were built against have it */
-    int ver;            /* libseccomp version, SC_VER() */
-    unsigned api;       /* minimum API level, 0 = none needed */
-    int kernel;         /* minimum kernel, SC_VER(), 0 = none needed */
-};
 
 static const struct sc_feature sc_features[] = {
     {"log", SC_HAVE(2, 4, 0), SC_VER(2, 4, 0), 3, 0},

@@ -7,12 +7,12 @@
  * behind release(), merge(), __gc and __close.  Arguments are all parsed
  * before libseccomp is called, so a bad argument leaves the filter as it was.
  */
+#include "core.h"
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SC_FILTER_MT "seccomp.filter"
 /* A libseccomp context holds about 5 KB outside Lua's heap; the collector is
  * stepped by more per filter, so that a large Lua heap (whose collector paces
  * itself on its own size) still finishes its cycles while dropped filters
@@ -21,28 +21,6 @@
 #define SC_FILTER_KB 32
 #define SC_RULE_KB 1   /* and a rule */
 #define SC_FD_MT "seccomp.fd"
-
-enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
-#define SC_TX_MAX 32 /* nested transactions */
-
-typedef struct {
-    scmp_filter_ctx ctx;
-    unsigned long gen; /* bumped by every change, so caches can tell they are stale */
-    /* Data derived from the filter (the simulator's decoded program), owned
-     * by the filter and valid while cache_gen == gen. */
-    void *cache;
-    void (*cache_free)(void *);
-    unsigned long cache_gen;
-    sc_ledger ledger; /* every rule as given (ledger.c) */
-    int verify;       /* the module's `verify` attribute (default on) */
-    int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
-    int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
-    int unknown;      /* `unknown` = "enosys": numbers past the highest one named get ENOSYS */
-    int listener;     /* the listener fd load got for this filter, -1 */
-    size_t tx_depth;  /* open transactions, and the ledger's length at each start */
-    size_t tx_mark[SC_TX_MAX];
-    int closed;       /* released by __close (a <close> variable's scope ended) */
-} sc_filter;
 
 /* ---- an fd owned by the Lua stack ---------------------------------------- */
 
@@ -69,6 +47,15 @@ static int l_fdguard_gc(lua_State *L)
     sc_fdguard_close(luaL_checkudata(L, 1, SC_FD_MT));
     return 0;
 }
+
+/* Other spellings of filter attribute names (libseccomp's SCMP_FLTATR_*
+ * suffixes, the kernel's term), answered with "did you mean". */
+static const char *const sc_attr_hints[] = {
+    "no_new_privs", "nnp",         "ctl_nnp",      "nnp",        "act_default", "default_action",
+    "act_badarch", "badarch_action", "ctl_tsync",  "tsync",      "api_tskip",   "tskip",
+    "ctl_log",      "log",         "ctl_ssb",      "ssb",        "ctl_optimize", "optimize",
+    "api_sysrawrc", "raw_rc",      "ctl_waitkill", "wait_kill",  NULL,
+};
 
 /* ---- access -------------------------------------------------------------- */
 
@@ -363,7 +350,6 @@ static const struct sc_attr {
     {"unknown", SC_MATTR_UNKNOWN, SC_ATTR_MODULE, 0, NULL},
 };
 
-static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto", NULL};
 static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f);
 
 #define SC_NATTRS (sizeof(sc_attrs) / sizeof(sc_attrs[0]))

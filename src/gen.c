@@ -35,22 +35,14 @@
  *     action; otherwise each gives the more restrictive of its action and
  *     def_action (nothing widens).
  */
+#include "plain.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
-
-struct sc_gen_in {
-    const sc_ledger *ledger;
-    size_t narches;
-    const uint32_t *arches;      /* the filter's arch tokens (SCMP_ARCH_*), in the order to test them */
-    const size_t *arch_index;    /* for each, its index in sc_arches (for sc_rule_on_arch) */
-    uint32_t def_action, badarch_action;
-    int widen_multiplexed;       /* 1: accept libseccomp's widening on socketcall/ipc paths */
-    int unknown_enosys;          /* 1: numbers above the highest one the rules name (per arch) get ERRNO(ENOSYS) */
-};
 
 #define SC_GEN_AUDIT_X86_64 0xc000003eu
 #define SC_GEN_X32_BIT 0x40000000u
@@ -784,14 +776,14 @@ static BPF_MAYBE_UNUSED const char *sc_gen(const struct sc_gen_in *in, struct so
             if (a64 != (size_t)-1 && a32 != (size_t)-1) {
                 /* x32 numbers carry 0x40000000; -1 belongs to x86_64 */
                 p = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, b64, b32);
-                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
+                (void)sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
             } else if (a64 != (size_t)-1) {
                 bad = sc_gen_ret(&e, in->badarch_action);
                 p = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, b64, bad);
-                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
+                (void)sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, p, b64);
             } else {
                 bad = sc_gen_ret(&e, in->badarch_action);
-                p = sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, b32, bad);
+                (void)sc_gen_jmp(&e, BPF_JMP | BPF_JGE | BPF_K, SC_GEN_X32_BIT, b32, bad);
             }
             sec[j] = sc_gen_ld(&e, 0);
         } else {

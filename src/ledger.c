@@ -10,47 +10,12 @@
  * the filter userdata; filter.c never holds it across a call that can raise
  * without the filter owning it.
  */
+#include "plain.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-
-#if defined(__GNUC__) || defined(__clang__)
-#define SC_LEDGER_API __attribute__((unused)) static /* not every includer uses all */
-#else
-#define SC_LEDGER_API static
-#endif
-
-#define SC_LEDGER_NAMELEN 48 /* longer than any syscall name libseccomp knows */
-
-/* One rule, as given to add_rule/add_rule_exact. */
-typedef struct {
-    uint32_t action;
-    /* The number handed to libseccomp: a native number, a pseudo number
-     * (<= -10000: a call the native arch lacks or multiplexes), or -1 (tskip). */
-    int sys;
-    /* The syscall's name (resolved on the native arch when the rule gave a
-     * number); "" when the number has no name anywhere. Per-arch numbers come
-     * from resolving this name on each arch. */
-    char name[SC_LEDGER_NAMELEN];
-    unsigned char by_number;  /* the rule named its syscall by number */
-    unsigned char exact;      /* add_rule_exact */
-    unsigned char held_back;  /* never handed to libseccomp (it would hang on it) */
-    unsigned char nconds;     /* 0..6 */
-    struct scmp_arg_cmp conds[6];
-    /* Which arches the rule applies to.  all_arches: every arch the filter
-     * has, whenever added (rules added to this filter); otherwise exactly
-     * the arches in arch_mask (bit i = sc_arches[i]), for rules that came in
-     * through merge and keep their source filter's arches. */
-    unsigned char all_arches;
-    uint64_t arch_mask;
-    int origin;               /* > 0: index in the filter's origin table (policy location) */
-} sc_rule;
-
-typedef struct {
-    sc_rule *v;
-    size_t n, cap;
-} sc_ledger;
 
 /* Make room for `more` rules; 0, or -1 (out of memory, ledger unchanged). */
 SC_LEDGER_API int sc_ledger_reserve(sc_ledger *l, size_t more)
@@ -129,16 +94,6 @@ static const struct {
 };
 
 #define SC_NR_RANGES (sizeof sc_nr_ranges / sizeof sc_nr_ranges[0])
-
-/* An arch's syscall table: every number the kernel sees for a direct call,
- * ascending, with its name.  Built once per arch by scanning (a few ms) and
- * kept for the life of the process. */
-typedef struct {
-    uint32_t arch;
-    size_t n;
-    int *nr;
-    char (*name)[SC_LEDGER_NAMELEN];
-} sc_nrtab;
 
 static sc_nrtab sc_nrtabs[48];
 static size_t sc_nnrtabs;
@@ -221,15 +176,6 @@ SC_LEDGER_API int sc_syscall_on_arch(uint32_t arch, const char *name)
             return t->nr[i];
     return nr;
 }
-
-/* Where a rule lands on one arch: the direct call, and the multiplexed
- * path (socketcall or ipc with its call number in arg0) where the arch
- * routes the call through one. */
-typedef struct {
-    int has_direct, direct;
-    int has_mux, mux;
-    uint32_t sub;
-} sc_target;
 
 SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t)
 {

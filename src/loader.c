@@ -10,6 +10,7 @@
  * hook cannot see: one C call (a string method, a table resize) can ask for
  * gigabytes between two hooks.
  */
+#include "core.h"
 #include <sys/stat.h>
 
 /* seccomp.core._loader.read_policy_file(path, max_bytes) -> text | nil, message

@@ -5,7 +5,9 @@
  * so every helper is static and the only exported symbol is
  * luaopen_seccomp_core.  Read the parts in this order:
  *
- *   compat.h    version gates (libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4)
+ *   core.h      the internal header every part includes: shared types, prototypes;
+ *               with compat.h (version gates, libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4),
+ *               kabi.h (the kernel ABI) and plain.h (the plain-C parts' types)
  *   errors.c    argument errors and the error object; the errno table
  *   features.c  the one table of optional features (seccomp.supports)
  *   ledger.c    the rule ledger (every rule as given) and per-arch syscall tables (plain C)
@@ -23,7 +25,7 @@
  *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
  */
 #define _GNU_SOURCE 1
-#include "compat.h"
+#include "core.h"
 
 #include "errors.c"
 #include "features.c"
@@ -193,14 +195,14 @@ static int l_syscalls(lua_State *L)
 /* seccomp.errno(name_or_number) -> action number of errno(x) */
 static int l_errno(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)(SC_ACT_ERRNO_BASE | (uint32_t)sc_check_errno(L, 1, 0)));
+    lua_pushinteger(L, (lua_Integer)(BPF_SC_RET_ERRNO | (uint32_t)sc_check_errno(L, 1, 0)));
     return 1;
 }
 
 /* seccomp.trace(n) -> action number of trace(n) */
 static int l_trace(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)(SC_ACT_TRACE_BASE | (uint32_t)sc_checkrange(L, 1, 0, 0xffff)));
+    lua_pushinteger(L, (lua_Integer)(BPF_SC_RET_TRACE | (uint32_t)sc_checkrange(L, 1, 0, 0xffff)));
     return 1;
 }
 
@@ -255,13 +257,13 @@ static void sc_set_constants(lua_State *L)
         uint32_t value;
         const char *feature;
     } acts[] = {
-        {"ACT_ALLOW", SC_ACT_ALLOW, NULL},
-        {"ACT_KILL", SC_ACT_KILL_THREAD, NULL},
-        {"ACT_KILL_THREAD", SC_ACT_KILL_THREAD, NULL},
-        {"ACT_KILL_PROCESS", SC_ACT_KILL_PROCESS, "kill_process"},
-        {"ACT_TRAP", SC_ACT_TRAP, NULL},
-        {"ACT_LOG", SC_ACT_LOG, "log"},
-        {"ACT_NOTIFY", SC_ACT_NOTIFY, "notify"},
+        {"ACT_ALLOW", BPF_SC_RET_ALLOW, NULL},
+        {"ACT_KILL", BPF_SC_RET_KILL_THREAD, NULL},
+        {"ACT_KILL_THREAD", BPF_SC_RET_KILL_THREAD, NULL},
+        {"ACT_KILL_PROCESS", BPF_SC_RET_KILL_PROCESS, "kill_process"},
+        {"ACT_TRAP", BPF_SC_RET_TRAP, NULL},
+        {"ACT_LOG", BPF_SC_RET_LOG, "log"},
+        {"ACT_NOTIFY", BPF_SC_RET_USER_NOTIF, "notify"},
     };
     size_t i;
     char buf[32];
@@ -273,6 +275,7 @@ static void sc_set_constants(lua_State *L)
     for (i = 0; i < SC_NARCHES; i++)
         if (sc_arch_known(&sc_arches[i])) {
             size_t j, n = strlen(sc_arches[i].name);
+            /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the loop copies the NUL */
             memcpy(buf, "ARCH_", 5);
             for (j = 0; j <= n; j++)
                 buf[5 + j] = (char)toupper((unsigned char)sc_arches[i].name[j]);
@@ -283,6 +286,7 @@ static void sc_set_constants(lua_State *L)
     lua_setfield(L, -2, "ARCH_NATIVE");
     for (i = 0; i < SC_NOPS; i++) {
         size_t j, n = strlen(sc_ops[i].name);
+        /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the loop copies the NUL */
         memcpy(buf, "CMP_", 4);
         for (j = 0; j <= n; j++)
             buf[4 + j] = (char)toupper((unsigned char)sc_ops[i].name[j]);

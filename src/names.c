@@ -7,79 +7,13 @@
  * that message as an argument error; seccomp.parse() returns it as nil, msg.
  * So every entry point, and the Lua layer's located messages, say the same.
  */
+#include "core.h"
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Action values, also where the headers we build against are too old to
- * name them (the feature table decides whether they may be used). */
-#define SC_ACT_KILL_PROCESS 0x80000000U
-#define SC_ACT_KILL_THREAD 0x00000000U
-#define SC_ACT_TRAP 0x00030000U
-#define SC_ACT_ERRNO_BASE 0x00050000U
-#define SC_ACT_NOTIFY 0x7fc00000U
-#define SC_ACT_TRACE_BASE 0x7ff00000U
-#define SC_ACT_LOG 0x7ffc0000U
-#define SC_ACT_ALLOW 0x7fff0000U
-#define SC_ACT_MASK 0xffff0000U
-#define SC_MAX_ERRNO 4095
-
 /* ---- arches ------------------------------------------------------------ */
 
-static const struct sc_arch {
-    const char *name; /* libseccomp's name, also the ARCH_* suffix upper-cased */
-    uint32_t token;
-} sc_arches[] = {
-    {"x86", SCMP_ARCH_X86},
-    {"x86_64", SCMP_ARCH_X86_64},
-    {"x32", SCMP_ARCH_X32},
-    {"arm", SCMP_ARCH_ARM},
-    {"aarch64", SCMP_ARCH_AARCH64},
-#ifdef SCMP_ARCH_LOONGARCH64
-    {"loongarch64", SCMP_ARCH_LOONGARCH64},
-#endif
-#ifdef SCMP_ARCH_M68K
-    {"m68k", SCMP_ARCH_M68K},
-#endif
-    {"mips", SCMP_ARCH_MIPS},
-    {"mips64", SCMP_ARCH_MIPS64},
-    {"mips64n32", SCMP_ARCH_MIPS64N32},
-    {"mipsel", SCMP_ARCH_MIPSEL},
-    {"mipsel64", SCMP_ARCH_MIPSEL64},
-    {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
-#ifdef SCMP_ARCH_PPC
-    {"ppc", SCMP_ARCH_PPC},
-#endif
-#ifdef SCMP_ARCH_PPC64
-    {"ppc64", SCMP_ARCH_PPC64},
-#endif
-#ifdef SCMP_ARCH_PPC64LE
-    {"ppc64le", SCMP_ARCH_PPC64LE},
-#endif
-#ifdef SCMP_ARCH_S390
-    {"s390", SCMP_ARCH_S390},
-#endif
-#ifdef SCMP_ARCH_S390X
-    {"s390x", SCMP_ARCH_S390X},
-#endif
-#ifdef SCMP_ARCH_PARISC
-    {"parisc", SCMP_ARCH_PARISC},
-#endif
-#ifdef SCMP_ARCH_PARISC64
-    {"parisc64", SCMP_ARCH_PARISC64},
-#endif
-#ifdef SCMP_ARCH_RISCV64
-    {"riscv64", SCMP_ARCH_RISCV64},
-#endif
-#ifdef SCMP_ARCH_SH
-    {"sh", SCMP_ARCH_SH},
-#endif
-#ifdef SCMP_ARCH_SHEB
-    {"sheb", SCMP_ARCH_SHEB},
-#endif
-};
-
-#define SC_NARCHES (sizeof(sc_arches) / sizeof(sc_arches[0]))
 
 static const struct {
     const char *alias, *name;
@@ -243,14 +177,6 @@ static int sc_name_is(const char *name, const char *s)
     return *name == '\0' && *s == '\0';
 }
 
-/* Other spellings of filter attribute names (libseccomp's SCMP_FLTATR_*
- * suffixes, the kernel's term), answered with "did you mean". */
-static const char *const sc_attr_hints[] = {
-    "no_new_privs", "nnp",         "ctl_nnp",      "nnp",        "act_default", "default_action",
-    "act_badarch", "badarch_action", "ctl_tsync",  "tsync",      "api_tskip",   "tskip",
-    "ctl_log",      "log",         "ctl_ssb",      "ssb",        "ctl_optimize", "optimize",
-    "api_sysrawrc", "raw_rc",      "ctl_waitkill", "wait_kill",  NULL,
-};
 
 /* "unknown arch 'x86-64' (did you mean 'x86_64'?)", or the list: only the
  * arches the running libseccomp knows are offered. */
@@ -345,9 +271,11 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
         if (v < 0) {
             size_t len;
             const char *s = lua_tolstring(L, idx, &len);
+            size_t ne;
+            const struct sc_errno_entry *et = sc_errnos_table(&ne);
             sc_guess g;
             sc_guess_init(&g, s, len);
-            sc_guess_table(&g, sc_errnos, SC_NERRNOS, sizeof sc_errnos[0]);
+            sc_guess_table(&g, et, ne, sizeof et[0]);
             return sc_push_unknown(L, idx, "errno", &g, NULL);
         }
         *out = v;
@@ -368,17 +296,17 @@ static int32_t sc_action_rank(uint32_t a)
 
 static int sc_action_valid(uint32_t a)
 {
-    switch (a & SC_ACT_MASK) {
-    case SC_ACT_ERRNO_BASE:
+    switch (a & BPF_SC_RET_ACTION_FULL) {
+    case BPF_SC_RET_ERRNO:
         return (a & 0xffffU) <= SC_MAX_ERRNO;
-    case SC_ACT_TRACE_BASE:
+    case BPF_SC_RET_TRACE:
         return 1;
-    case SC_ACT_KILL_PROCESS:
-    case SC_ACT_KILL_THREAD:
-    case SC_ACT_TRAP:
-    case SC_ACT_NOTIFY:
-    case SC_ACT_LOG:
-    case SC_ACT_ALLOW:
+    case BPF_SC_RET_KILL_PROCESS:
+    case BPF_SC_RET_KILL_THREAD:
+    case BPF_SC_RET_TRAP:
+    case BPF_SC_RET_USER_NOTIF:
+    case BPF_SC_RET_LOG:
+    case BPF_SC_RET_ALLOW:
         return (a & 0xffffU) == 0;
     default:
         return 0;
@@ -388,12 +316,12 @@ static int sc_action_valid(uint32_t a)
 /* The feature an action needs, or NULL. */
 static const char *sc_action_feature(uint32_t a)
 {
-    switch (a & SC_ACT_MASK) {
-    case SC_ACT_KILL_PROCESS:
+    switch (a & BPF_SC_RET_ACTION_FULL) {
+    case BPF_SC_RET_KILL_PROCESS:
         return "kill_process";
-    case SC_ACT_LOG:
+    case BPF_SC_RET_LOG:
         return "log";
-    case SC_ACT_NOTIFY:
+    case BPF_SC_RET_USER_NOTIF:
         return "notify";
     default:
         return NULL;
@@ -404,7 +332,7 @@ static const char *sc_action_feature(uint32_t a)
 static const char *sc_parse_action_arg(lua_State *L, const char *s, size_t len, int is_errno,
                                        uint32_t *data)
 {
-    int top = lua_gettop(L), e;
+    int top = lua_gettop(L), e = 0; /* set by sc_parse_errno when it returns NULL */
     const char *msg = NULL;
     lua_pushlstring(L, s, len); /* top + 1: the text */
     if (!is_errno || isdigit((unsigned char)s[0]) || s[0] == '-') {
@@ -443,10 +371,10 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         const char *name;
         uint32_t value;
     } plain[] = {
-        {"allow", SC_ACT_ALLOW},         {"kill_process", SC_ACT_KILL_PROCESS},
-        {"kill_thread", SC_ACT_KILL_THREAD}, {"kill", SC_ACT_KILL_THREAD},
-        {"trap", SC_ACT_TRAP},           {"log", SC_ACT_LOG},
-        {"notify", SC_ACT_NOTIFY},
+        {"allow", BPF_SC_RET_ALLOW},         {"kill_process", BPF_SC_RET_KILL_PROCESS},
+        {"kill_thread", BPF_SC_RET_KILL_THREAD}, {"kill", BPF_SC_RET_KILL_THREAD},
+        {"trap", BPF_SC_RET_TRAP},           {"log", BPF_SC_RET_LOG},
+        {"notify", BPF_SC_RET_USER_NOTIF},
     };
     uint32_t a = 0;
     if (lua_type(L, idx) == LUA_TNUMBER) {
@@ -471,7 +399,7 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         n = strlen(buf);
         if (!found && (strcmp(buf, "errno") == 0 || strcmp(buf, "trace") == 0)) {
             /* OCI's bare SCMP_ACT_ERRNO / SCMP_ACT_TRACE: errnoRet defaults to EPERM */
-            a = (buf[0] == 'e' ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | EPERM;
+            a = (buf[0] == 'e' ? BPF_SC_RET_ERRNO : BPF_SC_RET_TRACE) | EPERM;
             found = 1;
         }
         if (!found && n > 7 && buf[n - 1] == ')' &&
@@ -491,7 +419,7 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
             msg = sc_parse_action_arg(L, arg, alen, is_errno, &data);
             if (msg)
                 return lua_pushfstring(L, "%s in action %s", msg, sc_repr(L, idx));
-            a = (is_errno ? SC_ACT_ERRNO_BASE : SC_ACT_TRACE_BASE) | data;
+            a = (is_errno ? BPF_SC_RET_ERRNO : BPF_SC_RET_TRACE) | data;
             found = 1;
         }
         if (!found) {
@@ -535,15 +463,15 @@ static void sc_action_text(uint32_t a, char *buf, size_t n)
 {
     uint32_t data = a & 0xffffU;
     const char *en;
-    switch (a & SC_ACT_MASK) {
-    case SC_ACT_ALLOW: snprintf(buf, n, "allow"); break;
-    case SC_ACT_KILL_PROCESS: snprintf(buf, n, "kill_process"); break;
-    case SC_ACT_KILL_THREAD: snprintf(buf, n, "kill_thread"); break;
-    case SC_ACT_TRAP: snprintf(buf, n, "trap"); break;
-    case SC_ACT_LOG: snprintf(buf, n, "log"); break;
-    case SC_ACT_NOTIFY: snprintf(buf, n, "notify"); break;
-    case SC_ACT_TRACE_BASE: snprintf(buf, n, "trace(%u)", (unsigned)data); break;
-    case SC_ACT_ERRNO_BASE:
+    switch (a & BPF_SC_RET_ACTION_FULL) {
+    case BPF_SC_RET_ALLOW: snprintf(buf, n, "allow"); break;
+    case BPF_SC_RET_KILL_PROCESS: snprintf(buf, n, "kill_process"); break;
+    case BPF_SC_RET_KILL_THREAD: snprintf(buf, n, "kill_thread"); break;
+    case BPF_SC_RET_TRAP: snprintf(buf, n, "trap"); break;
+    case BPF_SC_RET_LOG: snprintf(buf, n, "log"); break;
+    case BPF_SC_RET_USER_NOTIF: snprintf(buf, n, "notify"); break;
+    case BPF_SC_RET_TRACE: snprintf(buf, n, "trace(%u)", (unsigned)data); break;
+    case BPF_SC_RET_ERRNO:
         en = sc_errno_name((int)data);
         if (en && data)
             snprintf(buf, n, "errno(%s)", en);
@@ -633,16 +561,6 @@ static const char *sc_push_unknown_syscall(lua_State *L, int idx)
 
 /* ---- compare operators --------------------------------------------------- */
 
-static const struct {
-    const char *sym, *name;
-    enum scmp_compare op;
-} sc_ops[] = {
-    {"!=", "ne", SCMP_CMP_NE}, {"<", "lt", SCMP_CMP_LT},  {"<=", "le", SCMP_CMP_LE},
-    {"==", "eq", SCMP_CMP_EQ}, {">=", "ge", SCMP_CMP_GE}, {">", "gt", SCMP_CMP_GT},
-    {"&=", "masked_eq", SCMP_CMP_MASKED_EQ},
-};
-
-#define SC_NOPS (sizeof(sc_ops) / sizeof(sc_ops[0]))
 
 static const char *sc_op_symbol(enum scmp_compare op)
 {

@@ -23,6 +23,7 @@
  * receiving one allocates a single object); its user value is the notifier,
  * which keeps the fd alive as long as a request can still be answered.
  */
+#include "core.h"
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
@@ -32,91 +33,8 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
-#define SC_NOTIFIER_MT "seccomp.notifier"
-#define SC_REQUEST_MT "seccomp.request"
-
-/* ---- kernel ABI (linux/seccomp.h, fixed since 5.0 / 5.9 / 5.14) ------------ */
-
-struct sc_notif_data {
-    int32_t nr;
-    uint32_t arch;
-    uint64_t ip;
-    uint64_t args[6];
-};
-
-struct sc_notif {
-    uint64_t id;
-    uint32_t pid;
-    uint32_t flags;
-    struct sc_notif_data data;
-};
-
-struct sc_notif_resp {
-    uint64_t id;
-    int64_t val;
-    int32_t error;
-    uint32_t flags;
-};
-
-struct sc_notif_addfd {
-    uint64_t id;
-    uint32_t flags;
-    uint32_t srcfd;
-    uint32_t newfd;
-    uint32_t newfd_flags;
-};
-
-struct sc_notif_sizes {
-    uint16_t notif, resp, data;
-};
-
-/* C99 static assertions: the layouts are the kernel's. */
-typedef char sc_assert_notif[sizeof(struct sc_notif) == 80 ? 1 : -1];
-typedef char sc_assert_resp[sizeof(struct sc_notif_resp) == 24 ? 1 : -1];
-typedef char sc_assert_addfd[sizeof(struct sc_notif_addfd) == 24 ? 1 : -1];
-
-#define SC_IOCTL_RECV _IOWR('!', 0, struct sc_notif)
-#define SC_IOCTL_SEND _IOWR('!', 1, struct sc_notif_resp)
-/* ID_VALID was first defined with the wrong direction (_IOR); every kernel
- * since 5.0 still accepts that number, only >= 5.8 the corrected one. */
-#define SC_IOCTL_ID_VALID _IOR('!', 2, uint64_t)
-#define SC_IOCTL_ADDFD _IOW('!', 3, struct sc_notif_addfd)
-#define SC_IOCTL_SET_FLAGS _IOW('!', 4, uint64_t) /* kernel >= 6.6 */
-#define SC_FD_SYNC_WAKE_UP 1u
-
-#define SC_GET_NOTIF_SIZES 3u
-#define SC_NOTIF_FLAG_CONTINUE 1u
-#define SC_ADDFD_FLAG_SETFD 1u
-#define SC_ADDFD_FLAG_SEND 2u
-#define SC_X32_SYSCALL_BIT 0x40000000
 
 /* ---- objects --------------------------------------------------------------- */
-
-#define SC_RECENT 64 /* answered ids a notifier remembers */
-
-typedef struct {
-    int fd;             /* our close-on-exec dup; -1 once closed */
-    unsigned recent_next;         /* ring of the ids this notifier answered last, */
-    uint64_t recent[SC_RECENT];   /* so respond() refuses a second answer itself */
-    unsigned char recent_used[SC_RECENT];
-    unsigned long raw_answers; /* answers sent by respond(id, ...): until one is, a
-                                  request's own flag is its whole answered state */
-    int has_continue;   /* the "notify_continue" feature, checked once */
-    int has_addfd;      /* "notify_addfd" */
-    int has_send;       /* kernel >= 5.14: SECCOMP_ADDFD_FLAG_SEND */
-    int sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is set (as far as we know) */
-    size_t recv_size;   /* the kernel's sizeof(struct seccomp_notif) */
-    size_t resp_size;   /* ... and sizeof(struct seccomp_notif_resp) */
-    uint64_t *recv_buf; /* both point into this userdata, after the struct */
-    uint64_t *resp_buf;
-    int mem_fd;         /* /proc/PID/mem of request mem_id's target, checked; -1: none */
-    uint64_t mem_id;
-} sc_notifier;
-
-typedef struct {
-    struct sc_notif n;  /* as received */
-    int answered;       /* a response (or an addfd with SEND) went out */
-} sc_request;
 
 /* The kernel's structure sizes, asked once; ours where the call fails (the
  * kernel never has smaller ones). */
@@ -228,6 +146,8 @@ static double sc_check_timeout(lua_State *L, int arg)
 
 static void sc_deadline(struct timespec *d, double timeout)
 {
+    d->tv_sec = 0; /* CLOCK_MONOTONIC cannot fail on Linux; zero if it did */
+    d->tv_nsec = 0;
     clock_gettime(CLOCK_MONOTONIC, d);
     d->tv_sec += (time_t)timeout;
     d->tv_nsec += (long)((timeout - floor(timeout)) * 1e9);
@@ -240,7 +160,7 @@ static void sc_deadline(struct timespec *d, double timeout)
 /* Time left until `d`, clamped at zero. */
 static void sc_remaining(const struct timespec *d, struct timespec *left)
 {
-    struct timespec now;
+    struct timespec now = {0, 0}; /* CLOCK_MONOTONIC cannot fail on Linux; zero if it did */
     clock_gettime(CLOCK_MONOTONIC, &now);
     left->tv_sec = d->tv_sec - now.tv_sec;
     left->tv_nsec = d->tv_nsec - now.tv_nsec;
@@ -324,7 +244,7 @@ static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n)
  * skipped; the wait goes on with the time that is left. */
 static int sc_receive(lua_State *L, int nidx, sc_notifier *n, double timeout)
 {
-    struct timespec deadline;
+    struct timespec deadline = {0, 0};
     if (timeout >= 0)
         sc_deadline(&deadline, timeout);
     for (;;) {

@@ -11,26 +11,11 @@
  * simulate runs: load installs it itself with seccomp(2) (prctl where the
  * system call is missing), as spawn does in the child.
  */
+#include "core.h"
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef SECCOMP_SET_MODE_FILTER
-#define SECCOMP_SET_MODE_FILTER 1
-#endif
-#define SC_FLAG_TSYNC (1u << 0)
-#define SC_FLAG_LOG (1u << 1)
-#define SC_FLAG_SPEC_ALLOW (1u << 2)
-#define SC_FLAG_NEW_LISTENER (1u << 3)
-#define SC_FLAG_TSYNC_ESRCH (1u << 4)
-#define SC_FLAG_WAIT_KILLABLE_RECV (1u << 5)
-#ifndef PR_SET_NO_NEW_PRIVS
-#define PR_SET_NO_NEW_PRIVS 38
-#endif
-#ifndef PR_SET_SECCOMP
-#define PR_SET_SECCOMP 22
-#endif
-#define SC_MODE_FILTER 2
 
 
 /* ---- the record ------------------------------------------------------------ */

@@ -27,6 +27,7 @@
  * Nothing here re-implements the request methods: the answers go through
  * the same helpers as req:allow/deny/reply/addfd.
  */
+#include "core.h"
 
 #define SC_SERVE_DEFAULT_ERRNO EPERM
 

@@ -32,45 +32,9 @@
  *  - An arch the filter lacks simply runs the program, which answers with
  *    the filter's bad-arch action, as the kernel would.
  */
+#include "core.h"
 
 #define SC_SIM_AUDIT_LE 0x40000000u /* __AUDIT_ARCH_LE, clear on big-endian arches */
-#define SC_SIM_NAMES 64             /* name memo slots (a power of 2) */
-#define SC_SIM_NAMELEN 48           /* longest name memoized, NUL included */
-#define SC_SIM_ARCHLEN 32           /* longest arch string memoized */
-
-/* One remembered name -> number resolution on an arch.  The slot is chosen
- * from the Lua string's address (strings used in a loop keep theirs); the
- * name itself is compared, so another string at that address is a miss. */
-typedef struct {
-    uint32_t arch;
-    int nr;
-    size_t len;
-    char name[SC_SIM_NAMELEN];
-} sc_sim_name;
-
-typedef struct {
-    /* the last arch argument and its token (kind: 0, LUA_TNUMBER or LUA_TSTRING) */
-    int arch_kind;
-    lua_Integer arch_num;
-    size_t arch_len;
-    char arch_str[SC_SIM_ARCHLEN];
-    uint32_t arch_token;
-    sc_sim_name names[SC_SIM_NAMES];
-} sc_sim_memo;
-
-/* A decoded, checked program.  For f:simulate it is malloc'd and owned by
- * the filter (its cache); for simulate_bpf it lives in a Lua userdata. */
-typedef struct {
-    int big_endian;
-    int listener;      /* some return is SECCOMP_RET_USER_NOTIF */
-    int verified;      /* verify found it right (program.c) */
-    int compiler_used; /* SC_COMPILER_LIBSECCOMP or SC_COMPILER_BINDING */
-    size_t n;
-    struct bpf_accel *accel; /* in the same block, after prog */
-    sc_sim_memo memo;
-    struct sock_filter prog[]; /* n instructions */
-} sc_sim_prog;
-
 /* Where the accelerator starts in a program block for n instructions. */
 static size_t sc_sim_accel_offset(size_t n)
 {
@@ -276,7 +240,7 @@ static int l_simulate(lua_State *L)
     sc_sim_prog *p = sc_filter_program(L, 1, f, "simulate");
     uint32_t arch;
     uint64_t args[6], ip = 0;
-    int nr;
+    int nr = 0; /* set by sc_sim_syscall when it returns NULL */
     const char *msg;
     if (lua_isnoneornil(L, 4))
         arch = seccomp_arch_native();

@@ -34,6 +34,7 @@
  * before the exec completed (a filter that notifies execve): spawn returns
  * at once with the request waiting in child.notifier, so nothing deadlocks.
  */
+#include "core.h"
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -44,7 +45,6 @@
 #include <sys/wait.h>
 #include <linux/filter.h>
 
-#define SC_CHILD_MT "seccomp.child"
 #define SC_SHM_MT "seccomp.spawn_page"
 
 #define SC_CLOSE_RANGE_CLOEXEC (1u << 2)
@@ -222,11 +222,9 @@ static int l_child_index(lua_State *L)
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
         return 1;
     k = lua_tostring(L, 2);
-    if (lua_type(L, 2) != LUA_TSTRING)
-        lua_pushnil(L);
-    else if (strcmp(k, "pid") == 0)
+    if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "pid") == 0)
         lua_pushinteger(L, c->pid);
-    else if (strcmp(k, "notifier") == 0)
+    else if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "notifier") == 0)
         lua_getiuservalue(L, 1, 1);
     else
         lua_pushnil(L);
@@ -433,7 +431,7 @@ SC_CHILD_CODE static int sc_child_entry(void *plan)
     sc_child_main(plan);
 }
 
-#define SC_CHILD_STACK (64 * 1024)
+#define SC_CHILD_STACK ((size_t)64 * 1024)
 
 /* Start the child: vfork-like without a listener, fork with one.  The
  * caller has blocked every signal.  The pid, or -1 with errno. */
@@ -583,6 +581,9 @@ static void sc_build_candidates(lua_State *L, const char *prog, const char *path
 {
     lua_Integer n = 0;
     lua_newtable(L);
+    /* prog is argv[1], which sc_check_argv has required to be a non-empty
+     * string before the plan is built */
+    /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
     if (strchr(prog, '/') != NULL) {
         int err = sc_exists(L, cwd, prog);
         if (err != 0)

@@ -26,8 +26,8 @@
  * Nothing here raises while it holds malloc'd memory: the work area is a
  * userdata whose __gc frees it.
  */
+#include "core.h"
 
-#define SC_VERIFY_MT "seccomp.verify_area"
 #define SC_VERIFY_MAXCEX 64     /* counterexamples kept in a report */
 #define SC_VERIFY_MAXVALS 4096  /* values per argument */
 #define SC_VERIFY_SAMPLE 65536  /* random vectors when the product is over the budget */
@@ -47,18 +47,6 @@ static int l_varea_gc(lua_State *L)
     }
     return 0;
 }
-
-/* A counterexample. */
-typedef struct {
-    int nr;
-    uint32_t arch;
-    uint64_t args[6];
-    uint32_t got;
-    uint32_t expected[8];
-    int nexpected;
-    int rules[8]; /* ledger indices (0-based) of the rules that matched */
-    int nrules;
-} sc_cex;
 
 /* One rule's presence on a syscall number of an arch. */
 typedef struct {
@@ -484,10 +472,10 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
                     masked[nm++] = x;
             }
         }
-        for (k = 0; k < w.nconsts[a * 2]; k++)
-            nlo = sc_words_add(lo, nlo, 256, (uint32_t)w.consts[a * 2][k]);
-        for (k = 0; k < w.nconsts[a * 2 + 1]; k++)
-            nhi = sc_words_add(hi, nhi, 256, (uint32_t)w.consts[a * 2 + 1][k]);
+        for (k = 0; k < w.nconsts[(size_t)a * 2]; k++)
+            nlo = sc_words_add(lo, nlo, 256, (uint32_t)w.consts[(size_t)a * 2][k]);
+        for (k = 0; k < w.nconsts[(size_t)a * 2 + 1]; k++)
+            nhi = sc_words_add(hi, nhi, 256, (uint32_t)w.consts[(size_t)a * 2 + 1][k]);
         if (is32) { /* the kernel zero-extends a 32-bit task's arguments */
             hi[0] = 0;
             nhi = 1;
@@ -631,7 +619,10 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, unsigned char *placed)
             sc_vgroup(v, NULL, 0, t->nr[ti++], arch, is32);
         if (ti < t->n && t->nr[ti] == v->ent[k].nr)
             ti++;
+        /* v->ent stays in the verifier (no Lua call here can raise); the
+         * caller hands it to the area that frees it */
         sc_vgroup(v, v->ent + k, end - k, v->ent[k].nr, arch, is32);
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
         k = end;
     }
     while (ti < t->n)
@@ -707,8 +698,6 @@ static int sc_verify_core(sc_verifier *v, uint64_t fmask, unsigned char *placed)
 
 /* ---- the report ------------------------------------------------------------ */
 
-#define SC_VERIFY_BUDGET ((lua_Integer)1 << 20)
-
 static void sc_push_cex(lua_State *L, const sc_cex *c)
 {
     char name[SC_LEDGER_NAMELEN];
@@ -777,7 +766,7 @@ static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *
     area = sc_newuserdata(L, sizeof *area);
     memset(area, 0, sizeof *area);
     luaL_setmetatable(L, SC_VERIFY_MT);
-    area->p[0] = v.vals = malloc(6 * SC_VERIFY_MAXVALS * sizeof *v.vals);
+    area->p[0] = v.vals = malloc((size_t)6 * SC_VERIFY_MAXVALS * sizeof *v.vals);
     area->p[1] = v.cex = malloc(SC_VERIFY_MAXCEX * sizeof *v.cex);
     area->p[2] = v.visit = calloc(p->n * SC_VW_STATES, sizeof *v.visit);
     area->p[3] = placed = calloc(f->ledger.n + 1, 1);

@@ -1,0 +1,393 @@
+/*
+ * core.h - the core's internal header: what the parts of seccomp.core share.
+ *
+ * The core is one translation unit: src/module.c #includes the parts in
+ * order, so every helper is static and luaopen_seccomp_core is the only
+ * exported symbol.  Each part also #includes this header, so that it parses
+ * on its own (an editor, ctags, clang-tidy: ci/parse-alone.sh, ci/tidy.sh):
+ * here are the system headers, the types more than one part uses, and the
+ * prototypes of the static functions a part calls in another.
+ */
+#ifndef SC_CORE_H
+#define SC_CORE_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "compat.h"
+#include "kabi.h"
+#include "plain.h"
+
+/* Lua raises with a longjmp: lua_error, luaL_error and luaL_argerror never
+ * return, and neither do the core's helpers that end in them.  The headers do
+ * not say so; the static analyser (ci/tidy.sh) must know, or it follows the
+ * impossible path after every raise. */
+#ifdef __clang_analyzer__
+#define SC_RAISES __attribute__((noreturn))
+int lua_error(lua_State *L) SC_RAISES;
+int luaL_error(lua_State *L, const char *fmt, ...) SC_RAISES;
+int luaL_argerror(lua_State *L, int arg, const char *extramsg) SC_RAISES;
+int luaL_typeerror(lua_State *L, int arg, const char *tname) SC_RAISES;
+#else
+#define SC_RAISES
+#endif
+
+/* ---- types ---- */
+
+/* userdata metatables and limits more than one part uses */
+#define SC_FILTER_MT "seccomp.filter"
+#define SC_NOTIFIER_MT "seccomp.notifier"
+#define SC_REQUEST_MT "seccomp.request"
+#define SC_CHILD_MT "seccomp.child"
+#define SC_VERIFY_MT "seccomp.verify_area"
+#define SC_MAX_ARGS 6
+#define SC_MAX_ERRNO 4095
+#define SC_VERIFY_BUDGET ((lua_Integer)1 << 20)
+
+/* errors.c: an errno by name */
+struct sc_errno_entry {
+    const char *name;
+    int value;
+};
+static const struct sc_errno_entry *sc_errnos_table(size_t *n);
+/* names.c: an arch the module knows */
+struct sc_arch {
+    const char *name; /* libseccomp's name, also the ARCH_* suffix upper-cased */
+    uint32_t token;
+};
+
+/* names.c: the arches the module knows, in one table (names.c, filter.c,
+ * verify.c, program.c, notify.c, module.c read it) */
+static const struct sc_arch sc_arches[] = {
+    {"x86", SCMP_ARCH_X86},
+    {"x86_64", SCMP_ARCH_X86_64},
+    {"x32", SCMP_ARCH_X32},
+    {"arm", SCMP_ARCH_ARM},
+    {"aarch64", SCMP_ARCH_AARCH64},
+#ifdef SCMP_ARCH_LOONGARCH64
+    {"loongarch64", SCMP_ARCH_LOONGARCH64},
+#endif
+#ifdef SCMP_ARCH_M68K
+    {"m68k", SCMP_ARCH_M68K},
+#endif
+    {"mips", SCMP_ARCH_MIPS},
+    {"mips64", SCMP_ARCH_MIPS64},
+    {"mips64n32", SCMP_ARCH_MIPS64N32},
+    {"mipsel", SCMP_ARCH_MIPSEL},
+    {"mipsel64", SCMP_ARCH_MIPSEL64},
+    {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
+#ifdef SCMP_ARCH_PPC
+    {"ppc", SCMP_ARCH_PPC},
+#endif
+#ifdef SCMP_ARCH_PPC64
+    {"ppc64", SCMP_ARCH_PPC64},
+#endif
+#ifdef SCMP_ARCH_PPC64LE
+    {"ppc64le", SCMP_ARCH_PPC64LE},
+#endif
+#ifdef SCMP_ARCH_S390
+    {"s390", SCMP_ARCH_S390},
+#endif
+#ifdef SCMP_ARCH_S390X
+    {"s390x", SCMP_ARCH_S390X},
+#endif
+#ifdef SCMP_ARCH_PARISC
+    {"parisc", SCMP_ARCH_PARISC},
+#endif
+#ifdef SCMP_ARCH_PARISC64
+    {"parisc64", SCMP_ARCH_PARISC64},
+#endif
+#ifdef SCMP_ARCH_RISCV64
+    {"riscv64", SCMP_ARCH_RISCV64},
+#endif
+#ifdef SCMP_ARCH_SH
+    {"sh", SCMP_ARCH_SH},
+#endif
+#ifdef SCMP_ARCH_SHEB
+    {"sheb", SCMP_ARCH_SHEB},
+#endif
+};
+
+#define SC_NARCHES (sizeof(sc_arches) / sizeof(sc_arches[0]))
+
+/* names.c: the compare operators */
+static const struct {
+    const char *sym, *name;
+    enum scmp_compare op;
+} sc_ops[] = {
+    {"!=", "ne", SCMP_CMP_NE}, {"<", "lt", SCMP_CMP_LT},  {"<=", "le", SCMP_CMP_LE},
+    {"==", "eq", SCMP_CMP_EQ}, {">=", "ge", SCMP_CMP_GE}, {">", "gt", SCMP_CMP_GT},
+    {"&=", "masked_eq", SCMP_CMP_MASKED_EQ},
+};
+
+#define SC_NOPS (sizeof(sc_ops) / sizeof(sc_ops[0]))
+
+/* features.c: an optional feature and what it needs */
+struct sc_feature {
+    const char *name;
+    int compiled;       /* did the headers we were built against have it */
+    int ver;            /* libseccomp version, SC_VER() */
+    unsigned api;       /* minimum API level, 0 = none needed */
+    int kernel;         /* minimum kernel, SC_VER(), 0 = none needed */
+};
+
+/* filter.c: the filter userdata */
+enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
+static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto", NULL};
+
+#define SC_TX_MAX 32 /* nested transactions */
+
+typedef struct {
+    scmp_filter_ctx ctx;
+    unsigned long gen; /* bumped by every change, so caches can tell they are stale */
+    /* Data derived from the filter (the simulator's decoded program), owned
+     * by the filter and valid while cache_gen == gen. */
+    void *cache;
+    void (*cache_free)(void *);
+    unsigned long cache_gen;
+    sc_ledger ledger; /* every rule as given (ledger.c) */
+    int verify;       /* the module's `verify` attribute (default on) */
+    int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
+    int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
+    int unknown;      /* `unknown` = "enosys": numbers past the highest one named get ENOSYS */
+    int listener;     /* the listener fd load got for this filter, -1 */
+    size_t tx_depth;  /* open transactions, and the ledger's length at each start */
+    size_t tx_mark[SC_TX_MAX];
+    int closed;       /* released by __close (a <close> variable's scope ended) */
+} sc_filter;
+
+/* simulate.c: a decoded program and its memo */
+#define SC_SIM_NAMES 64             /* name memo slots (a power of 2) */
+
+#define SC_SIM_NAMELEN 48           /* longest name memoized, NUL included */
+
+#define SC_SIM_ARCHLEN 32           /* longest arch string memoized */
+
+/* One remembered name -> number resolution on an arch.  The slot is chosen
+ * from the Lua string's address (strings used in a loop keep theirs); the
+ * name itself is compared, so another string at that address is a miss. */
+typedef struct {
+    uint32_t arch;
+    int nr;
+    size_t len;
+    char name[SC_SIM_NAMELEN];
+} sc_sim_name;
+
+typedef struct {
+    /* the last arch argument and its token (kind: 0, LUA_TNUMBER or LUA_TSTRING) */
+    int arch_kind;
+    lua_Integer arch_num;
+    size_t arch_len;
+    char arch_str[SC_SIM_ARCHLEN];
+    uint32_t arch_token;
+    sc_sim_name names[SC_SIM_NAMES];
+} sc_sim_memo;
+
+/* A decoded, checked program.  For f:simulate it is malloc'd and owned by
+ * the filter (its cache); for simulate_bpf it lives in a Lua userdata. */
+typedef struct {
+    int big_endian;
+    int listener;      /* some return is SECCOMP_RET_USER_NOTIF */
+    int verified;      /* verify found it right (program.c) */
+    int compiler_used; /* SC_COMPILER_LIBSECCOMP or SC_COMPILER_BINDING */
+    size_t n;
+    struct bpf_accel *accel; /* in the same block, after prog */
+    sc_sim_memo memo;
+    struct sock_filter prog[]; /* n instructions */
+} sc_sim_prog;
+
+/* notify.c: the notifier and request userdata */
+#define SC_RECENT 64 /* answered ids a notifier remembers */
+
+typedef struct {
+    int fd;             /* our close-on-exec dup; -1 once closed */
+    unsigned recent_next;         /* ring of the ids this notifier answered last, */
+    uint64_t recent[SC_RECENT];   /* so respond() refuses a second answer itself */
+    unsigned char recent_used[SC_RECENT];
+    unsigned long raw_answers; /* answers sent by respond(id, ...): until one is, a
+                                  request's own flag is its whole answered state */
+    int has_continue;   /* the "notify_continue" feature, checked once */
+    int has_addfd;      /* "notify_addfd" */
+    int has_send;       /* kernel >= 5.14: SECCOMP_ADDFD_FLAG_SEND */
+    int sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is set (as far as we know) */
+    size_t recv_size;   /* the kernel's sizeof(struct seccomp_notif) */
+    size_t resp_size;   /* ... and sizeof(struct seccomp_notif_resp) */
+    uint64_t *recv_buf; /* both point into this userdata, after the struct */
+    uint64_t *resp_buf;
+    int mem_fd;         /* /proc/PID/mem of request mem_id's target, checked; -1: none */
+    uint64_t mem_id;
+} sc_notifier;
+
+typedef struct {
+    struct sc_notif n;  /* as received */
+    int answered;       /* a response (or an addfd with SEND) went out */
+} sc_request;
+
+/* verify.c: a counterexample */
+typedef struct {
+    int nr;
+    uint32_t arch;
+    uint64_t args[6];
+    uint32_t got;
+    uint32_t expected[8];
+    int nexpected;
+    int rules[8]; /* ledger indices (0-based) of the rules that matched */
+    int nrules;
+} sc_cex;
+
+/* ---- prototypes: the static functions one part calls in another ---- */
+
+/* errors.c */
+static const char *sc_errno_name(int e);
+static int sc_errno_value(const char *name);
+static void sc_note_own_source(lua_State *L);
+static void sc_push_error(lua_State *L, const char *op, int e, const char *message);
+static int sc_raise(lua_State *L, const char *op, int e, const char *message) SC_RAISES;
+static int sc_error_tostring(lua_State *L);
+static const char *sc_repr(lua_State *L, int idx);
+static int sc_argerror_value(lua_State *L, int arg, const char *what) SC_RAISES;
+static lua_Integer sc_checkinteger(lua_State *L, int arg);
+static lua_Integer sc_checkrange(lua_State *L, int arg, lua_Integer lo, lua_Integer hi);
+
+/* features.c */
+static int sc_runtime_version(void);
+static unsigned int sc_api_level(void);
+static const struct sc_feature *sc_feature_find(const char *name);
+static int sc_feature_check(lua_State *L, const struct sc_feature *f);
+static void sc_require(lua_State *L, const char *op, const char *feature);
+static int sc_has(lua_State *L, const char *feature);
+static int l_supports(lua_State *L);
+static int l_features(lua_State *L);
+
+/* names.c */
+static int sc_arch_known(const struct sc_arch *a);
+static const struct sc_arch *sc_arch_by_token(uint32_t token);
+static const char *sc_push_unknown_in(lua_State *L, int idx, const char *what, const void *table, size_t n, size_t stride, const char *const *hints);
+static int sc_name_is(const char *name, const char *s);
+static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out);
+static const char *sc_arch_name(uint32_t token);
+static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int *out);
+static int32_t sc_action_rank(uint32_t a);
+static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out);
+static uint32_t sc_check_usable_action(lua_State *L, int arg);
+static const char *sc_push_action_name(lua_State *L, uint32_t a);
+static const char *sc_disasm_arch_name(uint32_t audit_arch);
+static int sc_disasm_action_name(uint32_t k, char *buf, size_t n);
+static const char *sc_parse_syscall(lua_State *L, int idx, int *out);
+static int sc_syscall_name(uint32_t arch, int nr, char *buf, size_t n);
+static const char *sc_push_unknown_syscall(lua_State *L, int idx);
+static const char *sc_op_symbol(enum scmp_compare op);
+static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out);
+static uint32_t sc_check_arch(lua_State *L, int arg);
+static uint32_t sc_check_action(lua_State *L, int arg);
+static int sc_check_syscall(lua_State *L, int arg);
+static int sc_check_errno(lua_State *L, int arg, int allow_negative);
+
+/* cond.c */
+static const char *sc_parse_datum(lua_State *L, int idx, const char *what, scmp_datum_t *out);
+static const char *sc_parse_cond(lua_State *L, int idx, struct scmp_arg_cmp *out);
+static unsigned int sc_check_conds(lua_State *L, int first, int last, struct scmp_arg_cmp *conds);
+static struct scmp_arg_cmp *sc_push_cond(lua_State *L, const struct scmp_arg_cmp *c);
+static int l_arg(lua_State *L);
+static int l_arg32(lua_State *L);
+static void sc_open_cond(lua_State *L);
+
+/* filter.c */
+static int *sc_push_fdguard(lua_State *L);
+static void sc_fdguard_close(int *p);
+static sc_filter *sc_checkfilter(lua_State *L, int idx);
+static void sc_filter_drop_cache(sc_filter *f);
+static uint64_t sc_filter_arch_mask(sc_filter *f);
+static int l_filter_new(lua_State *L);
+static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op);
+static void sc_push_origin(lua_State *L, int fidx, const sc_rule *r);
+static void sc_add_filter_methods(lua_State *L, const luaL_Reg *l);
+static void sc_open_filter(lua_State *L);
+
+/* bpf.c */
+struct bpf_accel;
+static BPF_MAYBE_UNUSED void bpf_put32(unsigned char *p, int big_endian, uint32_t v);
+static BPF_MAYBE_UNUSED const char *bpf_decode(const unsigned char *bytes, size_t len, int big_endian, struct sock_filter *out, size_t *n_out);
+static BPF_MAYBE_UNUSED int bpf_check(const struct sock_filter *prog, size_t n, char *err, size_t errlen);
+static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], int big_endian, int32_t nr, uint32_t arch, uint64_t ip, const uint64_t args[6]);
+static BPF_MAYBE_UNUSED size_t bpf_accel_size(size_t n);
+static BPF_MAYBE_UNUSED struct bpf_accel *bpf_accel_build(void *mem, const struct sock_filter *prog, size_t n);
+static BPF_MAYBE_UNUSED uint32_t bpf_run_accel(const struct sock_filter *prog, size_t n, const struct bpf_accel *accel, const unsigned char data[BPF_SC_DATA_SIZE], int big_endian, const char **fault);
+static BPF_MAYBE_UNUSED uint32_t bpf_run(const struct sock_filter *prog, size_t n, const unsigned char data[BPF_SC_DATA_SIZE], int big_endian, const char **fault);
+static BPF_MAYBE_UNUSED void bpf_ret_name(uint32_t k, char *buf, size_t len);
+static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, size_t n, size_t pc, int big_endian, char *buf, size_t buflen);
+
+/* gen.c */
+static BPF_MAYBE_UNUSED const char *sc_gen(const struct sc_gen_in *in, struct sock_filter *out, size_t *n, char *err, size_t errlen);
+static BPF_MAYBE_UNUSED int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *r);
+
+/* simulate.c */
+static size_t sc_sim_prog_size(size_t n);
+static void sc_sim_prog_free(void *p);
+static int sc_sim_arch_big_endian(uint32_t token);
+static const char *sc_sim_decode(sc_sim_prog *p, const char *bytes, size_t len, int big_endian, char *err, size_t errlen);
+static size_t sc_sim_capacity(size_t len);
+static void sc_open_simulate(lua_State *L);
+
+/* verify.c */
+static int l_varea_gc(lua_State *L);
+static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_cex *first);
+static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
+
+/* program.c */
+static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);
+static sc_sim_prog *sc_filter_checked_program(lua_State *L, int fidx, sc_filter *f, const char *op);
+static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f);
+static unsigned int sc_filter_flags(lua_State *L, sc_filter *f, int listener, int tsync, const char *op);
+static int sc_install(const struct sock_fprog *prog, unsigned int flags);
+static void sc_open_program(lua_State *L);
+
+/* notify.c */
+static sc_notifier *sc_notifier_new(lua_State *L, const char *op);
+static void sc_notifier_close(sc_notifier *n);
+static sc_notifier *sc_checknotifier(lua_State *L, int idx);
+static void sc_run_hooks(lua_State *L);
+static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n);
+static int sc_id_check(const sc_notifier *n, uint64_t id);
+static void sc_notifier_adopt(sc_notifier *n, int fd, int own);
+static int sc_request_answered(sc_request *r, const sc_notifier *n);
+static int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err, uint32_t flags);
+static int sc_addfd_ioctl(sc_request *r, sc_notifier *n, struct sc_notif_addfd *a, int src);
+static int sc_request_name(const sc_request *r, char *buf, size_t len);
+static void sc_open_notify(lua_State *L);
+
+/* spawn.c */
+static void sc_open_spawn(lua_State *L);
+
+/* serve.c */
+static void sc_open_serve(lua_State *L);
+
+#endif /* SC_CORE_H */

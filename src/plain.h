@@ -1,0 +1,96 @@
+/*
+ * plain.h - the types and prototypes of the core's plain-C parts (no Lua):
+ * the rule ledger (ledger.c), the classic-BPF engine (bpf.c) and the code
+ * generator (gen.c).  The C tests and fuzz targets in fuzz/ build these
+ * parts without an interpreter; src/core.h includes this file for the rest.
+ *
+ * Every function is static (the core is one translation unit, src/module.c):
+ * the prototypes here only let each part parse on its own.
+ */
+#ifndef SC_PLAIN_H
+#define SC_PLAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/filter.h>
+#include <seccomp.h>
+#include "kabi.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SC_LEDGER_API __attribute__((unused)) static /* not every includer uses all */
+#else
+#define SC_LEDGER_API static
+#endif
+
+#define SC_LEDGER_NAMELEN 48 /* longer than any syscall name libseccomp knows */
+
+/* One rule, as given to add_rule/add_rule_exact. */
+typedef struct {
+    uint32_t action;
+    /* The number handed to libseccomp: a native number, a pseudo number
+     * (<= -10000: a call the native arch lacks or multiplexes), or -1 (tskip). */
+    int sys;
+    /* The syscall's name (resolved on the native arch when the rule gave a
+     * number); "" when the number has no name anywhere. Per-arch numbers come
+     * from resolving this name on each arch. */
+    char name[SC_LEDGER_NAMELEN];
+    unsigned char by_number;  /* the rule named its syscall by number */
+    unsigned char exact;      /* add_rule_exact */
+    unsigned char held_back;  /* never handed to libseccomp (it would hang on it) */
+    unsigned char nconds;     /* 0..6 */
+    struct scmp_arg_cmp conds[6];
+    /* Which arches the rule applies to.  all_arches: every arch the filter
+     * has, whenever added (rules added to this filter); otherwise exactly
+     * the arches in arch_mask (bit i = sc_arches[i]), for rules that came in
+     * through merge and keep their source filter's arches. */
+    unsigned char all_arches;
+    uint64_t arch_mask;
+    int origin;               /* > 0: index in the filter's origin table (policy location) */
+} sc_rule;
+
+typedef struct {
+    sc_rule *v;
+    size_t n, cap;
+} sc_ledger;
+
+/* An arch's syscall table: every number the kernel sees for a direct call,
+ * ascending, with its name.  Built once per arch by scanning (a few ms) and
+ * kept for the life of the process. */
+typedef struct {
+    uint32_t arch;
+    size_t n;
+    int *nr;
+    char (*name)[SC_LEDGER_NAMELEN];
+} sc_nrtab;
+
+/* Where a rule lands on one arch: the direct call, and the multiplexed
+ * path (socketcall or ipc with its call number in arg0) where the arch
+ * routes the call through one. */
+typedef struct {
+    int has_direct, direct;
+    int has_mux, mux;
+    uint32_t sub;
+} sc_target;
+
+struct sc_gen_in {
+    const sc_ledger *ledger;
+    size_t narches;
+    const uint32_t *arches;      /* the filter's arch tokens (SCMP_ARCH_*), in the order to test them */
+    const size_t *arch_index;    /* for each, its index in sc_arches (for sc_rule_on_arch) */
+    uint32_t def_action, badarch_action;
+    int widen_multiplexed;       /* 1: accept libseccomp's widening on socketcall/ipc paths */
+    int unknown_enosys;          /* 1: numbers above the highest one the rules name (per arch) get ERRNO(ENOSYS) */
+};
+
+/* ledger.c */
+SC_LEDGER_API int sc_ledger_reserve(sc_ledger *l, size_t more);
+SC_LEDGER_API int sc_ledger_push(sc_ledger *l, const sc_rule *r);
+SC_LEDGER_API void sc_rule_init(sc_rule *r, uint32_t action, int sys, int by_number, int exact, unsigned int nconds, const struct scmp_arg_cmp *conds);
+SC_LEDGER_API void sc_ledger_free(sc_ledger *l);
+SC_LEDGER_API int sc_rule_on_arch(const sc_rule *r, size_t ai);
+SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch);
+SC_LEDGER_API int sc_syscall_on_arch(uint32_t arch, const char *name);
+SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t);
+SC_LEDGER_API void sc_arch_tables_free(void);
+
+#endif /* SC_PLAIN_H */
