@@ -9,12 +9,7 @@ local DOC = "docs/cookbook.md"
 local EXAMPLES = { "redirect_open", "readonly_view", "fake_uname", "connect_to", "exec_log",
                    "many_children", "supervisor" }
 
-local function read(path)
-  local fh = assert(io.open(path, "rb"))
-  local s = fh:read("a")
-  fh:close()
-  return s
-end
+local read = H.read
 
 local function have(cmd)
   return os.execute("command -v " .. cmd .. " >/dev/null 2>&1") == true

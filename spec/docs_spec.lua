@@ -1,13 +1,9 @@
 -- The docs match the code: what a newcomer reads first (README, docs/) says
 -- what the module does, and cites nothing the repository does not have.
 local seccomp = require "seccomp"
+local H = require "helper"
 
-local function read(path)
-  local fh = assert(io.open(path, "rb"))
-  local s = fh:read("a")
-  fh:close()
-  return s
-end
+local read = H.read
 
 describe("the project's text", function()
   it("cites no design file the repository does not have", function()

@@ -177,4 +177,38 @@ function H.gated(it, pending, gate)
   end
 end
 
+--- The whole contents of a file.
+function H.read(path)
+  local fh = assert(io.open(path, "rb"))
+  local s = fh:read("a")
+  fh:close()
+  return s
+end
+
+--- The fenced blocks of a markdown text: a list of { lang, text, line };
+--- `name` names it in the error for an unclosed block.
+function H.md_blocks(md, name)
+  local blocks, cur = {}, nil
+  local n = 0
+  for line in (md .. "\n"):gmatch("([^\n]*)\n") do
+    n = n + 1
+    if cur then
+      if line:match("^```%s*$") then
+        cur.text = table.concat(cur.lines, "\n") .. "\n"
+        blocks[#blocks + 1] = cur
+        cur = nil
+      else
+        cur.lines[#cur.lines + 1] = line
+      end
+    else
+      local lang = line:match("^```(%S*)")
+      if lang then
+        cur = { lang = lang, lines = {}, line = n }
+      end
+    end
+  end
+  assert(cur == nil, "unclosed code block in " .. name)
+  return blocks
+end
+
 return H

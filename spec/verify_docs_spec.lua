@@ -8,36 +8,10 @@ local H = require "helper"
 
 local DOC = "docs/verify.md"
 
-local function read(path)
-  local fh = assert(io.open(path, "rb"))
-  local s = fh:read("a")
-  fh:close()
-  return s
-end
+local read = H.read
 
--- The fenced blocks of a markdown file: { lang, text, line }.
 local function blocks_of(md)
-  local blocks, cur = {}, nil
-  local n = 0
-  for line in (md .. "\n"):gmatch("([^\n]*)\n") do
-    n = n + 1
-    if cur then
-      if line:match("^```%s*$") then
-        cur.text = table.concat(cur.lines, "\n") .. "\n"
-        blocks[#blocks + 1] = cur
-        cur = nil
-      else
-        cur.lines[#cur.lines + 1] = line
-      end
-    else
-      local lang = line:match("^```(%S*)")
-      if lang then
-        cur = { lang = lang, lines = {}, line = n }
-      end
-    end
-  end
-  assert(cur == nil, "unclosed code block in " .. DOC)
-  return blocks
+  return H.md_blocks(md, DOC)
 end
 
 local function normalize(s)
