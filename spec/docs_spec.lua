@@ -15,6 +15,23 @@ describe("the project's text", function()
     assert.are.equal("", hits)
   end)
 
+  it("shows every part of the C core in the README's layout, and each part in module.c", function()
+    local readme = read("README.md")
+    local layout = assert(readme:match("\n## Layout\n\n```\n(.-)```"), "the README's layout block")
+    local module = read("src/module.c")
+    local p = assert(io.popen("ls src"))
+    local n = 0
+    for file in p:lines() do
+      n = n + 1
+      assert.is_truthy(layout:find(file, 1, true), file .. " is not in the README's layout")
+      if file:match("%.c$") and file ~= "module.c" then
+        assert.is_truthy(module:find('#include "' .. file .. '"', 1, true), file .. " is not included by module.c")
+      end
+    end
+    p:close()
+    assert.is_true(n >= 20, "src/ has " .. n .. " files")
+  end)
+
   it("annotates seccomp.disasm with both of its arguments", function()
     local init = read("lua/seccomp/init.lua")
     assert.matches("%-%-%-@field disasm fun%(bpf: string, arch_or_endian%?: [^)]*%): string", init)

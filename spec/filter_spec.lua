@@ -122,8 +122,8 @@ describe("seccomp.filter", function()
       { "reset", "unknown action 'nope'", "nope" },
       { "merge", "seccomp.filter expected, got table", {} },
       { "merge", "cannot merge a filter into itself", "SELF" },
-      { "export_pfc", "FILE%* expected, got string", "out.txt" },
-      { "export_bpf", "FILE%* expected, got number", 1 },
+      { "export_pfc", "file handle expected, got 'out.txt'", "out.txt" },
+      { "export_bpf", "file handle expected, got 1", 1 },
     }
     if seccomp.supports("optimize") then
       cases[#cases + 1] = { "set_attr", "3 out of range 1..2", "optimize", 3 }

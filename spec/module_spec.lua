@@ -14,6 +14,55 @@ describe("seccomp module", function()
     assert.are.equal(core._VERSION, seccomp._VERSION)
   end)
 
+  describe("the core's helpers for the Lua layer (core._private)", function()
+    local private = core._private
+
+    it("call gives the core's argument errors as { argument, message }, and only inside it", function()
+      local f = core.filter("allow")
+      local ok, err = private.call(f.set_attr, f, "nnp", "yes")
+      assert.is_false(ok)
+      assert.are.same({ argument = 3, message = "attribute 'nnp' takes a boolean, got 'yes'" }, err)
+      -- a plain call afterwards raises Lua's usual text: the mode ended with the call
+      assert.matches("^bad argument #2 to 'set_attr' %(attribute 'nnp' takes a boolean, got 'yes'%)$",
+        H.method_message(f, "set_attr", "nnp", "yes"):gsub("^.-:1: ", ""))
+      -- only the function call runs gets the table: what that function calls raises as usual
+      local ok1, e1 = private.call(function() return f:set_attr("nnp", "yes") end)
+      assert.is_false(ok1)
+      assert.matches("bad argument #2 to 'set_attr' %(attribute 'nnp' takes a boolean, got 'yes'%)$", e1)
+      -- results pass through; other errors (the core's error object, Lua's own) are kept
+      assert.are.same({ true, f }, { private.call(f.set_attr, f, "nnp", true) })
+      local ok2, e2 = private.call(f.add_rule, f, "kill", "read", { 0, "==", 1 }, { 1, "==", 2 })
+      assert.is_true(ok2, tostring(e2))
+      local ok3, e3 = private.call(error, "plain")
+      assert.is_false(ok3)
+      assert.are.equal("plain", e3)
+      local ok4, e4 = private.call(f.add_arch, f, "x86_64")
+      assert.is_false(ok4)
+      assert.are.equal("add_arch", e4.op)
+      assert.is_nil(e4.argument)
+      f:release()
+    end)
+
+    it("unknown_key finds the first unknown key whatever order pairs() gives, with did-you-mean", function()
+      local keys = { "budget", "seed" }
+      assert.is_nil(private.unknown_key({ budget = 1, seed = 2 }, keys, "option", "the options are"))
+      for _ = 1, 20 do
+        local t = { budget = 1, zz = 1, aa = 1, mm = 1, [1] = 0 }
+        local k, msg = private.unknown_key(t, keys, "option", "the options are")
+        assert.are.equal(1, k)
+        assert.are.equal("unknown option 1 (the options are budget, seed)", msg)
+        t[1] = nil
+        assert.are.same({ "aa", "unknown option 'aa' (the options are budget, seed)" },
+          { private.unknown_key(t, keys, "option", "the options are") })
+      end
+      assert.are.same({ "sede", "unknown option 'sede' (did you mean 'seed'?)" },
+        { private.unknown_key({ sede = 1 }, keys, "option", "the options are") })
+      assert.are.equal("seed", private.guess("SEED", keys))
+      assert.is_nil(private.guess("seed", keys))
+      assert.is_nil(private.guess("zzzzzz", keys))
+    end)
+  end)
+
   describe("versions", function()
     it("reports the running and the compiled libseccomp", function()
       local a, b, c = seccomp.version()

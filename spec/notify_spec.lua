@@ -373,8 +373,10 @@ describe("notification", function()
       local function msg(opts)
         return (H.method_message(req, "addfd", 0, opts):gsub("^.-:1: ", ""))
       end
-      assert.are.equal("bad argument #2 to 'addfd' (unknown option 'sned' (the options are newfd, cloexec, send))",
+      assert.are.equal("bad argument #2 to 'addfd' (unknown option 'sned' (did you mean 'send'?))",
         msg { sned = true })
+      assert.are.equal("bad argument #2 to 'addfd' (unknown option 'fd' (the options are newfd, cloexec, send))",
+        msg { fd = 3 })
       assert.are.equal("bad argument #2 to 'addfd' (unknown option 1 (the options are newfd, cloexec, send))",
         msg { true })
       assert.are.equal("bad argument #2 to 'addfd' (opts.send must be a boolean, got 1)", msg { send = 1 })

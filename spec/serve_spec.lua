@@ -316,7 +316,7 @@ describe("serve", function()
     assert.matches("answer 0 is not an errno", msgs["/zero"])
     assert.matches("answer 1.5 is not an errno", msgs["/float"])
     assert.matches("unknown answer true", msgs["/bool"])
-    assert.matches("unknown key 'vlaue' in the answer", msgs["/badkey"])
+    assert.matches("unknown key 'vlaue' %(did you mean 'value'%?%)", msgs["/badkey"])
     assert.matches("would read as errno 13", msgs["/errno-value"])
     assert.matches("neither answered the request nor returned an answer", msgs["/nothing"])
     assert.matches("answered the request and also returned 'EROFS'", msgs["/twice"])
@@ -414,7 +414,7 @@ describe("serve", function()
     local child = notifying("unlink"):spawn(lua([[os.remove("/a")]]))
     local n = child.notifier
     assert.matches("bad argument #1 to 'serve' %(table expected, got no value%)", H.method_message(n, "serve"))
-    assert.matches("bad argument #2 to 'serve' %(unknown option 'timout'%)",
+    assert.matches("bad argument #2 to 'serve' %(unknown option 'timout' %(did you mean 'timeout'%?%)%)",
       H.method_message(n, "serve", {}, { timout = 1 }))
     assert.matches("opts.timeout must be a non%-negative number of seconds, got %-1",
       H.method_message(n, "serve", {}, { timeout = -1 }))

@@ -205,15 +205,15 @@ static unsigned sc_check_conds(lua_State *L, int first, int last, struct scmp_ar
     int i;
     unsigned n = 0, seen = 0;
     if (last - first + 1 > SC_MAX_ARGS)
-        luaL_argerror(L, first + SC_MAX_ARGS,
+        sc_argerror(L, first + SC_MAX_ARGS,
                       lua_pushfstring(L, "too many conditions (%d); at most %d", last - first + 1,
                                       SC_MAX_ARGS));
     for (i = first; i <= last; i++) {
         const char *msg = sc_parse_cond(L, i, &conds[n]);
         if (msg)
-            luaL_argerror(L, i, msg);
+            sc_argerror(L, i, msg);
         if (seen & (1u << conds[n].arg))
-            luaL_argerror(L, i, lua_pushfstring(L,
+            sc_argerror(L, i, lua_pushfstring(L,
                 "a second condition on arg%d: libseccomp allows one comparison per argument in "
                 "a rule (use separate rules, or a masked comparison)", (int)conds[n].arg));
         seen |= 1u << conds[n].arg;
@@ -268,7 +268,7 @@ static int sc_argref_new(lua_State *L, int bits32)
     const char *msg = sc_parse_argindex(L, 1, &idx);
     sc_argref *r;
     if (msg)
-        luaL_argerror(L, 1, msg);
+        sc_argerror(L, 1, msg);
     r = sc_newuserdata(L, sizeof *r);
     r->arg = idx;
     r->bits32 = bits32;
@@ -293,7 +293,7 @@ static scmp_datum_t sc_check_datum(lua_State *L, int arg, int bits32)
     scmp_datum_t d = 0;
     const char *msg = sc_parse_datum(L, arg, "value", &d);
     if (msg)
-        luaL_argerror(L, arg, msg);
+        sc_argerror(L, arg, msg);
     return bits32 ? (scmp_datum_t)(uint32_t)d : d;
 }
 
@@ -306,7 +306,7 @@ static int sc_argref_cmp(lua_State *L, enum scmp_compare op)
     c.datum_a = sc_check_datum(L, 2, r->bits32);
     c.datum_b = op == SCMP_CMP_MASKED_EQ ? sc_check_datum(L, 3, r->bits32) : 0;
     if (op != SCMP_CMP_MASKED_EQ && !lua_isnone(L, 3))
-        luaL_argerror(L, 3, "one value expected");
+        sc_argerror(L, 3, "one value expected");
     sc_push_cond(L, &c);
     return 1;
 }
@@ -334,16 +334,8 @@ static void sc_open_cond(lua_State *L)
         {"eq", l_arg_eq}, {"ne", l_arg_ne}, {"lt", l_arg_lt}, {"le", l_arg_le},
         {"gt", l_arg_gt}, {"ge", l_arg_ge}, {"masked_eq", l_arg_masked_eq}, {NULL, NULL},
     };
-    luaL_newmetatable(L, SC_COND_MT);
-    lua_pushcfunction(L, l_cond_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pushcfunction(L, l_cond_index);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
-    luaL_newmetatable(L, SC_ARGREF_MT);
-    luaL_newlib(L, argref_methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_arg_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
+    static const luaL_Reg cond_meta[] = {{"__tostring", l_cond_tostring}, {NULL, NULL}};
+    static const luaL_Reg argref_meta[] = {{"__tostring", l_arg_tostring}, {NULL, NULL}};
+    sc_new_type(L, SC_COND_MT, cond_meta, NULL, l_cond_index);
+    sc_new_type(L, SC_ARGREF_MT, argref_meta, argref_methods, NULL);
 }

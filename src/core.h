@@ -273,9 +273,24 @@ static void sc_push_error(lua_State *L, const char *op, int e, const char *messa
 static int sc_raise(lua_State *L, const char *op, int e, const char *message) SC_RAISES;
 static int sc_error_tostring(lua_State *L);
 static const char *sc_repr(lua_State *L, int idx);
+static int sc_argerror(lua_State *L, int arg, const char *msg) SC_RAISES;
 static int sc_argerror_value(lua_State *L, int arg, const char *what) SC_RAISES;
+static int sc_push_fail(lua_State *L, int e, const char *msg);
+static int l_call(lua_State *L);
 static lua_Integer sc_checkinteger(lua_State *L, int arg);
 static lua_Integer sc_checkrange(lua_State *L, int arg, lua_Integer lo, lua_Integer hi);
+
+/* util.c */
+static int *sc_push_fdguard(lua_State *L);
+static void sc_fdguard_close(int *p);
+static void sc_run_hooks(lua_State *L);
+static int sc_file_closed(const luaL_Stream *s);
+static luaL_Stream *sc_testfile(lua_State *L, int arg);
+static luaL_Stream *sc_checkfile(lua_State *L, int arg);
+static void sc_new_type(lua_State *L, const char *tname, const luaL_Reg *meta, const luaL_Reg *methods, lua_CFunction index);
+static int sc_index_method(lua_State *L);
+static void sc_add_methods(lua_State *L, const char *tname, const luaL_Reg *l);
+static void sc_open_util(lua_State *L);
 
 /* features.c */
 static int sc_runtime_version(void);
@@ -292,6 +307,10 @@ static int sc_arch_known(const struct sc_arch *a);
 static const struct sc_arch *sc_arch_by_token(uint32_t token);
 static const char *sc_push_unknown_in(lua_State *L, int idx, const char *what, const void *table, size_t n, size_t stride, const char *const *hints);
 static int sc_name_is(const char *name, const char *s);
+static const char *sc_unknown_key(lua_State *L, int idx, const char *const *keys, const char *what, const char *intro);
+static void sc_check_options(lua_State *L, int idx, int arg, const char *const *keys);
+static int l_unknown_key(lua_State *L);
+static int l_guess(lua_State *L);
 static const char *sc_parse_arch(lua_State *L, int idx, uint32_t *out);
 static const char *sc_arch_name(uint32_t token);
 static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int *out);
@@ -321,15 +340,12 @@ static int l_arg32(lua_State *L);
 static void sc_open_cond(lua_State *L);
 
 /* filter.c */
-static int *sc_push_fdguard(lua_State *L);
-static void sc_fdguard_close(int *p);
 static sc_filter *sc_checkfilter(lua_State *L, int idx);
 static void sc_filter_drop_cache(sc_filter *f);
 static uint64_t sc_filter_arch_mask(sc_filter *f);
 static int l_filter_new(lua_State *L);
 static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op);
 static void sc_push_origin(lua_State *L, int fidx, const sc_rule *r);
-static void sc_add_filter_methods(lua_State *L, const luaL_Reg *l);
 static void sc_open_filter(lua_State *L);
 
 /* bpf.c */
@@ -374,7 +390,6 @@ static void sc_open_program(lua_State *L);
 static sc_notifier *sc_notifier_new(lua_State *L, const char *op);
 static void sc_notifier_close(sc_notifier *n);
 static sc_notifier *sc_checknotifier(lua_State *L, int idx);
-static void sc_run_hooks(lua_State *L);
 static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n);
 static int sc_id_check(const sc_notifier *n, uint64_t id);
 static void sc_notifier_adopt(sc_notifier *n, int fd, int own);

@@ -580,11 +580,72 @@ static const char *sc_repr(lua_State *L, int idx)
     }
 }
 
+/* ---- argument errors ------------------------------------------------------ */
+
+/* Every argument error of the core is raised here.  Called plainly, it is
+ * Lua's "bad argument #arg to 'fn' (msg)".  When the function raising it was
+ * called by seccomp.core._private.call (the policy-table layer building a
+ * filter) it is a table { argument = arg, message = msg }: the layer reports
+ * msg at the place of the policy table that gave argument `arg`, without
+ * reading Lua's text back.  `arg` counts as the C function sees its
+ * arguments (self is 1). */
+static char sc_called_key; /* registry: the function _private.call runs, or nil */
+
+static int sc_argerror(lua_State *L, int arg, const char *msg)
+{
+    lua_Debug ar;
+    int structured = 0;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &sc_called_key) != LUA_TNIL && lua_getstack(L, 0, &ar) &&
+        lua_getinfo(L, "f", &ar)) {
+        structured = lua_rawequal(L, -1, -2);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (!structured)
+        return luaL_argerror(L, arg, msg);
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, arg);
+    lua_setfield(L, -2, "argument");
+    lua_pushstring(L, msg);
+    lua_setfield(L, -2, "message");
+    return lua_error(L);
+}
+
+/* seccomp.core._private.call(fn, ...) -> true, results... | false, err
+ * pcall(fn, ...), where fn's own argument errors are the tables of
+ * sc_argerror (private to lua/seccomp: policy.lua, oci.lua). */
+static int l_call(lua_State *L)
+{
+    int rc;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &sc_called_key); /* the outer call's, restored after */
+    lua_insert(L, 1);
+    lua_pushvalue(L, 2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &sc_called_key);
+    rc = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+    lua_pushvalue(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &sc_called_key);
+    lua_pushboolean(L, rc == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
 /* Raise "bad argument #arg to 'fn' (<what> <repr of value>)". */
 static int sc_argerror_value(lua_State *L, int arg, const char *what)
 {
     const char *r = sc_repr(L, arg);
-    return luaL_argerror(L, arg, lua_pushfstring(L, "%s %s", what, r));
+    return sc_argerror(L, arg, lua_pushfstring(L, "%s %s", what, r));
+}
+
+/* Push nil, `msg` (strerror's text when NULL) and the errno `e`: the
+ * result of a call that failed in a way the caller is expected to handle
+ * (a request gone, a child already waited for).  Returns 3. */
+static int sc_push_fail(lua_State *L, int e, const char *msg)
+{
+    lua_pushnil(L);
+    lua_pushstring(L, msg != NULL ? msg : strerror(e));
+    lua_pushinteger(L, e);
+    return 3;
 }
 
 /* Lua numbers only: a numeric string where a number is wanted is an error,
@@ -606,7 +667,7 @@ static lua_Integer sc_checkrange(lua_State *L, int arg, lua_Integer lo, lua_Inte
 {
     lua_Integer v = sc_checkinteger(L, arg);
     if (v < lo || v > hi)
-        return luaL_argerror(L, arg, lua_pushfstring(L, "%I out of range %I..%I",
+        return sc_argerror(L, arg, lua_pushfstring(L, "%I out of range %I..%I",
                              (LUAI_UACINT)v, (LUAI_UACINT)lo, (LUAI_UACINT)hi)), 0;
     return v;
 }

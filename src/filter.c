@@ -20,33 +20,6 @@
  * (96 MB without). */
 #define SC_FILTER_KB 32
 #define SC_RULE_KB 1   /* and a rule */
-#define SC_FD_MT "seccomp.fd"
-
-/* ---- an fd owned by the Lua stack ---------------------------------------- */
-
-/* A small userdata whose __gc closes the fd: an fd held across calls that
- * may raise can never leak. */
-static int *sc_push_fdguard(lua_State *L)
-{
-    int *p = sc_newuserdata(L, sizeof *p);
-    *p = -1;
-    luaL_setmetatable(L, SC_FD_MT);
-    return p;
-}
-
-static void sc_fdguard_close(int *p)
-{
-    if (*p >= 0) {
-        close(*p);
-        *p = -1;
-    }
-}
-
-static int l_fdguard_gc(lua_State *L)
-{
-    sc_fdguard_close(luaL_checkudata(L, 1, SC_FD_MT));
-    return 0;
-}
 
 /* Other spellings of filter attribute names (libseccomp's SCMP_FLTATR_*
  * suffixes, the kernel's term), answered with "did you mean". */
@@ -68,7 +41,7 @@ static sc_filter *sc_checkfilter(lua_State *L, int idx)
 {
     sc_filter *f = sc_tofilter(L, idx);
     if (f->ctx == NULL)
-        luaL_argerror(L, idx, f->closed ? "filter has been released: its <close> variable went "
+        sc_argerror(L, idx, f->closed ? "filter has been released: its <close> variable went "
                                           "out of scope"
                                         : "filter has been released");
     return f;
@@ -185,7 +158,7 @@ static void sc_check_rule_lands(lua_State *L, sc_filter *f, const sc_rule *r, ui
             seccomp_attr_get(f->ctx, SCMP_FLTATR_API_TSKIP, &tskip);
 #endif
         if (!tskip)
-            luaL_argerror(L, 3, "syscall -1 is the tracer's skipped call: a rule on it needs "
+            sc_argerror(L, 3, "syscall -1 is the tracer's skipped call: a rule on it needs "
                           "set_attr(\"tskip\", true) first");
         return;
     }
@@ -200,7 +173,7 @@ static void sc_check_rule_lands(lua_State *L, sc_filter *f, const sc_rule *r, ui
         free(s);
     }
     if (!known && sc_action_rank(r->action) < sc_action_rank(def))
-        luaL_argerror(L, 3, lua_pushfstring(L, "syscall number %d exists on no arch libseccomp "
+        sc_argerror(L, 3, lua_pushfstring(L, "syscall number %d exists on no arch libseccomp "
                       "knows: the rule would deny nothing", r->sys));
 }
 
@@ -481,7 +454,7 @@ static const struct sc_attr *sc_check_attr(lua_State *L, int arg, const char *op
                 sc_require(L, op, sc_attrs[i].feature);
             return &sc_attrs[i];
         }
-    luaL_argerror(L, arg, sc_push_unknown_in(L, arg, "attribute", sc_attrs, SC_NATTRS,
+    sc_argerror(L, arg, sc_push_unknown_in(L, arg, "attribute", sc_attrs, SC_NATTRS,
                                              sizeof sc_attrs[0], sc_attr_hints));
     return NULL;
 }
@@ -522,7 +495,7 @@ static int l_set_attr(lua_State *L)
     uint32_t v = 0;
     int rc;
     if (a->readonly)
-        luaL_argerror(L, 2, lua_pushfstring(L, a->kind == SC_ATTR_MODULE ? "attribute '%s' is "
+        sc_argerror(L, 2, lua_pushfstring(L, a->kind == SC_ATTR_MODULE ? "attribute '%s' is "
                       "read-only (it says which compiler made the current program)" :
                       "attribute '%s' is read-only (it is set by seccomp.filter() and reset())",
                       a->name));
@@ -538,11 +511,11 @@ static int l_set_attr(lua_State *L)
                                   "\"libseccomp\", got");
             for (i = 0; c == SC_COMPILER_LIBSECCOMP && i < (int)f->ledger.n; i++)
                 if (f->ledger.v[i].held_back)
-                    luaL_argerror(L, 3, "the filter has a rule libseccomp would never return "
+                    sc_argerror(L, 3, "the filter has a rule libseccomp would never return "
                                   "from (held back from it): only \"auto\" and \"binding\" can "
                                   "compile it");
             if (c == SC_COMPILER_LIBSECCOMP && f->unknown)
-                luaL_argerror(L, 3, "the filter has unknown = \"enosys\", which libseccomp cannot "
+                sc_argerror(L, 3, "the filter has unknown = \"enosys\", which libseccomp cannot "
                               "compile: only \"auto\" and \"binding\" can");
             f->compiler = c;
         } else if (a->attr == SC_MATTR_UNKNOWN) {
@@ -550,7 +523,7 @@ static int l_set_attr(lua_State *L)
             if (strcmp(u, "enosys") != 0 && strcmp(u, "default") != 0)
                 sc_argerror_value(L, 3, "unknown must be \"enosys\" or \"default\", got");
             if (u[0] == 'e' && f->compiler == SC_COMPILER_LIBSECCOMP)
-                luaL_argerror(L, 3, "unknown = \"enosys\" needs the module's compiler (\"auto\" or "
+                sc_argerror(L, 3, "unknown = \"enosys\" needs the module's compiler (\"auto\" or "
                               "\"binding\"); the filter's compiler is \"libseccomp\"");
             f->unknown = u[0] == 'e';
         } else {
@@ -666,7 +639,7 @@ static int l_merge(lua_State *L)
     uint64_t omask, fmask;
     const char *msg = NULL;
     if (f == o)
-        luaL_argerror(L, 2, "cannot merge a filter into itself");
+        sc_argerror(L, 2, "cannot merge a filter into itself");
     sc_merge_check_attrs(L, f, o);
     /* the source's rules keep the source's arches */
     if (sc_ledger_reserve(&f->ledger, o->ledger.n) != 0)
@@ -885,10 +858,8 @@ static int l_export_pfc(lua_State *L)
         sc_export_string(L, f, 0, "export_pfc");
         return 1;
     } else {
-        luaL_Stream *s = luaL_checkudata(L, 2, LUA_FILEHANDLE);
+        luaL_Stream *s = sc_checkfile(L, 2);
         int rc;
-        if (s->closef == NULL)
-            luaL_argerror(L, 2, "attempt to use a closed file");
         if (fflush(s->f) != 0)
             sc_fail(L, "export_pfc", errno, "flushing the file before the export failed");
         rc = sc_export_fd(f, 0, fileno(s->f));
@@ -1094,24 +1065,7 @@ static const luaL_Reg sc_filter_meta[] = {
     {NULL, NULL},
 };
 
-/* Add methods from another part of the core to the filter's method table. */
-static void sc_add_filter_methods(lua_State *L, const luaL_Reg *l)
-{
-    luaL_getmetatable(L, SC_FILTER_MT);
-    lua_getfield(L, -1, "__index");
-    luaL_setfuncs(L, l, 0);
-    lua_pop(L, 2);
-}
-
 static void sc_open_filter(lua_State *L)
 {
-    luaL_newmetatable(L, SC_FILTER_MT);
-    luaL_setfuncs(L, sc_filter_meta, 0);
-    luaL_newlib(L, sc_filter_methods);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
-    luaL_newmetatable(L, SC_FD_MT);
-    lua_pushcfunction(L, l_fdguard_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    sc_new_type(L, SC_FILTER_MT, sc_filter_meta, sc_filter_methods, NULL);
 }

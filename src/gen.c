@@ -216,6 +216,16 @@ static int sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
     return (int)n;
 }
 
+/* Push the instance of rule r on number nr (x: its action and order set). */
+static int sc_gen_push_rule(struct sc_gen_vec *out, struct sc_gen_inst *x, const sc_rule *r, int is64, int nr)
+{
+    int nc = sc_gen_conds(r, is64, x->c);
+    x->nr = nr;
+    x->never = nc < 0;
+    x->nconds = nc < 0 ? 0 : (unsigned)nc;
+    return sc_gen_push(out, x);
+}
+
 /* Collect the instances the ledger gives on one arch. */
 static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_vec *out)
 {
@@ -233,7 +243,7 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
         for (i = 0; l != NULL && i < l->n; i++) {
             const sc_rule *r = &l->v[i];
             struct sc_gen_inst x;
-            int nr, k, nc;
+            int nr, k;
             if (!sc_rule_on_arch(r, in->arch_index[ai]))
                 continue;
             memset(&x, 0, sizeof x);
@@ -244,11 +254,7 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     continue;
                 if (r->sys < 0 && r->sys != -1)
                     continue; /* a pseudo number with no name: on no arch */
-                x.nr = r->sys;
-                nc = sc_gen_conds(r, is64, x.c);
-                x.never = nc < 0;
-                x.nconds = nc < 0 ? 0 : (unsigned)nc;
-                if (sc_gen_push(out, &x) != 0)
+                if (sc_gen_push_rule(out, &x, r, is64, r->sys) != 0)
                     return -1;
                 continue;
             }
@@ -261,14 +267,8 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     /* the direct call, if the arch has one */
                     if (nr < 0)
                         nr = sc_gen_direct(&arch, k);
-                    if (nr >= 0) {
-                        nc = sc_gen_conds(r, is64, x.c);
-                        x.nr = nr;
-                        x.never = nc < 0;
-                        x.nconds = nc < 0 ? 0 : (unsigned)nc;
-                        if (sc_gen_push(out, &x) != 0)
-                            return -1;
-                    }
+                    if (nr >= 0 && sc_gen_push_rule(out, &x, r, is64, nr) != 0)
+                        return -1;
                 } else {
                     /* the multiplexed path: arg0 == the call's number */
                     x.nr = arch.mux[sc_gen_subcalls[k].mux];
@@ -288,11 +288,7 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
             }
             if (pass == 1 || nr < 0)
                 continue; /* not a call of this arch */
-            nc = sc_gen_conds(r, is64, x.c);
-            x.nr = nr;
-            x.never = nc < 0;
-            x.nconds = nc < 0 ? 0 : (unsigned)nc;
-            if (sc_gen_push(out, &x) != 0)
+            if (sc_gen_push_rule(out, &x, r, is64, nr) != 0)
                 return -1;
         }
     }

@@ -14,6 +14,7 @@
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #define BPF_SC_MAXINSNS 4096
 #define BPF_SC_DATA_SIZE 64 /* sizeof(struct seccomp_data) */
@@ -108,6 +109,22 @@ typedef char sc_assert_addfd[sizeof(struct sc_notif_addfd) == 24 ? 1 : -1];
 #define SC_ADDFD_FLAG_SETFD 1u
 #define SC_ADDFD_FLAG_SEND 2u
 #define SC_X32_SYSCALL_BIT 0x40000000
+
+/* system calls newer than some C libraries' headers (the numbers every arch
+ * of the unified table shares since Linux 5.1), and close_range's flag */
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#define SC_CLOSE_RANGE_CLOEXEC (1u << 2)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define BPF_THREAD_LOCAL __thread

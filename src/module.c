@@ -9,6 +9,8 @@
  *               with compat.h (version gates, libseccomp 2.3.1 .. 2.6, Lua 5.3 / 5.4),
  *               kabi.h (the kernel ABI) and plain.h (the plain-C parts' types)
  *   errors.c    argument errors and the error object; the errno table
+ *   util.c      general helpers: the fd guard, the hook runner, file handle
+ *               arguments, methods added to another part's type
  *   features.c  the one table of optional features (seccomp.supports)
  *   ledger.c    the rule ledger (every rule as given) and per-arch syscall tables (plain C)
  *   names.c     parsing of arch, action, syscall, errno and operator names
@@ -28,6 +30,7 @@
 #include "core.h"
 
 #include "errors.c"
+#include "util.c"
 #include "features.c"
 #include "ledger.c"
 #include "names.c"
@@ -250,6 +253,20 @@ static int l_parse(lua_State *L)
     return 1;
 }
 
+/* t[PREFIX .. NAME] = value, NAME the upper-cased name ("ARCH_", "x86_64"
+ * -> ARCH_X86_64), in the table at the top. */
+static void sc_set_constant(lua_State *L, const char *prefix, const char *name, lua_Integer value)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, prefix);
+    for (; *name; name++)
+        luaL_addchar(&b, (char)toupper((unsigned char)*name));
+    luaL_pushresult(&b);
+    lua_pushinteger(L, value);
+    lua_rawset(L, -3);
+}
+
 static void sc_set_constants(lua_State *L)
 {
     static const struct {
@@ -266,34 +283,27 @@ static void sc_set_constants(lua_State *L)
         {"ACT_NOTIFY", BPF_SC_RET_USER_NOTIF, "notify"},
     };
     size_t i;
-    char buf[32];
     for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
         if (acts[i].feature == NULL || sc_has(L, acts[i].feature)) {
             lua_pushinteger(L, (lua_Integer)acts[i].value);
             lua_setfield(L, -2, acts[i].name);
         }
     for (i = 0; i < SC_NARCHES; i++)
-        if (sc_arch_known(&sc_arches[i])) {
-            size_t j, n = strlen(sc_arches[i].name);
-            /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the loop copies the NUL */
-            memcpy(buf, "ARCH_", 5);
-            for (j = 0; j <= n; j++)
-                buf[5 + j] = (char)toupper((unsigned char)sc_arches[i].name[j]);
-            lua_pushinteger(L, (lua_Integer)sc_arches[i].token);
-            lua_setfield(L, -2, buf);
-        }
-    lua_pushinteger(L, SCMP_ARCH_NATIVE);
-    lua_setfield(L, -2, "ARCH_NATIVE");
-    for (i = 0; i < SC_NOPS; i++) {
-        size_t j, n = strlen(sc_ops[i].name);
-        /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the loop copies the NUL */
-        memcpy(buf, "CMP_", 4);
-        for (j = 0; j <= n; j++)
-            buf[4 + j] = (char)toupper((unsigned char)sc_ops[i].name[j]);
-        lua_pushinteger(L, (lua_Integer)sc_ops[i].op);
-        lua_setfield(L, -2, buf);
-    }
+        if (sc_arch_known(&sc_arches[i]))
+            sc_set_constant(L, "ARCH_", sc_arches[i].name, sc_arches[i].token);
+    sc_set_constant(L, "ARCH_", "native", SCMP_ARCH_NATIVE);
+    for (i = 0; i < SC_NOPS; i++)
+        sc_set_constant(L, "CMP_", sc_ops[i].name, (lua_Integer)sc_ops[i].op);
 }
+
+/* seccomp.core._private: what lua/seccomp (policy.lua, oci.lua) takes from
+ * the core, not part of the module's interface */
+static const luaL_Reg sc_private_functions[] = {
+    {"call", l_call},
+    {"unknown_key", l_unknown_key},
+    {"guess", l_guess},
+    {NULL, NULL},
+};
 
 static const luaL_Reg sc_functions[] = {
     {"version", l_version},
@@ -336,11 +346,10 @@ __attribute__((visibility("default"))) int luaopen_seccomp_core(lua_State *L);
 
 int luaopen_seccomp_core(lua_State *L)
 {
-    luaL_newmetatable(L, SC_ERROR_MT);
-    lua_pushcfunction(L, sc_error_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
+    static const luaL_Reg error_meta[] = {{"__tostring", sc_error_tostring}, {NULL, NULL}};
+    sc_new_type(L, SC_ERROR_MT, error_meta, NULL, NULL);
     sc_note_own_source(L);
+    sc_open_util(L);
     sc_open_cond(L);
     sc_open_filter(L);
     luaL_newlib(L, sc_functions);
@@ -351,6 +360,8 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_spawn(L);
     luaL_newlib(L, sc_loader_functions); /* private to lua/seccomp/policy.lua */
     lua_setfield(L, -2, "_loader");
+    luaL_newlib(L, sc_private_functions); /* private to lua/seccomp */
+    lua_setfield(L, -2, "_private");
     sc_open_serve(L);
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");

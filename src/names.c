@@ -168,6 +168,132 @@ static const char *sc_push_unknown_in(lua_State *L, int idx, const char *what, c
     return sc_push_unknown(L, idx, what, &g, lua_tostring(L, -1));
 }
 
+/* ---- option tables -------------------------------------------------------- */
+
+/* Does the key at `a` come before the one at `b`?  Keys of different types
+ * by type name, numbers and strings by value: the first unknown key is then
+ * the same whatever order next() gives. */
+static int sc_key_before(lua_State *L, int a, int b)
+{
+    int ta = lua_type(L, a), tb = lua_type(L, b);
+    if (ta != tb)
+        return strcmp(lua_typename(L, ta), lua_typename(L, tb)) < 0;
+    if (ta == LUA_TSTRING)
+        return strcmp(lua_tostring(L, a), lua_tostring(L, b)) < 0;
+    return ta == LUA_TNUMBER && lua_compare(L, a, b, LUA_OPLT);
+}
+
+/* The first key (in sc_key_before's order) of the table at `idx` that is
+ * not one of `keys` (NULL-terminated), pushed, with the message
+ * "unknown <what> 'x' (did you mean 'y'?)" or "unknown <what> 'x' (<intro>
+ * a, b, c)" pushed above it and returned.  NULL, and nothing pushed, when
+ * every key is known.  The one check of every option table, in C and (as
+ * seccomp.core._private.unknown_key) in lua/seccomp. */
+static const char *sc_unknown_key(lua_State *L, int idx, const char *const *keys, const char *what,
+                                  const char *intro)
+{
+    const char *const *k;
+    int best;
+    size_t len = 0;
+    const char *s;
+    sc_guess g;
+    luaL_Buffer b;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L); /* the first unknown key so far */
+    best = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        int known = 0;
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING)
+            for (k = keys; *k && !known; k++)
+                known = strcmp(lua_tostring(L, -1), *k) == 0;
+        if (!known && (lua_isnil(L, best) || sc_key_before(L, -1, best))) {
+            lua_pushvalue(L, -1);
+            lua_replace(L, best);
+        }
+    }
+    if (lua_isnil(L, best)) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    s = lua_type(L, best) == LUA_TSTRING ? lua_tolstring(L, best, &len) : "";
+    sc_guess_init(&g, s, len);
+    for (k = keys; *k; k++)
+        sc_guess_add(&g, *k);
+    if (g.best[0] && strcmp(s, g.best) != 0)
+        return lua_pushfstring(L, "unknown %s %s (did you mean '%s'?)", what, sc_repr(L, best), g.best);
+    luaL_buffinit(L, &b);
+    for (k = keys; *k; k++) {
+        if (k != keys)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, *k);
+    }
+    luaL_pushresult(&b);
+    return lua_pushfstring(L, "unknown %s %s (%s %s)", what, sc_repr(L, best), intro, lua_tostring(L, -1));
+}
+
+/* Raise an argument error at `arg` for the first unknown key of the option
+ * table at `idx`. */
+static void sc_check_options(lua_State *L, int idx, int arg, const char *const *keys)
+{
+    const char *msg = sc_unknown_key(L, idx, keys, "option", "the options are");
+    if (msg != NULL)
+        sc_argerror(L, arg, msg);
+}
+
+/* The strings of the Lua list at `arg` into names[] (NULL-terminated, at
+ * most max - 1; they stay referenced by the list). */
+static void sc_check_names(lua_State *L, int arg, const char **names, size_t max)
+{
+    size_t i, n;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    n = lua_rawlen(L, arg);
+    luaL_argcheck(L, n < max, arg, "too many names");
+    for (i = 0; i < n; i++) {
+        int t = lua_rawgeti(L, arg, (lua_Integer)i + 1);
+        luaL_argcheck(L, t == LUA_TSTRING, arg, "a list of strings expected");
+        names[i] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+    }
+    names[n] = NULL;
+}
+
+/* seccomp.core._private.unknown_key(t, keys, what, intro) -> nil | key, message
+ * (keys: a list of strings) */
+static int l_unknown_key(lua_State *L)
+{
+    const char *list[128];
+    luaL_checktype(L, 1, LUA_TTABLE);
+    sc_check_names(L, 2, list, sizeof list / sizeof list[0]);
+    luaL_checkstring(L, 3);
+    luaL_checkstring(L, 4);
+    lua_settop(L, 4);
+    if (sc_unknown_key(L, 1, list, lua_tostring(L, 3), lua_tostring(L, 4)) == NULL)
+        return 0;
+    lua_pushvalue(L, 5); /* the key sc_unknown_key pushed first */
+    lua_insert(L, -2);
+    return 2;
+}
+
+/* seccomp.core._private.guess(word, names) -> the name of the list closest
+ * to a misspelt word, or nil: the "did you mean" of every message */
+static int l_guess(lua_State *L)
+{
+    const char *list[512], *const *k;
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    sc_guess g;
+    sc_check_names(L, 2, list, sizeof list / sizeof list[0]);
+    sc_guess_init(&g, s, len);
+    for (k = list; *k; k++)
+        sc_guess_add(&g, *k);
+    if (g.best[0] == '\0' || strcmp(g.best, s) == 0)
+        return 0;
+    lua_pushstring(L, g.best);
+    return 1;
+}
+
 /* Is `s` the lower-case name `name`, in any case?  (Action, arch and
  * attribute names are case-insensitive; syscall and errno names are not.) */
 static int sc_name_is(const char *name, const char *s)
@@ -444,13 +570,13 @@ static uint32_t sc_check_usable_action(lua_State *L, int arg)
     uint32_t a = 0;
     const char *msg = sc_parse_action(L, arg, &a), *feature;
     if (msg)
-        luaL_argerror(L, arg, msg);
+        sc_argerror(L, arg, msg);
     feature = sc_action_feature(a);
     if (feature && !sc_has(L, feature)) {
         int why = lua_gettop(L) + 1;
         sc_feature_check(L, sc_feature_find(feature));
         sc_repr(L, arg);
-        luaL_argerror(L, arg, lua_pushfstring(L, "action %s unavailable: %s",
+        sc_argerror(L, arg, lua_pushfstring(L, "action %s unavailable: %s",
                       lua_tostring(L, why + 1), lua_tostring(L, why)));
     }
     return a;
@@ -612,7 +738,7 @@ static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out)
         type v = 0;                                                            \
         const char *msg = parse(L, arg, &v);                                   \
         if (msg)                                                               \
-            luaL_argerror(L, arg, msg);                                        \
+            sc_argerror(L, arg, msg);                                        \
         return v;                                                              \
     }
 
@@ -625,6 +751,6 @@ static int sc_check_errno(lua_State *L, int arg, int allow_negative)
     int v = 0;
     const char *msg = sc_parse_errno(L, arg, allow_negative, &v);
     if (msg)
-        luaL_argerror(L, arg, msg);
+        sc_argerror(L, arg, msg);
     return v;
 }

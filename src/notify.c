@@ -104,28 +104,11 @@ static sc_notifier *sc_checknotifier(lua_State *L, int idx)
 {
     sc_notifier *n = luaL_checkudata(L, idx, SC_NOTIFIER_MT);
     if (n->fd < 0)
-        luaL_argerror(L, idx, "notifier has been closed");
+        sc_argerror(L, idx, "notifier has been closed");
     return n;
 }
 
 /* ---- waiting ---------------------------------------------------------------- */
-
-/* A wait interrupted by a signal is retried, but first Lua gets a chance to
- * run its hooks: the standalone interpreter turns Ctrl-C into a hook that
- * raises "interrupted!", and it only fires when something is called. */
-static int sc_noop(lua_State *L)
-{
-    (void)L;
-    return 0;
-}
-
-static void sc_run_hooks(lua_State *L)
-{
-    if (lua_gethook(L) != NULL) {
-        lua_pushcfunction(L, sc_noop);
-        lua_call(L, 0, 0);
-    }
-}
 
 /* A timeout argument in seconds: nil, none or math.huge wait forever (-1);
  * negative or NaN is an argument error. */
@@ -346,12 +329,8 @@ static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int e
         e = errno;
         if (e == EINTR)
             continue;
-        if (e == ENOENT) {
-            lua_pushnil(L);
-            sc_gone_message(L, id);
-            lua_pushinteger(L, ENOENT);
-            return 3;
-        }
+        if (e == ENOENT)
+            return sc_push_fail(L, ENOENT, sc_gone_message(L, id));
         return sc_raise(L, "respond", e, e == EINPROGRESS
                         ? lua_pushfstring(L, "request %I is not waiting for an answer (not "
                                           "received yet, or answered already)",
@@ -365,7 +344,7 @@ static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int e
 static void sc_check_reply_value(lua_State *L, int arg, lua_Integer v)
 {
     if (v < 0 && v >= -SC_MAX_ERRNO)
-        luaL_argerror(L, arg, lua_pushfstring(L, "reply value %I would read as errno %d in the "
+        sc_argerror(L, arg, lua_pushfstring(L, "reply value %I would read as errno %d in the "
                       "target; use deny() to fail the call", (LUAI_UACINT)v, (int)-v));
 }
 
@@ -401,7 +380,7 @@ static int l_notifier_respond(lua_State *L)
     uint32_t flags = sc_check_resp_flags(L, 5);
     if (flags & SC_NOTIF_FLAG_CONTINUE) {
         if (val != 0 || err != 0)
-            luaL_argerror(L, 5, "a 'continue' response cannot carry a value or an errno");
+            sc_argerror(L, 5, "a 'continue' response cannot carry a value or an errno");
         sc_need_continue(L, n, "respond");
     } else if (err == 0) {
         sc_check_reply_value(L, 3, val);
@@ -526,10 +505,10 @@ static int l_notifier_new(lua_State *L)
     lua_settop(L, 1);
     n = sc_notifier_new(L, "notifier");
     if (fcntl((int)fd, F_GETFD) < 0)
-        return luaL_argerror(L, 1, lua_pushfstring(L, "fd %d is not open", (int)fd));
+        return sc_argerror(L, 1, lua_pushfstring(L, "fd %d is not open", (int)fd));
     /* A listener answers ID_VALID with 0 or ENOENT; anything else is not one. */
     if (ioctl((int)fd, SC_IOCTL_ID_VALID, &id) != 0 && errno != ENOENT)
-        return luaL_argerror(L, 1, lua_pushfstring(L, "fd %d is not a seccomp notification fd",
+        return sc_argerror(L, 1, lua_pushfstring(L, "fd %d is not a seccomp notification fd",
                              (int)fd));
     sc_notifier_dup(L, n, (int)fd, 0, "notifier"); /* someone else's listener: flags untouched */
     return 1;
@@ -578,7 +557,7 @@ static sc_notifier *sc_request_notifier(lua_State *L, int idx)
     lua_getiuservalue(L, idx, 1);
     n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
     if (n == NULL || n->fd < 0)
-        luaL_argerror(L, idx, "the request's notifier has been closed");
+        sc_argerror(L, idx, "the request's notifier has been closed");
     return n;
 }
 
@@ -627,7 +606,7 @@ static int l_request_deny(lua_State *L)
     int err = lua_isnoneornil(L, 2) ? EPERM : sc_check_errno(L, 2, 1);
     sc_notifier *n;
     if (err == 0)
-        luaL_argerror(L, 2, "deny needs a non-zero errno (reply(0) fakes success)");
+        sc_argerror(L, 2, "deny needs a non-zero errno (reply(0) fakes success)");
     n = sc_request_notifier(L, 1);
     sc_check_unanswered(L, r, n, "deny");
     return sc_request_send(L, r, n, 0, err, 0);
@@ -658,12 +637,9 @@ static int l_request_valid(lua_State *L)
 /* An fd argument: an integer, or an open Lua file handle. */
 static int sc_check_fd_arg(lua_State *L, int arg)
 {
-    luaL_Stream *s = luaL_testudata(L, arg, LUA_FILEHANDLE);
-    if (s != NULL) {
-        if (s->closef == NULL)
-            luaL_argerror(L, arg, "attempt to use a closed file");
+    luaL_Stream *s = sc_testfile(L, arg);
+    if (s != NULL)
         return fileno(s->f);
-    }
     if (lua_type(L, arg) != LUA_TNUMBER)
         return sc_argerror_value(L, arg, "fd or file handle expected, got"), -1;
     return (int)sc_checkrange(L, arg, 0, INT32_MAX);
@@ -699,23 +675,21 @@ static int l_request_addfd(lua_State *L)
     sc_notifier *n;
     memset(&a, 0, sizeof a);
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"newfd", "cloexec", "send", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        sc_check_options(L, 3, 3, keys);
         lua_pushnil(L);
         while (lua_next(L, 3) != 0) {
-            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-            if (k == NULL || (strcmp(k, "newfd") != 0 && strcmp(k, "cloexec") != 0 &&
-                              strcmp(k, "send") != 0))
-                luaL_argerror(L, 3, lua_pushfstring(L, "unknown option %s (the options are newfd, "
-                              "cloexec, send)", sc_repr(L, -2)));
+            const char *k = lua_tostring(L, -2);
             if (strcmp(k, "newfd") != 0 && !lua_isboolean(L, -1))
-                luaL_argerror(L, 3, lua_pushfstring(L, "opts.%s must be a boolean, got %s", k,
+                sc_argerror(L, 3, lua_pushfstring(L, "opts.%s must be a boolean, got %s", k,
                               sc_repr(L, -1)));
             lua_pop(L, 1);
         }
         if (lua_getfield(L, 3, "newfd") != LUA_TNIL) {
             if (lua_type(L, -1) != LUA_TNUMBER || !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 ||
                 lua_tointeger(L, -1) > INT32_MAX)
-                luaL_argerror(L, 3, lua_pushfstring(L, "opts.newfd must be a non-negative integer, "
+                sc_argerror(L, 3, lua_pushfstring(L, "opts.newfd must be a non-negative integer, "
                               "got %s", sc_repr(L, -1)));
             a.newfd = (uint32_t)lua_tointeger(L, -1);
             a.flags |= SC_ADDFD_FLAG_SETFD;
@@ -742,12 +716,8 @@ static int l_request_addfd(lua_State *L)
         lua_pushinteger(L, rc);
         return 1;
     }
-    if (errno == ENOENT) {
-        lua_pushnil(L);
-        sc_gone_message(L, r->n.id);
-        lua_pushinteger(L, ENOENT);
-        return 3;
-    }
+    if (errno == ENOENT)
+        return sc_push_fail(L, ENOENT, sc_gone_message(L, r->n.id));
     return sc_raise(L, "addfd", errno, NULL);
 }
 
@@ -761,14 +731,9 @@ static int l_request_addfd(lua_State *L)
 /* Push nil, message, errno; returns 3. */
 static int sc_mem_fail(lua_State *L, const sc_request *r, int err, const char *what)
 {
-    lua_pushnil(L);
-    if (err == ENOENT)
-        sc_gone_message(L, r->n.id);
-    else
-        lua_pushfstring(L, "request %I (pid %d): %s", (LUAI_UACINT)(lua_Integer)r->n.id,
-                        (int)r->n.pid, what);
-    lua_pushinteger(L, err);
-    return 3;
+    return sc_push_fail(L, err, err == ENOENT ? sc_gone_message(L, r->n.id)
+                                : lua_pushfstring(L, "request %I (pid %d): %s",
+                                                  (LUAI_UACINT)(lua_Integer)r->n.id, (int)r->n.pid, what));
 }
 
 /* Make n->mem_fd the memory of request r's target, in the order the
@@ -976,7 +941,7 @@ static int l_request_write(lua_State *L)
     char path[32];
     int e, fd;
     if (len > SC_MEM_MAX)
-        return luaL_argerror(L, 3, lua_pushfstring(L, "%d bytes is over the limit of %d",
+        return sc_argerror(L, 3, lua_pushfstring(L, "%d bytes is over the limit of %d",
                              (int)len, SC_MEM_MAX));
     n = sc_request_notifier(L, 1);
     if ((e = sc_mem_open(n, r)) != 0)
@@ -1040,9 +1005,7 @@ static int l_request_index(lua_State *L)
     const char *k;
     char buf[64];
     int i;
-    lua_settop(L, 2);
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+    if (sc_index_method(L))
         return 1;
     if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
@@ -1144,21 +1107,11 @@ static const luaL_Reg sc_notify_filter_methods[] = {
 /* Called with the module table at the top of the stack. */
 static void sc_open_notify(lua_State *L)
 {
-    luaL_newmetatable(L, SC_NOTIFIER_MT);
-    luaL_setfuncs(L, sc_notifier_meta, 0);
-    luaL_newlib(L, sc_notifier_methods);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
-
-    luaL_newmetatable(L, SC_REQUEST_MT);
-    lua_pushcfunction(L, l_request_tostring);
-    lua_setfield(L, -2, "__tostring");
-    luaL_newlib(L, sc_request_methods);
-    lua_pushcclosure(L, l_request_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
+    static const luaL_Reg request_meta[] = {{"__tostring", l_request_tostring}, {NULL, NULL}};
+    sc_new_type(L, SC_NOTIFIER_MT, sc_notifier_meta, sc_notifier_methods, NULL);
+    sc_new_type(L, SC_REQUEST_MT, request_meta, sc_request_methods, l_request_index);
 
     lua_pushcfunction(L, l_notifier_new);
     lua_setfield(L, -2, "notifier");
-    sc_add_filter_methods(L, sc_notify_filter_methods);
+    sc_add_methods(L, SC_FILTER_MT, sc_notify_filter_methods);
 }

@@ -314,11 +314,8 @@ static int l_export_bpf(lua_State *L)
     sc_filter *f = sc_checkfilter(L, 1);
     luaL_Stream *s = NULL;
     sc_sim_prog *p;
-    if (!lua_isnoneornil(L, 2)) {
-        s = luaL_checkudata(L, 2, LUA_FILEHANDLE);
-        if (s->closef == NULL)
-            luaL_argerror(L, 2, "attempt to use a closed file");
-    }
+    if (!lua_isnoneornil(L, 2))
+        s = sc_checkfile(L, 2);
     p = sc_filter_checked_program(L, 1, f, "export_bpf");
     lua_settop(L, 2);
     sc_push_program_bytes(L, p);
@@ -342,22 +339,21 @@ static int l_verify(lua_State *L)
     lua_Integer budget = SC_VERIFY_BUDGET, seed = 0;
     sc_sim_prog *p;
     if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"budget", "seed", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        sc_check_options(L, 2, 2, keys);
         lua_pushnil(L);
         while (lua_next(L, 2) != 0) {
-            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+            const char *k = lua_tostring(L, -2);
             int ok;
             lua_Integer v = lua_tointegerx(L, -1, &ok);
             if (strcmp(k, "budget") == 0 && ok && lua_type(L, -1) == LUA_TNUMBER && v >= 1)
                 budget = v;
             else if (strcmp(k, "seed") == 0 && ok && lua_type(L, -1) == LUA_TNUMBER)
                 seed = v;
-            else if (strcmp(k, "budget") == 0 || strcmp(k, "seed") == 0)
-                luaL_argerror(L, 2, lua_pushfstring(L, "opts.%s must be %s, got %s", k,
-                              k[0] == 'b' ? "a positive integer" : "an integer", sc_repr(L, -1)));
             else
-                luaL_argerror(L, 2, lua_pushfstring(L, "unknown option %s (options: budget, seed)",
-                              sc_repr(L, -2)));
+                sc_argerror(L, 2, lua_pushfstring(L, "opts.%s must be %s, got %s", k,
+                              k[0] == 'b' ? "a positive integer" : "an integer", sc_repr(L, -1)));
             lua_pop(L, 1);
         }
     }
@@ -384,9 +380,7 @@ static const luaL_Reg sc_program_filter_methods[] = {
 
 static void sc_open_program(lua_State *L)
 {
-    luaL_newmetatable(L, SC_VERIFY_MT);
-    lua_pushcfunction(L, l_varea_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
-    sc_add_filter_methods(L, sc_program_filter_methods);
+    static const luaL_Reg varea_meta[] = {{"__gc", l_varea_gc}, {NULL, NULL}};
+    sc_new_type(L, SC_VERIFY_MT, varea_meta, NULL, NULL);
+    sc_add_methods(L, SC_FILTER_MT, sc_program_filter_methods);
 }

@@ -116,7 +116,7 @@ static int sc_serve_fd(lua_State *L, int idx, luaL_Stream **file)
     luaL_Stream *s = luaL_testudata(L, idx, LUA_FILEHANDLE);
     *file = s;
     if (s != NULL) {
-        if (s->closef == NULL) {
+        if (sc_file_closed(s)) {
             lua_pushliteral(L, "answer.fd is a closed file");
             return -1;
         }
@@ -145,15 +145,10 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     luaL_Stream *file = NULL;
     lua_Integer value = 0;
     int has_value, src, rc, e, closeit;
-    /* every key must be known */
-    lua_pushnil(L);
-    while (lua_next(L, aidx)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        lua_pop(L, 1);
-        if (k == NULL || (strcmp(k, "value") != 0 && strcmp(k, "fd") != 0 && strcmp(k, "newfd") != 0 &&
-                          strcmp(k, "cloexec") != 0 && strcmp(k, "close") != 0))
-            return lua_pushfstring(L, "unknown key %s in the answer", sc_repr(L, -1));
-    }
+    static const char *const keys[] = {"value", "fd", "newfd", "cloexec", "close", NULL};
+    const char *msg = sc_unknown_key(L, aidx, keys, "key", "an answer has the keys");
+    if (msg != NULL)
+        return msg;
     has_value = lua_getfield(L, aidx, "value") != LUA_TNIL;
     if (has_value) {
         if (!sc_answer_int(L, -1, &value))
@@ -446,22 +441,12 @@ static void sc_serve_setup(lua_State *L, sc_serve *sv, int oidx)
     sv->cap = 0;
     lua_settop(L, SV_OPTS);
     if (!lua_isnil(L, oidx)) {
-        const char *const *key;
         luaL_checktype(L, oidx, LUA_TTABLE);
-        lua_pushnil(L);
-        while (lua_next(L, oidx)) {
-            int known = 0;
-            lua_pop(L, 1);
-            for (key = sc_serve_opt_keys; *key; key++)
-                if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), *key) == 0)
-                    known = 1;
-            if (!known)
-                luaL_argerror(L, oidx, lua_pushfstring(L, "unknown option %s", sc_repr(L, -1)));
-        }
+        sc_check_options(L, oidx, oidx, sc_serve_opt_keys);
         if (lua_getfield(L, oidx, "timeout") != LUA_TNIL) {
             lua_Number t = lua_tonumber(L, -1);
             if (lua_type(L, -1) != LUA_TNUMBER || t != t || t < 0)
-                luaL_argerror(L, oidx, lua_pushfstring(L, "opts.timeout must be a non-negative "
+                sc_argerror(L, oidx, lua_pushfstring(L, "opts.timeout must be a non-negative "
                               "number of seconds, got %s", sc_repr(L, -1)));
             sv->timeout = t > 1e9 ? -1 : (double)t;
         }
@@ -471,11 +456,11 @@ static void sc_serve_setup(lua_State *L, sc_serve *sv, int oidx)
             if (msg == NULL && sv->error_errno == 0)
                 msg = "0 is not an errno";
             if (msg != NULL)
-                luaL_argerror(L, oidx, lua_pushfstring(L, "opts.error_errno: %s", msg));
+                sc_argerror(L, oidx, lua_pushfstring(L, "opts.error_errno: %s", msg));
         }
         lua_pop(L, 1);
         if (lua_getfield(L, oidx, "on_error") != LUA_TNIL && lua_type(L, -1) != LUA_TFUNCTION)
-            luaL_argerror(L, oidx, lua_pushfstring(L, "opts.on_error must be a function, got %s",
+            sc_argerror(L, oidx, lua_pushfstring(L, "opts.on_error must be a function, got %s",
                           sc_repr(L, -1)));
     } else {
         lua_pushnil(L);
@@ -524,11 +509,8 @@ static int l_serve(lua_State *L)
 
 static void sc_open_serve(lua_State *L)
 {
-    luaL_getmetatable(L, SC_NOTIFIER_MT);
-    lua_getfield(L, -1, "__index");
-    lua_pushcfunction(L, l_notifier_serve);
-    lua_setfield(L, -2, "serve");
-    lua_pop(L, 2);
+    static const luaL_Reg notifier_methods[] = {{"serve", l_notifier_serve}, {NULL, NULL}};
+    sc_add_methods(L, SC_NOTIFIER_MT, notifier_methods);
     lua_pushcfunction(L, l_serve);
     lua_setfield(L, -2, "serve");
 }

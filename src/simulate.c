@@ -245,13 +245,13 @@ static int l_simulate(lua_State *L)
     if (lua_isnoneornil(L, 4))
         arch = seccomp_arch_native();
     else if ((msg = sc_sim_arch(L, 4, &p->memo, &arch)) != NULL)
-        luaL_argerror(L, 4, msg);
+        sc_argerror(L, 4, msg);
     if ((msg = sc_sim_syscall(L, 2, arch, &p->memo, &nr)) != NULL)
-        luaL_argerror(L, 2, msg);
+        sc_argerror(L, 2, msg);
     if ((msg = sc_sim_args(L, 3, "args", args)) != NULL)
-        luaL_argerror(L, 3, msg);
+        sc_argerror(L, 3, msg);
     if (!lua_isnoneornil(L, 5) && (msg = sc_parse_datum(L, 5, "ip", &ip)) != NULL)
-        luaL_argerror(L, 5, msg);
+        sc_argerror(L, 5, msg);
     lua_pushinteger(L, (lua_Integer)sc_sim_run(L, p, nr, arch, ip, args));
     return 1;
 }
@@ -305,7 +305,7 @@ static sc_sim_prog *sc_sim_bpf_prog(lua_State *L, int big_endian)
     p = sc_newuserdata(L, sc_sim_prog_size(sc_sim_capacity(len)));
     msg = sc_sim_decode(p, bytes, len, big_endian, err, sizeof err);
     if (msg != NULL)
-        luaL_argerror(L, 1, lua_pushfstring(L, "bad BPF program: %s", msg));
+        sc_argerror(L, 1, lua_pushfstring(L, "bad BPF program: %s", msg));
     lua_rawseti(L, cache, 2);
     lua_pushvalue(L, 1);
     lua_rawseti(L, cache, 1);
@@ -340,7 +340,7 @@ static int l_simulate_bpf(lua_State *L)
                 known = strcmp(lua_tostring(L, -1), fields[i]) == 0;
         if (!known) {
             const char *k = sc_repr(L, -1);
-            luaL_argerror(L, 2, lua_pushfstring(L, "data has an unknown field %s (fields: "
+            sc_argerror(L, 2, lua_pushfstring(L, "data has an unknown field %s (fields: "
                           "syscall, args, arch, ip, endian)", k));
         }
     }
@@ -349,18 +349,18 @@ static int l_simulate_bpf(lua_State *L)
     if (lua_isnil(L, F_ARCH))
         arch = seccomp_arch_native();
     else if ((msg = sc_parse_arch(L, F_ARCH, &arch)) != NULL)
-        luaL_argerror(L, 2, lua_pushfstring(L, "data.arch: %s", msg));
+        sc_argerror(L, 2, lua_pushfstring(L, "data.arch: %s", msg));
     if (lua_isnil(L, F_ENDIAN))
         be = sc_sim_arch_big_endian(arch);
     else if ((msg = sc_sim_endian(L, F_ENDIAN, &be)) != NULL)
-        luaL_argerror(L, 2, lua_pushfstring(L, "data.endian: %s", msg));
+        sc_argerror(L, 2, lua_pushfstring(L, "data.endian: %s", msg));
     p = sc_sim_bpf_prog(L, be);
     if ((msg = sc_sim_syscall(L, F_SYSCALL, arch, &p->memo, &nr)) != NULL)
-        luaL_argerror(L, 2, lua_pushfstring(L, "data.syscall: %s", msg));
+        sc_argerror(L, 2, lua_pushfstring(L, "data.syscall: %s", msg));
     if ((msg = sc_sim_args(L, F_ARGS, "data.args", args)) != NULL)
-        luaL_argerror(L, 2, msg);
+        sc_argerror(L, 2, msg);
     if (!lua_isnil(L, F_IP) && (msg = sc_parse_datum(L, F_IP, "data.ip", &ip)) != NULL)
-        luaL_argerror(L, 2, msg);
+        sc_argerror(L, 2, msg);
     lua_pushinteger(L, (lua_Integer)sc_sim_run(L, p, nr, arch, ip, args));
     return 1;
 }
@@ -378,12 +378,12 @@ static int l_disasm(lua_State *L)
     luaL_Buffer b;
     char line[128];
     if (!lua_isnoneornil(L, 2) && (msg = sc_sim_endian(L, 2, &be)) != NULL)
-        luaL_argerror(L, 2, msg);
+        sc_argerror(L, 2, msg);
     lua_settop(L, 2);
     prog = sc_newuserdata(L, sc_sim_capacity(len) * sizeof *prog);
     msg = bpf_decode((const unsigned char *)bytes, len, be, prog, &n);
     if (msg != NULL)
-        luaL_argerror(L, 1, lua_pushfstring(L, "bad BPF program: %s", msg));
+        sc_argerror(L, 1, lua_pushfstring(L, "bad BPF program: %s", msg));
     luaL_buffinit(L, &b);
     for (pc = 0; pc < n; pc++) {
         bpf_disasm_insn(prog, n, pc, be, line, sizeof line);
@@ -403,9 +403,6 @@ static void sc_open_simulate(lua_State *L)
     lua_setfield(L, -2, "simulate_bpf");
     lua_pushcfunction(L, l_disasm);
     lua_setfield(L, -2, "disasm");
-    luaL_getmetatable(L, SC_FILTER_MT);
-    lua_getfield(L, -1, "__index");
-    lua_pushcfunction(L, l_simulate);
-    lua_setfield(L, -2, "simulate");
-    lua_pop(L, 2);
+    static const luaL_Reg filter_methods[] = {{"simulate", l_simulate}, {NULL, NULL}};
+    sc_add_methods(L, SC_FILTER_MT, filter_methods);
 }

@@ -47,19 +47,6 @@
 
 #define SC_SHM_MT "seccomp.spawn_page"
 
-#define SC_CLOSE_RANGE_CLOEXEC (1u << 2)
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 
 /* ---- the child object ------------------------------------------------------- */
 
@@ -132,7 +119,7 @@ static int l_child_wait(lua_State *L)
     sc_child *c = sc_tochild(L, 1);
     int st;
     if (c->pid <= 0)
-        return luaL_argerror(L, 1, "child was never started");
+        return sc_argerror(L, 1, "child was never started");
     if (sc_child_reap(L, c, 1) != 0)
         return sc_raise(L, "wait", errno, errno == ECHILD
                         ? "the child was reaped elsewhere (is SIGCHLD ignored?)" : NULL);
@@ -200,14 +187,11 @@ static int l_child_kill(lua_State *L)
     sc_child *c = sc_tochild(L, 1);
     int sig = lua_isnoneornil(L, 2) ? SIGTERM : sc_check_signal(L, 2);
     if (c->pid <= 0)
-        return luaL_argerror(L, 1, "child was never started");
-    if (c->reaped || sc_child_signal(c, sig) != 0) {
-        int e = c->reaped ? ESRCH : errno;
-        lua_pushnil(L);
-        lua_pushstring(L, c->reaped ? "the child has already been waited for" : strerror(e));
-        lua_pushinteger(L, e);
-        return 3;
-    }
+        return sc_argerror(L, 1, "child was never started");
+    if (c->reaped)
+        return sc_push_fail(L, ESRCH, "the child has already been waited for");
+    if (sc_child_signal(c, sig) != 0)
+        return sc_push_fail(L, errno, NULL);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -217,9 +201,7 @@ static int l_child_index(lua_State *L)
 {
     sc_child *c = sc_tochild(L, 1);
     const char *k;
-    lua_settop(L, 2);
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+    if (sc_index_method(L))
         return 1;
     k = lua_tostring(L, 2);
     if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "pid") == 0)
@@ -305,6 +287,20 @@ SC_CHILD_CODE static void sc_child_fail(struct sc_page *page, int step, int err)
     __builtin_trap(); /* a filter that refuses exit_group: die without a system call */
 }
 
+/* A message of one byte with room for one fd (the listener handover: the
+ * child sends, the parent receives).  Child code: memory writes only. */
+SC_CHILD_CODE static void sc_msg_init(struct msghdr *m, struct iovec *iov, char *byte, char *cbuf,
+                                      size_t clen)
+{
+    memset(m, 0, sizeof *m);
+    iov->iov_base = byte;
+    iov->iov_len = 1;
+    m->msg_iov = iov;
+    m->msg_iovlen = 1;
+    m->msg_control = cbuf;
+    m->msg_controllen = clen;
+}
+
 SC_CHILD_CODE static int sc_child_sendfd(int sock, int fd)
 {
     char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
@@ -312,14 +308,8 @@ SC_CHILD_CODE static int sc_child_sendfd(int sock, int fd)
     struct msghdr m;
     struct cmsghdr *h;
     ssize_t r;
-    memset(&m, 0, sizeof m);
     memset(cbuf, 0, sizeof cbuf);
-    iov.iov_base = &byte;
-    iov.iov_len = 1;
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = cbuf;
-    m.msg_controllen = sizeof cbuf;
+    sc_msg_init(&m, &iov, &byte, cbuf, sizeof cbuf);
     h = CMSG_FIRSTHDR(&m);
     h->cmsg_level = SOL_SOCKET;
     h->cmsg_type = SCM_RIGHTS;
@@ -486,7 +476,7 @@ static int sc_has_nul(lua_State *L, int idx)
 static int sc_opt_error(lua_State *L, const char *fmt, const char *what, int vidx)
 {
     const char *r = sc_repr(L, vidx);
-    return luaL_argerror(L, 3, lua_pushfstring(L, fmt, what, r));
+    return sc_argerror(L, 3, lua_pushfstring(L, fmt, what, r));
 }
 
 /* argv: a non-empty sequence of strings. */
@@ -497,18 +487,18 @@ static void sc_check_argv(lua_State *L, int idx)
         sc_argerror_value(L, idx, "argv must be a table of strings, got");
     n = (lua_Integer)lua_rawlen(L, idx);
     if (n == 0)
-        luaL_argerror(L, idx, "argv is empty (it needs at least the program)");
+        sc_argerror(L, idx, "argv is empty (it needs at least the program)");
     for (i = 1; i <= n; i++) {
         if (lua_rawgeti(L, idx, i) != LUA_TSTRING)
-            luaL_argerror(L, idx, lua_pushfstring(L, "argv[%d] must be a string, got %s", (int)i,
+            sc_argerror(L, idx, lua_pushfstring(L, "argv[%d] must be a string, got %s", (int)i,
                           sc_repr(L, -1)));
         if (sc_has_nul(L, -1))
-            luaL_argerror(L, idx, lua_pushfstring(L, "argv[%d] contains a NUL byte", (int)i));
+            sc_argerror(L, idx, lua_pushfstring(L, "argv[%d] contains a NUL byte", (int)i));
         lua_pop(L, 1);
     }
     lua_rawgeti(L, idx, 1);
     if (lua_rawlen(L, -1) == 0)
-        luaL_argerror(L, idx, "argv[1] (the program) is empty");
+        sc_argerror(L, idx, "argv[1] (the program) is empty");
     lua_pop(L, 1);
 }
 
@@ -630,7 +620,7 @@ static int sc_opt_stdio(lua_State *L, int oidx, const char *name)
         return -1;
     }
     s = luaL_testudata(L, -1, LUA_FILEHANDLE);
-    if (s == NULL || s->closef == NULL)
+    if (s == NULL || sc_file_closed(s))
         sc_opt_error(L, "opts.%s must be an open Lua file handle, got %s", name, -1);
     fflush(s->f);
     fd = fileno(s->f);
@@ -648,22 +638,6 @@ static int sc_opt_bool(lua_State *L, int oidx, const char *name, int dflt)
         sc_opt_error(L, "opts.%s must be a boolean, got %s", name, -1);
     lua_pop(L, 1);
     return v;
-}
-
-static void sc_check_opt_keys(lua_State *L, int oidx)
-{
-    static const char *const known[] = {"env", "cwd", "stdin", "stdout", "stderr",
-                                        "nnp", "close_fds", "fdpass", NULL};
-    lua_pushnil(L);
-    while (lua_next(L, oidx) != 0) {
-        int i, ok = 0;
-        if (lua_type(L, -2) == LUA_TSTRING)
-            for (i = 0; known[i]; i++)
-                ok |= strcmp(lua_tostring(L, -2), known[i]) == 0;
-        if (!ok)
-            sc_opt_error(L, "%sunknown option %s", "", -2);
-        lua_pop(L, 1);
-    }
 }
 
 /* Fill the plan's program, listener and flags from the filter's (at index
@@ -795,13 +769,7 @@ static int sc_take_listener(struct sc_page *page, sc_child *c, int sock, int pip
             struct msghdr m;
             struct cmsghdr *h;
             ssize_t r;
-            memset(&m, 0, sizeof m);
-            iov.iov_base = &byte;
-            iov.iov_len = 1;
-            m.msg_iov = &iov;
-            m.msg_iovlen = 1;
-            m.msg_control = cbuf;
-            m.msg_controllen = sizeof cbuf;
+            sc_msg_init(&m, &iov, &byte, cbuf, sizeof cbuf);
             do
                 r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
             while (r < 0 && errno == EINTR);
@@ -961,8 +929,10 @@ static int l_filter_spawn(lua_State *L)
     luaL_checkstack(L, 40, "spawn");
     sc_check_argv(L, 2);
     if (!lua_isnil(L, 3)) {
+        static const char *const keys[] = {"env", "cwd", "stdin", "stdout", "stderr",
+                                           "nnp", "close_fds", "fdpass", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
-        sc_check_opt_keys(L, 3);
+        sc_check_options(L, 3, 3, keys);
     }
 
     /* options (stack: 4 = env sequence or nil, 5 = cwd) */
@@ -1123,15 +1093,8 @@ static const luaL_Reg sc_spawn_filter_methods[] = {
 /* Called with the module table at the top of the stack. */
 static void sc_open_spawn(lua_State *L)
 {
-    luaL_newmetatable(L, SC_CHILD_MT);
-    luaL_setfuncs(L, sc_child_meta, 0);
-    luaL_newlib(L, sc_child_methods);
-    lua_pushcclosure(L, l_child_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
-    luaL_newmetatable(L, SC_SHM_MT);
-    lua_pushcfunction(L, l_shm_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
-    sc_add_filter_methods(L, sc_spawn_filter_methods);
+    static const luaL_Reg shm_meta[] = {{"__gc", l_shm_gc}, {NULL, NULL}};
+    sc_new_type(L, SC_CHILD_MT, sc_child_meta, sc_child_methods, l_child_index);
+    sc_new_type(L, SC_SHM_MT, shm_meta, NULL, NULL);
+    sc_add_methods(L, SC_FILTER_MT, sc_spawn_filter_methods);
 }

@@ -15,6 +15,7 @@
 --- includes/excludes, and the location of every mistake in the profile.
 --- See docs/oci.md.
 local core = require "seccomp.core"
+local private = core._private -- the core's helpers for lua/seccomp: call, guess, unknown_key
 
 local type, pairs, ipairs, tostring, error, pcall =
       type, pairs, ipairs, tostring, error, pcall
@@ -567,31 +568,13 @@ local function describe(v)
   return type(v)
 end
 
-local function distance(a, b)
-  local d = {}
-  for i = 0, #a do d[i] = { [0] = i } end
-  for j = 0, #b do d[0][j] = j end
-  for i = 1, #a do
-    for j = 1, #b do
-      local cost = byte(a, i) == byte(b, j) and 0 or 1
-      d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-    end
-  end
-  return d[#a][#b]
-end
-
 -- " (did you mean 'X'?)" for the closest of `names`, or ""
+-- (`names`: a set or a list; the guess is the core's, as for every name)
 local function did_you_mean(word, names)
-  local best, bestd
   local list = {}
-  for k in pairs(names) do list[#list + 1] = k end
+  for k, v in pairs(names) do list[#list + 1] = type(k) == "string" and k or v end
   sort(list)
-  for _, k in ipairs(list) do
-    local d = distance(word:lower(), k:lower())
-    if d <= math.max(2, #word // 4) and (not bestd or d < bestd) then
-      best, bestd = k, d
-    end
-  end
+  local best = private.guess(word, list)
   return best and format(" (did you mean '%s'?)", best) or ""
 end
 
@@ -720,7 +703,7 @@ end
 
 -- ctx, checked and completed: caps (a set), arch (libseccomp's name),
 -- kernel ({major, minor} or a function giving it), skip_unknown, unknown.
-local CTX_KEYS = { caps = true, arch = true, kernel = true, skip_unknown = true, unknown = true, name = true }
+local CTX_KEYS = { "arch", "caps", "kernel", "name", "skip_unknown", "unknown" }
 
 local function argerr(fname, n, msg)
   error(format("bad argument #%d to '%s' (%s)", n, fname, msg), 0)
@@ -731,11 +714,9 @@ local function check_ctx(ctx)
   if type(ctx) ~= "table" then
     argerr("filter", 2, "ctx: table expected, got " .. describe(ctx))
   end
-  for k in pairs(ctx) do
-    if not CTX_KEYS[k] then
-      argerr("filter", 2, format("ctx: unknown key '%s'%s", tostring(k),
-        type(k) == "string" and did_you_mean(k, CTX_KEYS) or ""))
-    end
+  local unknown, msg = private.unknown_key(ctx, CTX_KEYS, "key", "ctx has the keys")
+  if unknown ~= nil then
+    argerr("filter", 2, "ctx: " .. msg)
   end
   local c = { caps = {}, skip_unknown = ctx.skip_unknown, unknown = ctx.unknown, name = ctx.name }
   if ctx.caps ~= nil then
@@ -1023,29 +1004,20 @@ end
 -- error becomes a located message, a libseccomp failure keeps the core's
 -- error object.
 local function call(loc, fn, ...)
-  local ok, err = pcall(fn, ...)
+  local ok, err = private.call(fn, ...)
   if ok then
     return err
   end
   if type(err) == "table" and err.errno ~= nil and err.message ~= nil then
     error(setmetatable({ path = loc[1], node = loc[2], obj = err }, Failure), 0)
   end
-  local msg = tostring(err):match("bad argument #%d+ to '[^']*' %((.*)%)$") or tostring(err)
-  fail(loc[1], loc[2], msg)
+  -- the core's argument error: { argument = n, message = msg }
+  if type(err) == "table" and getmetatable(err) == nil and mathtype(err.argument) == "integer" then
+    fail(loc[1], loc[2], err.message)
+  end
+  fail(loc[1], loc[2], tostring(err))
 end
 
--- f:set_attr("unknown", "enosys"), or a clear error where this build lacks it.
-local function set_unknown(f, value, loc)
-  local m = filter_methods()
-  local ok, err = pcall(m.set_attr, f, "unknown", value)
-  if not ok then
-    if tostring(err):find("unknown attribute", 1, true) then
-      fail(loc[1], loc[2], "unknown = \"enosys\" needs the module's own BPF compiler (the filter attribute "
-        .. "'unknown'), which this build of the module lacks")
-    end
-    call(loc, error, err)
-  end
-end
 
 local function build(plan, ctx, holder)
   local m = filter_methods()
@@ -1085,7 +1057,7 @@ local function build(plan, ctx, holder)
     end
   end
   if ctx.unknown then
-    set_unknown(f, ctx.unknown, { "ctx.unknown", nil })
+    call({ "ctx.unknown", nil }, m.set_attr, f, "unknown", ctx.unknown)
   end
   return f
 end

@@ -13,6 +13,7 @@
 local core = require "seccomp.core"
 
 local parse = core.parse
+local private = core._private -- the core's helpers for lua/seccomp: call, unknown_key
 local type, pairs, ipairs, select, tostring, error, pcall =
       type, pairs, ipairs, select, tostring, error, pcall
 local getmetatable, setmetatable, next = getmetatable, setmetatable, next
@@ -100,28 +101,6 @@ local function describe(v)
   return t
 end
 
--- Edit distance (with transpositions), for "did you mean" on mistyped keys.
-local function distance(a, b)
-  local d = {}
-  for i = 0, #a do
-    d[i] = { [0] = i }
-  end
-  for j = 0, #b do
-    d[0][j] = j
-  end
-  for i = 1, #a do
-    for j = 1, #b do
-      local cost = a:byte(i) == b:byte(j) and 0 or 1
-      local v = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-      if i > 1 and j > 1 and a:byte(i) == b:byte(j - 1) and a:byte(i - 1) == b:byte(j) then
-        v = math.min(v, d[i - 2][j - 2] + 1)
-      end
-      d[i][j] = v
-    end
-  end
-  return d[#a][#b]
-end
-
 local function sorted_keys(set)
   local list = {}
   for k in pairs(set) do
@@ -154,36 +133,17 @@ end
 -- order, so the message does not depend on pairs()) is the error.
 local function check_keys(t, path, allowed, what)
   plain(t, path, nil, (what:gsub("^an? ", "the ")))
-  local unknown = {}
-  for k in pairs(t) do
-    if not allowed[k] then
-      unknown[k] = true
-    end
-  end
-  local k = sorted_keys(unknown)[1]
+  local names = sorted_keys(allowed)
+  local k, msg = private.unknown_key(t, names, "key", what .. " has the keys")
   if k == nil then
     return
   end
-  local names = sorted_keys(allowed)
-  local where = path
-  if type(t[k]) == "table" then
-    t = t[k] -- its line is the key's line
-  end
+  local node = type(t[k]) == "table" and t[k] or t -- a table's line is the key's line
   if type(k) ~= "string" then
-    fail(where, t, ("unexpected entry [%s] (%s has the keys %s)"):format(
+    fail(path, node, ("unexpected entry [%s] (%s has the keys %s)"):format(
       quote(k), what, concat(names, ", ")))
   end
-  local best, bestd
-  for _, name in ipairs(names) do
-    local d = distance(k, name)
-    if d <= 2 and (bestd == nil or d < bestd) then
-      best, bestd = name, d
-    end
-  end
-  if best then
-    fail(where, t, ("unknown key '%s' (did you mean '%s'?)"):format(k, best))
-  end
-  fail(where, t, ("unknown key '%s' (%s has the keys %s)"):format(k, what, concat(names, ", ")))
+  fail(path, node, msg)
 end
 
 -- A list: keys 1..n and nothing else. Returns n.
@@ -221,22 +181,33 @@ local function check_list(v, path, node, what)
   return max
 end
 
--- Call a core method, locating its failure: an argument error (a string
--- "bad argument #n to 'm' (msg)") is reported as msg at locs[n], or at
+-- The core's argument error as private.call gives it: the argument's
+-- position (self is 1) and the message; nil for any other error.
+local function argument_error(err)
+  if type(err) == "table" and getmetatable(err) == nil and mathtype(err.argument) == "integer" then
+    return err.argument, err.message
+  end
+end
+
+-- Call a core function, locating its failure: an argument error is
+-- reported as its message at locs[n] (n the argument's position), or at
 -- locs.at; a libseccomp failure (the core's error object) keeps the object
 -- and is located at locs.at.
 local function call(locs, fn, ...)
-  local ok, err = pcall(fn, ...)
+  local ok, err = private.call(fn, ...)
   if ok then
     return err
   end
   if type(err) == "table" and err.errno ~= nil and err.message ~= nil then
     error(setmetatable({ path = locs.at[1], node = locs.at[2], obj = err }, Failure), 0)
   end
+  local n, msg = argument_error(err)
+  if n then
+    local loc = locs[n] or locs.at
+    fail(loc[1], loc[2], msg)
+  end
   if type(err) == "string" then
-    local n, msg = err:match("bad argument #(%d+) to '[^']*' %((.*)%)$")
-    local loc = n and locs[tonumber(n)] or locs.at
-    fail(loc[1], loc[2], msg or err)
+    fail(locs.at[1], locs.at[2], err)
   end
   error(err, 0)
 end
@@ -429,14 +400,7 @@ local function apply_unknown(f, v)
   if v ~= "enosys" then
     fail("unknown", nil, ("\"enosys\" expected, got %s"):format(describe(v)))
   end
-  local ok, err = pcall(set_attr, f, "unknown", v)
-  if not ok then
-    if tostring(err):find("unknown attribute", 1, true) then
-      fail("unknown", nil, "unknown = \"enosys\" needs the module's own BPF compiler (the filter attribute "
-        .. "'unknown'), which this build of the module lacks")
-    end
-    call({ at = { "unknown", nil } }, error, err)
-  end
+  call({ at = { "unknown", nil } }, set_attr, f, "unknown", v)
 end
 
 -- Build the filter of a policy table; `ctx.f` holds it as soon as it exists,
@@ -559,7 +523,7 @@ P.MAX_MEMORY = 64 * 1024 * 1024
 local COUNT_STEP = 1000         -- the count hook's period, in VM instructions
 local MAX_LINE_EVENTS = 200000  -- line tracking stops after this many lines run
 
-local LIMIT_KEYS = { max_instructions = true, max_memory = true }
+local LIMIT_KEYS = { "max_instructions", "max_memory" }
 
 -- The limits table of load_policy (argument `argn` of `fname`): a table
 -- with max_instructions and/or max_memory, each a positive integer or
@@ -577,20 +541,21 @@ local function check_limits(limits, fname, argn)
     return bad(("limits expected (a plain table: { max_instructions =, max_memory = }), got %s"):format(
       type(limits) == "table" and "a table with a metatable" or describe(limits)))
   end
-  for _, k in ipairs(sorted_keys(limits)) do
-    if not LIMIT_KEYS[k] then
-      return bad(("unknown limit %s (the limits are max_instructions, max_memory)"):format(quote(k)))
-    end
+  local unknown, msg = private.unknown_key(limits, LIMIT_KEYS, "limit", "the limits are")
+  if unknown ~= nil then
+    return bad(msg)
+  end
+  for _, k in ipairs(LIMIT_KEYS) do
     local v = limits[k]
     if v == math.huge then
       v = math.maxinteger
     elseif mathtype(v) == "float" and v == math.floor(v) and v >= 1 and v < 2 ^ 63 then
       v = math.tointeger(v)
     end
-    if mathtype(v) ~= "integer" or v < 1 then
+    if v ~= nil and (mathtype(v) ~= "integer" or v < 1) then
       return bad(("%s must be a positive integer or math.huge, got %s"):format(k, describe(limits[k])))
     end
-    out[k] = v
+    out[k] = v or out[k]
   end
   return out
 end
@@ -878,15 +843,12 @@ local function add_each(self, fname, action, argn, syscalls, ...)
     conds[i] = c
   end
   for i = 1, #nums do
-    local ok, err = pcall(add_rule, self, action, nums[i], table.unpack(conds, 1, nconds))
+    local ok, err = private.call(add_rule, self, action, nums[i], table.unpack(conds, 1, nconds))
     if not ok then
-      if type(err) == "string" then
-        local n, msg = err:match("bad argument #(%d+) to '[^']*' %((.*)%)$")
-        if n then
-          n = tonumber(n)
-          -- add_rule's arguments: self, action, syscall, cond...
-          return nil, argerror(fname, n == 1 and 0 or n == 3 and argn or argn + n - 3, msg)
-        end
+      local n, msg = argument_error(err)
+      if n then
+        -- add_rule's arguments: self, action, syscall, cond...
+        return nil, argerror(fname, n == 1 and 0 or n == 3 and argn or argn + n - 3, msg)
       end
       error(err, 0)
     end
