@@ -589,18 +589,15 @@ static const char *sc_repr(lua_State *L, int idx)
  * msg at the place of the policy table that gave argument `arg`, without
  * reading Lua's text back.  `arg` counts as the C function sees its
  * arguments (self is 1). */
-static char sc_called_key; /* registry: the function _private.call runs, or nil */
-
 static int sc_argerror(lua_State *L, int arg, const char *msg)
 {
     lua_Debug ar;
     int structured = 0;
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &sc_called_key) != LUA_TNIL && lua_getstack(L, 0, &ar) &&
-        lua_getinfo(L, "f", &ar)) {
-        structured = lua_rawequal(L, -1, -2);
+    /* level 0 is the function raising; level 1 its caller */
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
+        structured = lua_tocfunction(L, -1) == l_call;
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
     if (!structured)
         return luaL_argerror(L, arg, msg);
     lua_createtable(L, 0, 2);
@@ -618,15 +615,9 @@ static int l_call(lua_State *L)
 {
     int rc;
     luaL_checktype(L, 1, LUA_TFUNCTION);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &sc_called_key); /* the outer call's, restored after */
-    lua_insert(L, 1);
-    lua_pushvalue(L, 2);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &sc_called_key);
-    rc = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
-    lua_pushvalue(L, 1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &sc_called_key);
+    rc = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
     lua_pushboolean(L, rc == LUA_OK);
-    lua_replace(L, 1);
+    lua_insert(L, 1);
     return lua_gettop(L);
 }
 

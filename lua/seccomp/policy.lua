@@ -131,9 +131,15 @@ end
 
 -- Every key of `t` must be in `allowed`; the first unknown one (in sorted
 -- order, so the message does not depend on pairs()) is the error.
+local sorted_names = setmetatable({}, { __mode = "k" }) -- allowed set -> its sorted names
+
 local function check_keys(t, path, allowed, what)
   plain(t, path, nil, (what:gsub("^an? ", "the ")))
-  local names = sorted_keys(allowed)
+  local names = sorted_names[allowed]
+  if names == nil then
+    names = sorted_keys(allowed)
+    sorted_names[allowed] = names
+  end
   local k, msg = private.unknown_key(t, names, "key", what .. " has the keys")
   if k == nil then
     return
