@@ -18,6 +18,8 @@ H.shellquote = shellquote
 --- opts.nofile: run it with that limit on open files (ulimit -n).
 --- opts.env: a table of environment variables to set for it.
 --- opts.leaks: let LeakSanitizer check it at exit (under ci/asan.sh).
+--- opts.timeout: kill it (SIGKILL) after that many seconds, for the specs
+--- whose way of failing would be a hang.
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -62,12 +64,36 @@ function H.child(code, opts)
   if opts and opts.close_stdio then
     redirect = " 0<&- 1>&- 2>&-" -- the child starts with fds 0, 1 and 2 closed
   end
+  if opts and opts.timeout then
+    prefix = prefix .. ("timeout -s KILL %d "):format(opts.timeout)
+  end
   local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. redirect))
   local out = p:read("a")
   local ok, how, status = p:close()
   os.remove(path)
   if copy then os.execute("rm -rf " .. shellquote(copy)) end
   return out, ok, how, status
+end
+
+--- A Lua program as a spawn argv: this interpreter running `code`.
+function H.lua_argv(code)
+  return { H.lua, "-e", code }
+end
+
+--- A filter that allows everything but hands each named syscall to its
+--- notifier.
+function H.notifying(...)
+  local f = require("seccomp").filter("allow")
+  for _, name in ipairs { ... } do
+    f:add_rule("notify", name)
+  end
+  return f
+end
+
+--- All that was written to `fh` (an io.tmpfile()), from its start.
+function H.contents(fh)
+  fh:seek("set")
+  return fh:read("a")
 end
 
 --- The error value a function raises (fails the spec when it does not raise).
@@ -89,13 +115,29 @@ function H.method_message(obj, name, ...)
   return H.message(call, ...)
 end
 
---- A new temporary file holding `text`; returns its path.
-function H.file_with(text)
+local made = {}
+
+--- A new temporary file holding `text`; returns its path, which ends with
+--- `suffix` when one is given.  H.remove_files() removes them all.
+function H.file_with(text, suffix)
   local path = os.tmpname()
-  local fh = assert(io.open(path, "w"))
+  made[#made + 1] = path
+  if suffix then
+    path = path .. suffix -- next to the name os.tmpname reserved
+    made[#made + 1] = path
+  end
+  local fh = assert(io.open(path, "wb"))
   fh:write(text)
   fh:close()
   return path
+end
+
+--- Remove every file H.file_with made (for a spec file's teardown).
+function H.remove_files()
+  for _, path in ipairs(made) do
+    os.remove(path)
+  end
+  made = {}
 end
 
 H.SIGSYS = 31
@@ -209,6 +251,39 @@ function H.md_blocks(md, name)
   end
   assert(cur == nil, "unclosed code block in " .. name)
   return blocks
+end
+
+--- `s` with its runs of white space made one space, and none at either end.
+function H.squeeze(s)
+  return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+end
+
+local function same(s)
+  return s
+end
+
+--- The non-empty lines of `s`, each passed through `norm` (default: as they are).
+function H.lines_of(s, norm)
+  norm = norm or same
+  local t = {}
+  for l in s:gmatch("[^\n]+") do
+    t[#t + 1] = norm(l)
+  end
+  return t
+end
+
+--- What a doc's code block says it prints: the text after each `-->` in it,
+--- in order, passed through `norm` (default: as it is).
+function H.expected_output(text, norm)
+  norm = norm or same
+  local t = {}
+  for l in text:gmatch("[^\n]+") do
+    local e = l:match("%-%->%s?(.*)$")
+    if e then
+      t[#t + 1] = norm(e)
+    end
+  end
+  return t
 end
 
 return H

@@ -7,24 +7,9 @@ local H = require "helper"
 
 local ENOENT, EFAULT, ENAMETOOLONG, EPERM, ENOSYS = 2, 14, 36, 1, 38
 
-local function notifying(...)
-  local f = seccomp.filter("allow")
-  for _, name in ipairs { ... } do
-    f:add_rule("notify", name)
-  end
-  return f
-end
-
-local function lua(code)
-  return { H.lua, "-e", code }
-end
+local notifying, lua, contents = H.notifying, H.lua_argv, H.contents
 
 local devnull = assert(io.open("/dev/null", "w"))
-
-local function contents(fh)
-  fh:seek("set")
-  return fh:read("a")
-end
 
 describe("the target's memory", function()
   -- every spec here needs notify rules: pending, each naming why, without them
