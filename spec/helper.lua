@@ -272,32 +272,28 @@ function H.squeeze(s)
   return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
 end
 
-local function same(s)
-  return s
+-- The captures of `pattern` in the non-empty lines of `s` that it matches,
+-- each passed through `norm` (if given).
+local function matches(s, pattern, norm)
+  local t = {}
+  for l in s:gmatch("[^\n]+") do
+    local e = l:match(pattern)
+    if e then
+      t[#t + 1] = norm and norm(e) or e
+    end
+  end
+  return t
 end
 
 --- The non-empty lines of `s`, each passed through `norm` (default: as they are).
 function H.lines_of(s, norm)
-  norm = norm or same
-  local t = {}
-  for l in s:gmatch("[^\n]+") do
-    t[#t + 1] = norm(l)
-  end
-  return t
+  return matches(s, "^.*$", norm)
 end
 
 --- What a doc's code block says it prints: the text after each `-->` in it,
 --- in order, passed through `norm` (default: as it is).
 function H.expected_output(text, norm)
-  norm = norm or same
-  local t = {}
-  for l in text:gmatch("[^\n]+") do
-    local e = l:match("%-%->%s?(.*)$")
-    if e then
-      t[#t + 1] = norm(e)
-    end
-  end
-  return t
+  return matches(text, "%-%->%s?(.*)$", norm)
 end
 
 return H
