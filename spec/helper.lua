@@ -110,6 +110,19 @@ function H.closed_filter()
   ]]))()
 end
 
+--- The first example of docs/verify.md: two rules on getppid's 64-bit
+--- argument that libseccomp 2.5.4 .. 2.6.1 compiles into a program that
+--- contradicts them; with `compiler`, that compiler attribute set.
+function H.example1(compiler)
+  local f = require("seccomp").filter("allow")
+  if compiler then
+    f:set_attr("compiler", compiler)
+  end
+  f:add_rule("errno(1)", "getppid", { 0, ">", 0x200000000 })
+  f:add_rule("errno(2)", "getppid", { 0, "<", 0x300000000 })
+  return f
+end
+
 --- The error value a function raises (fails the spec when it does not raise).
 function H.raises(fn, ...)
   local ok, err = pcall(fn, ...)
