@@ -42,14 +42,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPLY 4242
+#include "common.h"
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
+#define REPLY 4242
 
 static int target(long n)
 {

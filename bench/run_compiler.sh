@@ -5,10 +5,8 @@
 # (fuzz/test_gen.c --compare, an optimised build).
 # BUILD (default build-bench) is the CMake build dir of the module, built Release.
 . "$(dirname "$0")/common.sh"
-BIN=$(mktemp -d)
-trap 'rm -rf "$BIN"' EXIT
+make_bin
 ${CC:-cc} -O2 -std=c99 -Wall -Wextra -Werror -o "$BIN/getppid_loop" bench/getppid_loop.c
-LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/?.so;;" \
-  lua5.4 bench/compiler.lua "$BIN/getppid_loop" "${1:-9}"
+with_module lua5.4 bench/compiler.lua "$BIN/getppid_loop" "${1:-9}"
 ${CC:-cc} -O2 -std=c99 -D_GNU_SOURCE -o "$BIN/test_gen" fuzz/test_gen.c -lseccomp
 "$BIN/test_gen" --sets 0 --kernel 0 --hang 0 --compare 600 | grep -E "executed|compile time|ratio" | tail -n 12

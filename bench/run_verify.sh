@@ -5,8 +5,6 @@
 # rules and for examples/policies/container.lua.
 # BUILD (default build-bench) is the CMake build dir of the module, built Release.
 . "$(dirname "$0")/common.sh"
-BIN=$(mktemp -d)
-trap 'rm -rf "$BIN"' EXIT
+make_bin
 ${CC:-cc} -O2 -std=c99 -Wall -Wextra -Werror -o "$BIN/verify_c" bench/verify_c.c
-LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/?.so;;" \
-  lua5.4 bench/verify.lua "$BIN/verify_c" "${1:-7}"
+with_module lua5.4 bench/verify.lua "$BIN/verify_c" "${1:-7}"

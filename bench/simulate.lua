@@ -23,42 +23,19 @@ local KITERS = 200000      -- kernel calls per timed run (best of 5 runs)
 -- ---------------------------------------------------------------------------
 -- The policy.
 
-local names = seccomp.syscalls()
+local allowlist = dofile((arg[0]:match("^(.*)/") or ".") .. "/allowlist.lua")
 local essential = { "getppid", "write", "exit_group", "exit", "clock_gettime", "brk", "mmap",
   "munmap", "rt_sigreturn", "read", "close", "fstat", "newfstatat" }
-local conditional = { "getpriority" }      -- timed: allowed when arg0 == 0 and arg1 == 0
-local used, allowed = {}, {}
-for _, n in ipairs(conditional) do used[n] = true end
-for _, n in ipairs(essential) do
-  if seccomp.syscall(n) and not used[n] then allowed[#allowed + 1] = n; used[n] = true end
-end
-for _, n in ipairs(names) do
-  if #allowed >= 300 then break end
-  if not used[n] then allowed[#allowed + 1] = n; used[n] = true end
-end
-for _, n in ipairs(names) do
-  if #conditional >= 50 then break end
-  if not used[n] then conditional[#conditional + 1] = n; used[n] = true end
-end
-local unlisted
-for _, n in ipairs(names) do
-  if not used[n] then unlisted = n break end
-end
-assert(#allowed == 300 and #conditional == 50 and unlisted, "not enough syscalls on this arch")
-
-local f = seccomp.filter("errno(EPERM)")
-for _, n in ipairs(allowed) do f:add_rule("allow", n) end
-f:add_rule("allow", "getpriority", { 0, "==", 0 }, { 1, "==", 0 })
-for i = 2, #conditional do
-  local n, k = conditional[i], i % 3
-  if k == 0 then
-    f:add_rule("allow", n, { 0, "==", i })
-  elseif k == 1 then
-    f:add_rule("errno(EACCES)", n, { 1, ">", 0x100000000 + i }, { 2, "&=", 0xff, i })
+-- getpriority, timed, comes first: allowed when arg0 == 0 and arg1 == 0
+local allowed, conditional, unlisted = allowlist.names(essential, { "getpriority" })
+assert(unlisted, "not enough syscalls on this arch")
+local f = allowlist.filter(allowed, conditional, function(g, i, n)
+  if i == 1 then
+    g:add_rule("allow", n, { 0, "==", 0 }, { 1, "==", 0 })
   else
-    f:add_rule("trap", n, { 0, "!=", 0 })
+    allowlist.conditional_rule(g, i, n)
   end
-end
+end)
 local bpf = f:export_bpf()
 local bpf_path = os.tmpname()
 local fh = assert(io.open(bpf_path, "wb"))

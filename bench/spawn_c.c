@@ -36,14 +36,9 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "common.h"
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
+extern char **environ;
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -149,12 +144,7 @@ int main(int argc, char **argv)
         return filtered(strtol(argv[2], NULL, 10), argv[3], argv[1][0] == 'n');
     if (argc >= 3 && strcmp(argv[1], "time") == 0) {
         t0 = now();
-        pid = fork();
-        if (pid == 0) {
-            execvp(argv[2], argv + 2);
-            _exit(127);
-        }
-        if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        if (!run(argv + 2))
             return 1;
         printf("%.9f\n", now() - t0);
         return 0;

@@ -49,35 +49,13 @@ local NEEDED = [[execve brk arch_prctl mmap munmap mprotect access openat newfst
   read pread64 set_tid_address set_robust_list rseq prlimit64 getrandom exit_group exit
   rt_sigaction rt_sigprocmask rt_sigreturn futex getpid]]
 
+local allowlist = dofile((arg[0]:match("^(.*)/") or ".") .. "/allowlist.lua")
+local needed = {}
+for n in NEEDED:gmatch("%S+") do needed[#needed + 1] = n end
+
 local function filter_a()
-  local allowed, conditional, used = {}, {}, {}
-  for n in NEEDED:gmatch("%S+") do
-    if seccomp.syscall(n) then allowed[#allowed + 1] = n; used[n] = true end
-  end
-  for _, n in ipairs(seccomp.syscalls()) do
-    if not used[n] then
-      if #allowed < 300 then
-        allowed[#allowed + 1] = n
-      elseif #conditional < 50 then
-        conditional[#conditional + 1] = n
-      end
-      used[n] = true
-    end
-  end
-  assert(#allowed == 300 and #conditional == 50, "not enough syscalls on this arch")
-  local f = seccomp.filter("errno(EPERM)")
-  for _, n in ipairs(allowed) do f:add_rule("allow", n) end
-  for i, n in ipairs(conditional) do
-    local k = i % 3
-    if k == 0 then
-      f:add_rule("allow", n, { 0, "==", i })
-    elseif k == 1 then
-      f:add_rule("errno(EACCES)", n, { 1, ">", 0x100000000 + i }, { 2, "&=", 0xff, i })
-    else
-      f:add_rule("trap", n, { 0, "!=", 0 })
-    end
-  end
-  return f
+  local allowed, conditional = allowlist.names(needed)
+  return allowlist.filter(allowed, conditional)
 end
 
 local function filter_b()

@@ -27,39 +27,37 @@ tally() { # add busted's "N successes / N failures / N errors / N pending" line 
   if [ "$q" != 0 ]; then echo "fault: $q pending (is the interposer built?)"; failed=$((failed + q)); fi
 }
 
+# pass LABEL BUILD_DIR CMAKE_ARGS...: build the module with the fault points
+# into BUILD_DIR and run spec/fault_spec.lua against it, with the variables
+# of the array run_env set.
+pass() {
+  local label=$1 B=$2 log
+  shift 2
+  cmake -S . -B "$B" -DSECCOMP_FAULT=ON "$@" >/dev/null
+  cmake --build "$B" -j2 >/dev/null || exit 1
+  log=$(mktemp)
+  if env "${run_env[@]}" lua5.4 /usr/bin/busted --lpath='lua/?.lua;lua/?/init.lua;spec/?.lua' --cpath="$B/?.so" \
+      spec/fault_spec.lua >"$log" 2>&1; then
+    echo "--- $label: green"
+  else
+    echo "--- $label: RED"; grep -E -A14 '^(Failure|Error) ->' "$log" | head -n 80; rc=1
+  fi
+  tally "$log"
+  rm -f "$log"
+}
+
 echo "=== fault injection, plain build"
-B=build-fault
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSECCOMP_WERROR=ON -DSECCOMP_FAULT=ON >/dev/null
-cmake --build "$B" -j2 >/dev/null || exit 1
-log=$(mktemp)
-if lua5.4 /usr/bin/busted --lpath='lua/?.lua;lua/?/init.lua;spec/?.lua' --cpath="$B/?.so" spec/fault_spec.lua >"$log" 2>&1; then
-  echo "--- plain: green"
-else
-  echo "--- plain: RED"; grep -E -A14 '^(Failure|Error) ->' "$log" | head -n 80; rc=1
-fi
-tally "$log"
-rm -f "$log"
+run_env=()
+pass plain build-fault -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSECCOMP_WERROR=ON
 
 echo "=== fault injection, ASan/UBSan build (LeakSanitizer in every run)"
-B=build-fault-asan
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DSECCOMP_SANITIZE=ON -DSECCOMP_FAULT=ON >/dev/null
-cmake --build "$B" -j2 >/dev/null || exit 1
-LIBASAN=$(gcc -print-file-name=libasan.so)
-LIBUBSAN=$(gcc -print-file-name=libubsan.so)
-log=$(mktemp)
 # busted itself runs without leak checks (its own children get them: the
 # spec sets detect_leaks in each run)
-if ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86 \
-   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87 \
-   LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0 \
-   LD_PRELOAD="$LIBASAN $LIBUBSAN" \
-   lua5.4 /usr/bin/busted --lpath='lua/?.lua;lua/?/init.lua;spec/?.lua' --cpath="$B/?.so" spec/fault_spec.lua >"$log" 2>&1; then
-  echo "--- ASan: green"
-else
-  echo "--- ASan: RED"; grep -E -A14 '^(Failure|Error) ->' "$log" | head -n 80; rc=1
-fi
-tally "$log"
-rm -f "$log"
+run_env=(ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+  LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0
+  LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)")
+pass ASan build-fault-asan -DCMAKE_BUILD_TYPE=Debug -DSECCOMP_SANITIZE=ON
 
 echo "fault: $passed passed, $failed failed"
 [ "$rc" = 0 ] && [ "$failed" = 0 ]

@@ -31,21 +31,8 @@
 #include <unistd.h>
 #include <seccomp.h>
 
-static int g_passed, g_failed, g_verbose;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                    \
-	do {                                                                \
-		if (cond) {                                                 \
-			g_passed++;                                         \
-		} else {                                                    \
-			g_failed++;                                         \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);         \
-			printf(__VA_ARGS__);                                \
-			printf("\n");                                       \
-		}                                                           \
-	} while (0)
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define S(c, k) BPF_STMT((c), (k))
 #define J(c, k, t, f) BPF_JUMP((c), (k), (t), (f))
 

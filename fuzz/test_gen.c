@@ -44,22 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int g_passed, g_failed, g_verbose;
-
-
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (cond) {                                                         \
-            g_passed++;                                                     \
-        } else {                                                            \
-            g_failed++;                                                     \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                     \
-            printf(__VA_ARGS__);                                            \
-            printf("\n");                                                   \
-        }                                                                   \
-    } while (0)
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "check.h"
 
 /* ------------------------------------------------------------------ */
 /* Random numbers (xorshift64*), seeded                                 */
@@ -873,44 +858,38 @@ static void on_sigsys(int sig)
     __builtin_trap();
 }
 
-/* getppid with six arguments through the 64-bit syscall instruction */
-static long call64(long nr, const uint64_t a[6])
+/* getppid with six arguments: through the 64-bit syscall instruction, or
+ * (i386) through int 0x80, the i386 ABI with 32-bit arguments */
+static long call_getppid(int i386, const uint64_t a[6])
 {
 #if defined(__x86_64__)
-    long ret;
-    register uint64_t r10 __asm__("r10") = a[3];
-    register uint64_t r8 __asm__("r8") = a[4];
-    register uint64_t r9 __asm__("r9") = a[5];
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
+    if (i386) {
+        int ret;
+        register uint64_t r8 __asm__("r8") = (uint32_t)a[5];
+        __asm__ volatile("push %%rbp\n\t"
+                         "mov %%r8d, %%ebp\n\t"
+                         "int $0x80\n\t"
+                         "pop %%rbp"
+                         : "=a"(ret)
+                         : "a"(64L /* i386 getppid */), "b"((uint64_t)(uint32_t)a[0]),
+                           "c"((uint64_t)(uint32_t)a[1]), "d"((uint64_t)(uint32_t)a[2]),
+                           "S"((uint64_t)(uint32_t)a[3]), "D"((uint64_t)(uint32_t)a[4]), "r"(r8)
+                         : "memory");
+        return ret;
+    } else {
+        long ret;
+        register uint64_t r10 __asm__("r10") = a[3];
+        register uint64_t r8 __asm__("r8") = a[4];
+        register uint64_t r9 __asm__("r9") = a[5];
+        __asm__ volatile("syscall"
+                         : "=a"(ret)
+                         : "a"((long)SYS_getppid), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8),
+                           "r"(r9)
+                         : "rcx", "r11", "memory");
+        return ret;
+    }
 #else
-    (void)nr;
-    (void)a;
-    return -ENOSYS;
-#endif
-}
-
-/* the same through int 0x80: the i386 ABI, 32-bit arguments */
-static long call32(long nr, const uint64_t a[6])
-{
-#if defined(__x86_64__)
-    int ret;
-    register uint64_t r8 __asm__("r8") = (uint32_t)a[5];
-    __asm__ volatile("push %%rbp\n\t"
-                     "mov %%r8d, %%ebp\n\t"
-                     "int $0x80\n\t"
-                     "pop %%rbp"
-                     : "=a"(ret)
-                     : "a"(nr), "b"((uint64_t)(uint32_t)a[0]), "c"((uint64_t)(uint32_t)a[1]),
-                       "d"((uint64_t)(uint32_t)a[2]), "S"((uint64_t)(uint32_t)a[3]),
-                       "D"((uint64_t)(uint32_t)a[4]), "r"(r8)
-                     : "memory");
-    return ret;
-#else
-    (void)nr;
+    (void)i386;
     (void)a;
     return -ENOSYS;
 #endif
@@ -951,7 +930,7 @@ static int kernel_outcome(const struct sock_filter *prog, size_t n, int i386, co
             syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0)
             _exit(99);
         g_ks->state = 1;
-        r = i386 ? call32(64, a) : call64(SYS_getppid, a);
+        r = call_getppid(i386, a);
         g_ks->ret = r;
         g_ks->state = 2;
         syscall(SYS_exit_group, 0);

@@ -57,23 +57,17 @@ describe("a loaded filter", function()
     assert.are.equal("ok ok\n", out)
   end)
 
-  it("kill_process kills the process with SIGSYS", function()
-    local out, ok, how, code = run("kill_process")
-    assert.are.equal("", out)
-    assert.are.same({ nil, "signal", H.SIGSYS }, { ok, how, code })
-  end)
-
-  it("kill_thread kills the (only) thread with SIGSYS", function()
-    local out, ok, how, code = run("kill_thread")
-    assert.are.equal("", out)
-    assert.are.same({ nil, "signal", H.SIGSYS }, { ok, how, code })
-  end)
-
-  it("trap delivers SIGSYS", function()
-    local out, ok, how, code = run("trap")
-    assert.are.equal("", out)
-    assert.are.same({ nil, "signal", H.SIGSYS }, { ok, how, code })
-  end)
+  for _, case in ipairs {
+    { "kill_process", "kills the process with SIGSYS" },
+    { "kill_thread", "kills the (only) thread with SIGSYS" },
+    { "trap", "delivers SIGSYS" },
+  } do
+    it(case[1] .. " " .. case[2], function()
+      local out, ok, how, code = run(case[1])
+      assert.are.equal("", out)
+      assert.are.same({ nil, "signal", H.SIGSYS }, { ok, how, code })
+    end)
+  end
 
   it("log lets the call run", function()
     local out, _, how, code = run("log")

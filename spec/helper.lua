@@ -18,6 +18,8 @@ H.shellquote = shellquote
 --- opts.nofile: run it with that limit on open files (ulimit -n).
 --- opts.env: a table of environment variables to set for it.
 --- opts.leaks: let LeakSanitizer check it at exit (under ci/asan.sh).
+--- opts.timeout: kill it (SIGKILL) after that many seconds, for the specs
+--- whose way of failing would be a hang.
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -62,12 +64,63 @@ function H.child(code, opts)
   if opts and opts.close_stdio then
     redirect = " 0<&- 1>&- 2>&-" -- the child starts with fds 0, 1 and 2 closed
   end
+  if opts and opts.timeout then
+    prefix = prefix .. ("timeout -s KILL %d "):format(opts.timeout)
+  end
   local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. redirect))
   local out = p:read("a")
   local ok, how, status = p:close()
   os.remove(path)
   if copy then os.execute("rm -rf " .. shellquote(copy)) end
   return out, ok, how, status
+end
+
+--- A Lua program as a spawn argv: this interpreter running `code`.
+function H.lua_argv(code)
+  return { H.lua, "-e", code }
+end
+
+--- A filter that allows everything but hands each named syscall to its
+--- notifier.
+function H.notifying(...)
+  local f = require("seccomp").filter("allow")
+  for _, name in ipairs { ... } do
+    f:add_rule("notify", name)
+  end
+  return f
+end
+
+--- All that was written to `fh` (an io.tmpfile()), from its start.
+function H.contents(fh)
+  fh:seek("set")
+  return fh:read("a")
+end
+
+--- A filter released by its to-be-closed variable going out of scope (Lua
+--- 5.4 only: the syntax is loaded as text, so this file still loads on 5.3).
+function H.closed_filter()
+  return assert(load([[
+    local seccomp = require "seccomp"
+    local keep
+    do
+      local f <close> = seccomp.filter("allow")
+      keep = f
+    end
+    return keep
+  ]]))()
+end
+
+--- The first example of docs/verify.md: two rules on getppid's 64-bit
+--- argument that libseccomp 2.5.4 .. 2.6.1 compiles into a program that
+--- contradicts them; with `compiler`, that compiler attribute set.
+function H.example1(compiler)
+  local f = require("seccomp").filter("allow")
+  if compiler then
+    f:set_attr("compiler", compiler)
+  end
+  f:add_rule("errno(1)", "getppid", { 0, ">", 0x200000000 })
+  f:add_rule("errno(2)", "getppid", { 0, "<", 0x300000000 })
+  return f
 end
 
 --- The error value a function raises (fails the spec when it does not raise).
@@ -89,13 +142,29 @@ function H.method_message(obj, name, ...)
   return H.message(call, ...)
 end
 
---- A new temporary file holding `text`; returns its path.
-function H.file_with(text)
+local made = {}
+
+--- A new temporary file holding `text`; returns its path, which ends with
+--- `suffix` when one is given.  H.remove_files() removes them all.
+function H.file_with(text, suffix)
   local path = os.tmpname()
-  local fh = assert(io.open(path, "w"))
+  made[#made + 1] = path
+  if suffix then
+    path = path .. suffix -- next to the name os.tmpname reserved
+    made[#made + 1] = path
+  end
+  local fh = assert(io.open(path, "wb"))
   fh:write(text)
   fh:close()
   return path
+end
+
+--- Remove every file H.file_with made (for a spec file's teardown).
+function H.remove_files()
+  for _, path in ipairs(made) do
+    os.remove(path)
+  end
+  made = {}
 end
 
 H.SIGSYS = 31
@@ -209,6 +278,35 @@ function H.md_blocks(md, name)
   end
   assert(cur == nil, "unclosed code block in " .. name)
   return blocks
+end
+
+--- `s` with its runs of white space made one space, and none at either end.
+function H.squeeze(s)
+  return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+end
+
+-- The captures of `pattern` in the non-empty lines of `s` that it matches,
+-- each passed through `norm` (if given).
+local function matches(s, pattern, norm)
+  local t = {}
+  for l in s:gmatch("[^\n]+") do
+    local e = l:match(pattern)
+    if e then
+      t[#t + 1] = norm and norm(e) or e
+    end
+  end
+  return t
+end
+
+--- The non-empty lines of `s`, each passed through `norm` (default: as they are).
+function H.lines_of(s, norm)
+  return matches(s, "^.*$", norm)
+end
+
+--- What a doc's code block says it prints: the text after each `-->` in it,
+--- in order, passed through `norm` (default: as it is).
+function H.expected_output(text, norm)
+  return matches(text, "%-%->%s?(.*)$", norm)
 end
 
 return H

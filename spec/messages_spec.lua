@@ -140,15 +140,7 @@ describe("a released filter", function()
   end)
 
   H.gated(it, pending, H.LUA54)("says when a <close> variable released it", function()
-    local g = assert(load([[
-      local seccomp = ...
-      local g
-      do
-        local f <close> = seccomp.filter("allow")
-        g = f
-      end
-      return g
-    ]]))(seccomp)
+    local g = H.closed_filter()
     assert.is_false(g:is_valid())
     local ok, err = pcall(function() g:load() end)
     assert.is_false(ok)

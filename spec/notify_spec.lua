@@ -10,42 +10,17 @@ local ENOENT, EALREADY = 2, 114
 -- Run Lua code in a fresh interpreter that is killed after `secs`: for the
 -- specs whose way of failing would be a hang.  Asserts that it exited 0.
 local function sub(code, secs)
-  local path = os.tmpname()
-  local fh = assert(io.open(path, "w"))
-  fh:write(("package.path = %q\npackage.cpath = %q\n"):format(package.path, package.cpath))
-  fh:write(code)
-  fh:close()
-  local p = assert(io.popen(("exec timeout -s KILL %d %s %s 2>&1"):format(secs or 30, H.lua,
-    H.shellquote(path))))
-  local out = p:read("a")
-  local ok, how, status = p:close()
-  os.remove(path)
+  local out, ok, how, status = H.child(code, { timeout = secs or 30 })
   assert.are.same({ true, "exit", 0 }, { ok, how, status }, "the interpreter's exit status; it printed:\n" .. out)
   return out, ok, how, status
 end
 
-local function notifying(...)
-  local f = seccomp.filter("allow")
-  for _, name in ipairs { ... } do
-    f:add_rule("notify", name)
-  end
-  return f
-end
+local notifying, lua, contents = H.notifying, H.lua_argv, H.contents
 
 local function exists(path)
   local fh = io.open(path)
   if fh then fh:close() end
   return fh ~= nil
-end
-
-local function contents(fh)
-  fh:seek("set")
-  return fh:read("a")
-end
-
--- A Lua program as argv.
-local function lua(code)
-  return { H.lua, "-e", code }
 end
 
 local devnull = assert(io.open("/dev/null", "w"))

@@ -12,6 +12,21 @@ local function act(f, ...)
   return seccomp.action_name(f:simulate(...))
 end
 
+-- Asserts that g acts as f on every syscall of each of `arches` with each
+-- of the argument lists `arg_sets`; returns how many calls it compared.
+local function same_actions(f, g, arches, arg_sets)
+  local n = 0
+  for _, arch in ipairs(arches) do
+    for _, name in ipairs(seccomp.syscalls(arch)) do
+      for _, args in ipairs(arg_sets) do
+        assert.are.equal(act(f, name, args, arch), act(g, name, args, arch), arch .. " " .. name)
+        n = n + 1
+      end
+    end
+  end
+  return n
+end
+
 -- a profile with one rule, plus what the test adds
 local function profile(t)
   local p = { defaultAction = "SCMP_ACT_ERRNO", syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } }
@@ -431,15 +446,8 @@ describe("oci.profile and oci.encode", function()
     table.sort(arches)
     assert.are.same({ "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64" }, arches)
     local g = oci.filter(oci.encode(p))
-    local n = 0
-    for _, arch in ipairs { "x86_64", "x86", "x32" } do
-      for _, name in ipairs(seccomp.syscalls(arch)) do
-        for _, args in ipairs { {}, { 0x10000000 }, { 1, 1, 0 }, { 16, 3, 9 }, { 8 }, { 0xffffffff } } do
-          assert.are.equal(act(f, name, args, arch), act(g, name, args, arch), arch .. " " .. name)
-          n = n + 1
-        end
-      end
-    end
+    local n = same_actions(f, g, { "x86_64", "x86", "x32" },
+      { {}, { 0x10000000 }, { 1, 1, 0 }, { 16, 3, 9 }, { 8 }, { 0xffffffff } })
     assert.is_true(n > 5000)
   end)
 
@@ -574,15 +582,7 @@ describe("a container runtime's profile (examples/policies/container.json)", fun
   it("survives filter -> profile -> JSON -> filter, call for call", function()
     local f = oci.filter(text, { caps = { "CAP_SYS_PTRACE" }, kernel = "6.1" })
     local g = oci.filter(oci.encode(oci.profile(f)))
-    local n = 0
-    for _, arch in ipairs { NATIVE, X86_64 and "x86" or nil } do
-      for _, name in ipairs(seccomp.syscalls(arch)) do
-        for _, args in ipairs { {}, { 0x10000000 }, { 16, 3, 9 }, { 8 } } do
-          assert.are.equal(act(f, name, args, arch), act(g, name, args, arch), arch .. " " .. name)
-          n = n + 1
-        end
-      end
-    end
+    local n = same_actions(f, g, { NATIVE, X86_64 and "x86" or nil }, { {}, { 0x10000000 }, { 16, 3, 9 }, { 8 } })
     assert.is_true(n > 1000)
   end)
 
@@ -632,24 +632,18 @@ end)
 
 describe("docs/oci.md", function()
   -- every `lua` block runs in a child and prints what its `-->` comments say
-  local md = assert(io.open("docs/oci.md")):read("a")
+  local md = H.read("docs/oci.md")
   local n = 0
   for code in md:gmatch("```lua\n(.-)```") do
     n = n + 1
-    local want = {}
-    for l in code:gmatch("[^\n]+") do
-      local e = l:match("%-%->%s?(.*)$")
-      if e then want[#want + 1] = e end
-    end
+    local want = H.expected_output(code)
     if #want > 0 then
       it("block " .. n .. " prints what it says", function()
         local out, ok, how, code_ = H.child(code)
         assert.are.equal("exit", how, out)
         assert.are.equal(0, code_, out)
         assert.is_true(ok, out)
-        local got = {}
-        for l in out:gmatch("[^\n]+") do got[#got + 1] = l end
-        assert.are.same(want, got)
+        assert.are.same(want, H.lines_of(out))
       end)
     end
   end

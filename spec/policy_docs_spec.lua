@@ -11,11 +11,7 @@ local DOC = "docs/policy.md"
 
 local read = H.read
 
-local function blocks_of(md)
-  return H.md_blocks(md, DOC)
-end
-
-local blocks = blocks_of(read(DOC))
+local blocks = H.md_blocks(read(DOC), DOC)
 
 -- The example file a block is ("-- examples/policies/x.lua: ..." on its first line).
 local function file_of(block)
@@ -25,43 +21,15 @@ end
 -- Whitespace collapsed; and bash's "line 1: " (present or not depending on
 -- how bash was started) dropped.
 local function normalize(s)
-  return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""):gsub("^bash: line %d+: ", "bash: "))
+  return (H.squeeze(s):gsub("^bash: line %d+: ", "bash: "))
 end
 
 local function lines_of(s)
-  local t = {}
-  for l in s:gmatch("[^\n]+") do
-    t[#t + 1] = normalize(l)
-  end
-  return t
+  return H.lines_of(s, normalize)
 end
 
--- What a snippet's `-->` comments say it prints, in order.
-local function expected_output(text)
-  local t = {}
-  for l in text:gmatch("[^\n]+") do
-    local e = l:match("%-%->%s?(.*)$")
-    if e then
-      t[#t + 1] = normalize(e)
-    end
-  end
-  return t
-end
-
-local tmpfiles = {}
-local function tmpfile(text)
-  local path = os.tmpname()
-  local fh = assert(io.open(path, "wb"))
-  fh:write(text)
-  fh:close()
-  tmpfiles[#tmpfiles + 1] = path
-  return path
-end
-teardown(function()
-  for _, p in ipairs(tmpfiles) do
-    os.remove(p)
-  end
-end)
+local tmpfile = H.file_with
+teardown(H.remove_files)
 
 -- Run a shell command with this build's modules; returns stdout, stderr and
 -- what os.execute returns.  Under the sanitizer run (ci/asan.sh) the
@@ -140,7 +108,7 @@ describe(DOC, function()
         local out, ok, how, code = H.child(b.text)
         local where = DOC .. ":" .. b.line
         assert.are.same({ true, "exit", 0 }, { ok, how, code }, where .. " failed:\n" .. out)
-        assert.are.same(expected_output(b.text), lines_of(out), where)
+        assert.are.same(H.expected_output(b.text, normalize), lines_of(out), where)
         n = n + 1
       end
     end

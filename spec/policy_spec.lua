@@ -16,15 +16,9 @@ local function policy_message(policy)
   return message(seccomp.filter, policy)
 end
 
--- Write `text` to a fresh temporary file; returns its path.
-local tmpfiles = {}
-local function tmpfile(text, suffix)
-  local path = os.tmpname() .. (suffix or ".lua")
-  local fh = assert(io.open(path, "wb"))
-  fh:write(text)
-  fh:close()
-  tmpfiles[#tmpfiles + 1] = path
-  return path
+-- Write `text` to a fresh temporary file named *.lua; returns its path.
+local function tmpfile(text)
+  return H.file_with(text, ".lua")
 end
 
 -- The filter the core builds from calls; `fn(f)` makes them.
@@ -41,12 +35,7 @@ local function same_bpf(a, b)
   assert.are.equal(b:export_pfc(), a:export_pfc())
 end
 
-teardown(function()
-  for _, path in ipairs(tmpfiles) do
-    os.remove(path)
-    os.remove((path:gsub("%.lua$", "")))
-  end
-end)
+teardown(H.remove_files)
 
 describe("seccomp.filter", function()
   it("still takes a default action, as the core does", function()

@@ -7,23 +7,16 @@ local H = require "helper"
 
 local ENOENT, EFAULT, ENAMETOOLONG, EPERM, ENOSYS = 2, 14, 36, 1, 38
 
-local function notifying(...)
-  local f = seccomp.filter("allow")
-  for _, name in ipairs { ... } do
-    f:add_rule("notify", name)
-  end
-  return f
-end
-
-local function lua(code)
-  return { H.lua, "-e", code }
-end
+local notifying, lua, contents = H.notifying, H.lua_argv, H.contents
 
 local devnull = assert(io.open("/dev/null", "w"))
 
-local function contents(fh)
-  fh:seek("set")
-  return fh:read("a")
+-- Asserts that `r`, a call's results in a list, is the failure triplet:
+-- nil, a message matching `pattern`, `errno`.
+local function failed(r, pattern, errno)
+  assert.is_nil(r[1])
+  assert.matches(pattern, r[2])
+  assert.are.equal(errno, r[3])
 end
 
 describe("the target's memory", function()
@@ -84,9 +77,7 @@ describe("the target's memory", function()
     assert.are.equal(2, n)
     assert.are.same({ true, "exit", 0 }, { child:wait() })
     for _, r in ipairs(results) do
-      assert.is_nil(r[1])
-      assert.matches("not mapped", r[2])
-      assert.are.equal(EFAULT, r[3])
+      failed(r, "not mapped", EFAULT)
     end
   end)
 
@@ -136,9 +127,7 @@ describe("the target's memory", function()
     end)
     assert.are.equal(1, n)
     assert.are.same({ true, "exit", 0 }, { child:wait() })
-    assert.is_nil(ro[1])
-    assert.matches("cannot write 2 bytes at 0x%x+: not mapped writable in the target", ro[2])
-    assert.are.equal(EFAULT, ro[3])
+    failed(ro, "cannot write 2 bytes at 0x%x+: not mapped writable in the target", EFAULT)
     assert.matches("^nil\t/tmp/zzq+: Read%-only file system", out)
   end)
 
@@ -149,9 +138,7 @@ describe("the target's memory", function()
     assert.are.same({ nil, "signal", 9, "SIGKILL" }, { child:wait() })
     for _, r in ipairs { { req:read(req.args[1], 2) }, { req:read_string(req.args[1]) },
                          { req:write(req.args[1], "y") } } do
-      assert.is_nil(r[1])
-      assert.matches("is gone", r[2])
-      assert.are.equal(ENOENT, r[3])
+      failed(r, "is gone", ENOENT)
     end
   end)
 
@@ -180,12 +167,10 @@ describe("the target's memory", function()
       -- the same Lua program: the string would be at a similar address
       local other = plain:spawn(lua([[os.remove("/the-target's-path") io.read()]]), { stdin = stdin })
       if other.pid == pid then
-        local s, msg, e = req:read_string(req.args[1])
+        local r = { req:read_string(req.args[1]) }
         other:kill("KILL")
         assert.are.same({ nil, "signal", 9, "SIGKILL" }, { other:wait() })
-        assert.is_nil(s)
-        assert.matches("is gone", msg)
-        assert.are.equal(ENOENT, e)
+        failed(r, "is gone", ENOENT)
         return
       end
       other:kill("KILL")

@@ -5,10 +5,7 @@ local H = require "helper"
 
 local ENOENT, EACCES, ESRCH = 2, 13, 3
 
-local function contents(fh)
-  fh:seek("set")
-  return fh:read("a")
-end
+local contents = H.contents
 
 local function run(f, argv, opts)
   local out = io.tmpfile()

@@ -10,35 +10,9 @@ local DOC = "docs/verify.md"
 
 local read = H.read
 
-local function blocks_of(md)
-  return H.md_blocks(md, DOC)
-end
+local normalize = H.squeeze
 
-local function normalize(s)
-  return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
-end
-
-local function lines_of(s)
-  local t = {}
-  for l in s:gmatch("[^\n]+") do
-    t[#t + 1] = normalize(l)
-  end
-  return t
-end
-
--- What a block's `-->` comments say it prints, in order.
-local function expected_output(text)
-  local t = {}
-  for l in text:gmatch("[^\n]+") do
-    local e = l:match("%-%->%s?(.*)$")
-    if e then
-      t[#t + 1] = normalize(e)
-    end
-  end
-  return t
-end
-
-local blocks = blocks_of(read(DOC))
+local blocks = H.md_blocks(read(DOC), DOC)
 -- The page's examples name x86_64 and x86 (and the arch of their output).
 local on_x86_64 = seccomp.native_arch() == seccomp.ARCH_X86_64 and it or pending
 
@@ -55,12 +29,12 @@ describe(DOC, function()
     local n = 0
     for _, b in ipairs(blocks) do
       if b.lang == "lua" then
-        local expected = expected_output(b.text)
+        local expected = H.expected_output(b.text, normalize)
         assert.is_true(#expected > 0, DOC .. ":" .. b.line .. " checks nothing")
         local out, ok, how, code = H.child(b.text)
         local where = DOC .. ":" .. b.line
         assert.are.same({ true, "exit", 0 }, { ok, how, code }, where .. " failed:\n" .. out)
-        assert.are.same(expected, lines_of(out), where)
+        assert.are.same(expected, H.lines_of(out, normalize), where)
         n = n + 1
       end
     end
@@ -68,10 +42,7 @@ describe(DOC, function()
   end)
 
   it("quotes the message the first example raises, as this libseccomp words it", function()
-    local f = seccomp.filter("allow")
-    f:set_attr("compiler", "libseccomp")
-    f:add_rule("errno(1)", "getppid", { 0, ">", 0x200000000 })
-    f:add_rule("errno(2)", "getppid", { 0, "<", 0x300000000 })
+    local f = H.example1("libseccomp")
     local err = H.raises(f.export_bpf, f)
     local shown = read(DOC):match("The whole message of the first call reads `(.-)`%.")
     assert.is_string(shown)

@@ -210,6 +210,55 @@ local function decode(text, name)
     return v
   end
 
+  -- An object or an array, its opening character at pos: `member(t, depth,
+  -- at)` reads each member into t (`at`: where the container opens), the
+  -- members separated by commas up to `close`.
+  local function container(close, kind, member, depth)
+    local t, at = {}, pos
+    lines[t] = (line_col(text, pos))
+    pos = pos + 1
+    skip()
+    if sub(text, pos, pos) == close then
+      pos = pos + 1
+      return t
+    end
+    while true do
+      member(t, depth, at)
+      skip()
+      local c = sub(text, pos, pos)
+      pos = pos + 1
+      if c == close then
+        return t
+      elseif c ~= "," then
+        fail("expected ',' or '" .. close .. "' in " .. kind .. ", got " .. what_is(pos - 1), pos - 1)
+      end
+    end
+  end
+
+  -- "key": value, into t (no value decodes to nil: a key already in t is a
+  -- duplicate)
+  local function object_member(t, depth, at)
+    skip()
+    if sub(text, pos, pos) ~= '"' then
+      fail("expected a string (an object key), got " .. what_is(pos))
+    end
+    local kat = pos
+    local k = string_value()
+    if t[k] ~= nil then
+      fail(format("duplicate key \"%s\" in the object at line %d", k, (line_col(text, at))), kat)
+    end
+    skip()
+    if sub(text, pos, pos) ~= ":" then
+      fail("expected ':' after an object key, got " .. what_is(pos))
+    end
+    pos = pos + 1
+    t[k] = value(depth + 1)
+  end
+
+  local function array_element(t, depth)
+    t[#t + 1] = value(depth + 1)
+  end
+
   function value(depth)
     if depth > MAX_DEPTH then
       fail(format("nested more than %d levels deep", MAX_DEPTH))
@@ -217,61 +266,9 @@ local function decode(text, name)
     skip()
     local c = sub(text, pos, pos)
     if c == "{" then
-      local t, seen, at = {}, {}, pos
-      lines[t] = (line_col(text, pos))
-      pos = pos + 1
-      skip()
-      if sub(text, pos, pos) == "}" then
-        pos = pos + 1
-        return t
-      end
-      while true do
-        skip()
-        if sub(text, pos, pos) ~= '"' then
-          fail("expected a string (an object key), got " .. what_is(pos))
-        end
-        local kat = pos
-        local k = string_value()
-        if seen[k] then
-          fail(format("duplicate key \"%s\" in the object at line %d", k, (line_col(text, at))), kat)
-        end
-        seen[k] = true
-        skip()
-        if sub(text, pos, pos) ~= ":" then
-          fail("expected ':' after an object key, got " .. what_is(pos))
-        end
-        pos = pos + 1
-        t[k] = value(depth + 1)
-        skip()
-        c = sub(text, pos, pos)
-        pos = pos + 1
-        if c == "}" then
-          return t
-        elseif c ~= "," then
-          fail("expected ',' or '}' in an object, got " .. what_is(pos - 1), pos - 1)
-        end
-      end
+      return container("}", "an object", object_member, depth)
     elseif c == "[" then
-      local t, n = {}, 0
-      lines[t] = (line_col(text, pos))
-      pos = pos + 1
-      skip()
-      if sub(text, pos, pos) == "]" then
-        pos = pos + 1
-        return t
-      end
-      while true do
-        n = n + 1
-        t[n] = value(depth + 1)
-        skip()
-        c = sub(text, pos, pos)
-        pos = pos + 1
-        if c == "]" then
-          return t
-        elseif c ~= "," then
-          fail("expected ',' or ']' in an array, got " .. what_is(pos - 1), pos - 1)
-        end
-      end
+      return container("]", "an array", array_element, depth)
     elseif c == '"' then
       return string_value()
     elseif c == "-" or find(c, "^%d") then

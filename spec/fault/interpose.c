@@ -199,6 +199,15 @@ static void *libseccomp(void)
 
 #define RET __builtin_return_address(0)
 
+/* The body of an interposed libseccomp call that reports failure as a
+ * negative errno: at fault point `pt` it fails with -dflt (or the errno
+ * SCFAULT_ERRNO names), else it is the real call with the arguments. */
+#define SCMP_FAILS_AT(name, pt, dflt, ...) \
+    NEXT_SCMP(name); \
+    if (should_fail(pt, RET, 0)) \
+        return -fail_errno(dflt); \
+    return real_##name(__VA_ARGS__)
+
 /* ---- memory (the module only) ------------------------------------------------- */
 
 EXPORT void *malloc(size_t n)
@@ -278,69 +287,47 @@ EXPORT scmp_filter_ctx seccomp_init(uint32_t def_action)
 EXPORT int seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall_nr,
                                   unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
 {
-    NEXT_SCMP(seccomp_rule_add_array);
-    if (should_fail("seccomp_rule_add_array", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_rule_add_array(ctx, action, syscall_nr, arg_cnt, arg_array);
+    SCMP_FAILS_AT(seccomp_rule_add_array, "seccomp_rule_add_array", ENOMEM,
+                  ctx, action, syscall_nr, arg_cnt, arg_array);
 }
 
 EXPORT int seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall_nr,
                                         unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
 {
-    NEXT_SCMP(seccomp_rule_add_exact_array);
-    if (should_fail("seccomp_rule_add_array", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_rule_add_exact_array(ctx, action, syscall_nr, arg_cnt, arg_array);
+    SCMP_FAILS_AT(seccomp_rule_add_exact_array, "seccomp_rule_add_array", ENOMEM,
+                  ctx, action, syscall_nr, arg_cnt, arg_array);
 }
 
 EXPORT int seccomp_export_bpf(const scmp_filter_ctx ctx, int fd)
 {
-    NEXT_SCMP(seccomp_export_bpf);
-    if (should_fail("seccomp_export_bpf", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_export_bpf(ctx, fd);
+    SCMP_FAILS_AT(seccomp_export_bpf, "seccomp_export_bpf", ENOMEM, ctx, fd);
 }
 
 EXPORT int seccomp_export_pfc(const scmp_filter_ctx ctx, int fd)
 {
-    NEXT_SCMP(seccomp_export_pfc);
-    if (should_fail("seccomp_export_pfc", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_export_pfc(ctx, fd);
+    SCMP_FAILS_AT(seccomp_export_pfc, "seccomp_export_pfc", ENOMEM, ctx, fd);
 }
 
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
 EXPORT int seccomp_export_bpf_mem(const scmp_filter_ctx ctx, void *buf, size_t *len)
 {
-    NEXT_SCMP(seccomp_export_bpf_mem);
-    if (should_fail("seccomp_export_bpf_mem", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_export_bpf_mem(ctx, buf, len);
+    SCMP_FAILS_AT(seccomp_export_bpf_mem, "seccomp_export_bpf_mem", ENOMEM, ctx, buf, len);
 }
 #endif
 
 EXPORT int seccomp_load(const scmp_filter_ctx ctx)
 {
-    NEXT_SCMP(seccomp_load);
-    if (should_fail("seccomp_load", RET, 0))
-        return -fail_errno(ECANCELED);
-    return real_seccomp_load(ctx);
+    SCMP_FAILS_AT(seccomp_load, "seccomp_load", ECANCELED, ctx);
 }
 
 EXPORT int seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value)
 {
-    NEXT_SCMP(seccomp_attr_set);
-    if (should_fail("seccomp_attr_set", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_attr_set(ctx, attr, value);
+    SCMP_FAILS_AT(seccomp_attr_set, "seccomp_attr_set", ENOMEM, ctx, attr, value);
 }
 
 EXPORT int seccomp_merge(scmp_filter_ctx dst, scmp_filter_ctx src)
 {
-    NEXT_SCMP(seccomp_merge);
-    if (should_fail("seccomp_merge", RET, 0))
-        return -fail_errno(ENOMEM);
-    return real_seccomp_merge(dst, src);
+    SCMP_FAILS_AT(seccomp_merge, "seccomp_merge", ENOMEM, dst, src);
 }
 
 /* ---- libc ---------------------------------------------------------------------- */
