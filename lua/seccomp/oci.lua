@@ -541,11 +541,9 @@ end
 -- ===========================================================================
 -- Profile -> filter
 
--- A located mistake in a profile.
-local Failure = {}
-local function fail(path, node, msg)
-  error(setmetatable({ path = path, node = node, msg = msg }, Failure), 0)
-end
+-- A located mistake in a profile (seccomp.located).
+local located = require "seccomp.located"
+local Failure, fail = located.Failure, located.fail
 
 local function sub_path(path, key)
   if type(key) == "number" then
@@ -1001,18 +999,7 @@ end
 -- error becomes a located message, a libseccomp failure keeps the core's
 -- error object.
 local function call(loc, fn, ...)
-  local ok, err = private.call(fn, ...)
-  if ok then
-    return err
-  end
-  if type(err) == "table" and err.errno ~= nil and err.message ~= nil then
-    error(setmetatable({ path = loc[1], node = loc[2], obj = err }, Failure), 0)
-  end
-  -- the core's argument error: { argument = n, message = msg }
-  if type(err) == "table" and getmetatable(err) == nil and mathtype(err.argument) == "integer" then
-    fail(loc[1], loc[2], err.message)
-  end
-  fail(loc[1], loc[2], tostring(err))
+  return located.call({ at = loc }, fn, ...)
 end
 
 

@@ -58,15 +58,11 @@ end
 -- ---------------------------------------------------------------------------
 -- Locations and failures
 
--- A located failure while walking a policy: `path` names the place in the
--- table ("rules[3].args[1]"), `node` is the innermost table involved (for the
--- line number), and either `msg` (a bad value: raised as a string) or `obj`
--- (a libseccomp failure: the core's error object, kept as it is).
-local Failure = {}
-
-local function fail(path, node, msg)
-  error(setmetatable({ path = path, node = node, msg = msg }, Failure), 0)
-end
+-- A located failure while walking a policy (seccomp.located): raised as a
+-- string with its place when it is a bad value, as the core's error object
+-- when it is a libseccomp failure.
+local located = require "seccomp.located"
+local Failure, fail, call, argument_error = located.Failure, located.fail, located.call, located.argument_error
 
 local function keyrepr(k)
   if type(k) == "string" then
@@ -185,37 +181,6 @@ local function check_list(v, path, node, what)
     end
   end
   return max
-end
-
--- The core's argument error as private.call gives it: the argument's
--- position (self is 1) and the message; nil for any other error.
-local function argument_error(err)
-  if type(err) == "table" and getmetatable(err) == nil and mathtype(err.argument) == "integer" then
-    return err.argument, err.message
-  end
-end
-
--- Call a core function, locating its failure: an argument error is
--- reported as its message at locs[n] (n the argument's position), or at
--- locs.at; a libseccomp failure (the core's error object) keeps the object
--- and is located at locs.at.
-local function call(locs, fn, ...)
-  local ok, err = private.call(fn, ...)
-  if ok then
-    return err
-  end
-  if type(err) == "table" and err.errno ~= nil and err.message ~= nil then
-    error(setmetatable({ path = locs.at[1], node = locs.at[2], obj = err }, Failure), 0)
-  end
-  local n, msg = argument_error(err)
-  if n then
-    local loc = locs[n] or locs.at
-    fail(loc[1], loc[2], msg)
-  end
-  if type(err) == "string" then
-    fail(locs.at[1], locs.at[2], err)
-  end
-  error(err, 0)
 end
 
 -- ---------------------------------------------------------------------------
