@@ -32,6 +32,16 @@ describe("the project's text", function()
     assert.is_true(n >= 20, "src/ has " .. n .. " files")
   end)
 
+  it("has a Lua layer that never reads an error's text back (the core gives argument errors as tables)", function()
+    for _, file in ipairs { "lua/seccomp/init.lua", "lua/seccomp/policy.lua", "lua/seccomp/oci.lua",
+                            "lua/seccomp/located.lua" } do
+      local src = read(file)
+      assert.is_nil(src:find(":match%(\"bad argument"), file)
+      assert.is_nil(src:find("find%(\"unknown attribute"), file)
+      assert.is_nil(src:find("local function distance"), file) -- "did you mean" is the core's
+    end
+  end)
+
   it("annotates seccomp.disasm with both of its arguments", function()
     local init = read("lua/seccomp/init.lua")
     assert.matches("%-%-%-@field disasm fun%(bpf: string, arch_or_endian%?: [^)]*%): string", init)
