@@ -37,15 +37,9 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "../src/kabi.h" /* the syscall numbers older C libraries lack */
 
 extern char **environ;
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 static struct sock_fprog load_prog(const char *path)
 {

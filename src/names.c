@@ -126,18 +126,25 @@ static void sc_guess_table(sc_guess *g, const void *table, size_t n, size_t stri
 }
 
 /* Push "unknown <what> 'x' (did you mean 'y'?)"; without a guess, list the
- * names when `list` is given: "unknown <what> 'x' (one of: a, b)". A guess
+ * names when `list` is given: "unknown <what> 'x' (<intro> a, b)". A guess
  * equal to the value as given (a name unusable here) is not offered. */
-static const char *sc_push_unknown(lua_State *L, int idx, const char *what, const sc_guess *g,
-                                   const char *list)
+static const char *sc_push_unknown_as(lua_State *L, int idx, const char *what, const sc_guess *g,
+                                      const char *intro, const char *list)
 {
     const char *r = sc_repr(L, idx);
     int same = lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), g->best) == 0;
     if (g->best[0] && !same)
         return lua_pushfstring(L, "unknown %s %s (did you mean '%s'?)", what, r, g->best);
     if (list)
-        return lua_pushfstring(L, "unknown %s %s (one of: %s)", what, r, list);
+        return lua_pushfstring(L, "unknown %s %s (%s %s)", what, r, intro, list);
     return lua_pushfstring(L, "unknown %s %s", what, r);
+}
+
+/* The same, the names introduced by "one of:". */
+static const char *sc_push_unknown(lua_State *L, int idx, const char *what, const sc_guess *g,
+                                   const char *list)
+{
+    return sc_push_unknown_as(L, idx, what, g, "one of:", list);
 }
 
 /* The same for a table of structs whose first member is the name, listing
@@ -219,18 +226,15 @@ static const char *sc_unknown_key(lua_State *L, int idx, const char *const *keys
     }
     s = lua_type(L, best) == LUA_TSTRING ? lua_tolstring(L, best, &len) : "";
     sc_guess_init(&g, s, len);
-    for (k = keys; *k; k++)
-        sc_guess_add(&g, *k);
-    if (g.best[0] && strcmp(s, g.best) != 0)
-        return lua_pushfstring(L, "unknown %s %s (did you mean '%s'?)", what, sc_repr(L, best), g.best);
     luaL_buffinit(L, &b);
     for (k = keys; *k; k++) {
+        sc_guess_add(&g, *k);
         if (k != keys)
             luaL_addstring(&b, ", ");
         luaL_addstring(&b, *k);
     }
     luaL_pushresult(&b);
-    return lua_pushfstring(L, "unknown %s %s (%s %s)", what, sc_repr(L, best), intro, lua_tostring(L, -1));
+    return sc_push_unknown_as(L, best, what, &g, intro, lua_tostring(L, -1));
 }
 
 /* Raise an argument error at `arg` for the first unknown key of the option

@@ -15,7 +15,7 @@
 --- includes/excludes, and the location of every mistake in the profile.
 --- See docs/oci.md.
 local core = require "seccomp.core"
-local private = core._private -- the core's helpers for lua/seccomp: call, guess, unknown_key
+local private = core._private -- the core's helpers for lua/seccomp: guess, unknown_key
 
 local type, pairs, ipairs, tostring, error, pcall =
       type, pairs, ipairs, tostring, error, pcall

@@ -125,17 +125,11 @@ local function plain(t, path, node, what)
   end
 end
 
--- Every key of `t` must be in `allowed`; the first unknown one (in sorted
--- order, so the message does not depend on pairs()) is the error.
-local sorted_names = setmetatable({}, { __mode = "k" }) -- allowed set -> its sorted names
-
-local function check_keys(t, path, allowed, what)
+-- Every key of `t` must be one of `names` (a sorted list); the first
+-- unknown one (in sorted order, so the message does not depend on pairs())
+-- is the error.
+local function check_keys(t, path, names, what)
   plain(t, path, nil, (what:gsub("^an? ", "the ")))
-  local names = sorted_names[allowed]
-  if names == nil then
-    names = sorted_keys(allowed)
-    sorted_names[allowed] = names
-  end
   local k, msg = private.unknown_key(t, names, "key", what .. " has the keys")
   if k == nil then
     return
@@ -186,8 +180,8 @@ end
 -- ---------------------------------------------------------------------------
 -- The walk
 
-local TOP_KEYS = { default = true, arches = true, attrs = true, allow = true, rules = true, unknown = true }
-local RULE_KEYS = { action = true, syscall = true, syscalls = true, args = true, exact = true, priority = true }
+local TOP_KEYS = { "allow", "arches", "attrs", "default", "rules", "unknown" }
+local RULE_KEYS = { "action", "args", "exact", "priority", "syscall", "syscalls" }
 
 local function parsed(kind, v, path, node)
   local r, msg = parse(kind, v)
