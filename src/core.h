@@ -181,6 +181,7 @@ typedef struct {
     int listener;     /* the listener fd load got for this filter, -1 */
     size_t tx_depth;  /* open transactions, and the ledger's length at each start */
     size_t tx_mark[SC_TX_MAX];
+    lua_Integer tx_notes[SC_TX_MAX]; /* and how many notes (notes.c) there were */
     int closed;       /* released by __close (a <close> variable's scope ended) */
 } sc_filter;
 
@@ -347,6 +348,15 @@ static int l_filter_new(lua_State *L);
 static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op);
 static void sc_push_origin(lua_State *L, int fidx, const sc_rule *r);
 static void sc_open_filter(lua_State *L);
+
+/* notes.c */
+static void sc_note_add(lua_State *L, int fidx, const char *kind, int msgidx, int originidx);
+static void sc_notes_clear(lua_State *L, int fidx);
+static void sc_notes_merge(lua_State *L, int fidx, int oidx);
+static lua_Integer sc_notes_count(lua_State *L, int fidx);
+static void sc_notes_truncate(lua_State *L, int fidx, lua_Integer n);
+static int l_note(lua_State *L);
+static void sc_open_notes(lua_State *L);
 
 /* bpf.c */
 struct bpf_accel;

@@ -583,6 +583,7 @@ static int l_reset(lua_State *L)
         sc_fail(L, "reset", rc, NULL);
     f->ledger.n = 0;
     f->tx_depth = 0;
+    sc_notes_clear(L, 1);
     lua_settop(L, 1);
     return 1;
 }
@@ -629,6 +630,34 @@ static void sc_merge_check_attrs(lua_State *L, sc_filter *f, sc_filter *o)
     }
 }
 
+/* merge: append the source's policy origins (the strings its rules' origin
+ * fields index) to the destination's; returns the offset to add to them. */
+static int sc_merge_origins(lua_State *L, int fidx, int oidx, const sc_filter *o)
+{
+    int off, i, n;
+    size_t k;
+    for (k = 0; k < o->ledger.n && o->ledger.v[k].origin <= 0; k++)
+        ;
+    if (k == o->ledger.n || lua_getiuservalue(L, oidx, 1) != LUA_TTABLE) {
+        lua_settop(L, 2);
+        return 0;
+    }
+    if (lua_getiuservalue(L, fidx, 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, fidx, 1);
+    }
+    off = (int)lua_rawlen(L, -1);
+    n = (int)lua_rawlen(L, -2);
+    for (i = 1; i <= n; i++) {
+        lua_rawgeti(L, -2, i);
+        lua_rawseti(L, -2, off + i);
+    }
+    lua_settop(L, 2);
+    return off;
+}
+
 /* f:merge(other) -> f   (other is consumed: released on success, left valid
  * and unchanged on failure) */
 static int l_merge(lua_State *L)
@@ -638,6 +667,8 @@ static int l_merge(lua_State *L)
     int rc;
     uint64_t omask, fmask;
     const char *msg = NULL;
+    int oorig;
+    lua_Integer nnotes;
     if (f == o)
         sc_argerror(L, 2, "cannot merge a filter into itself");
     sc_merge_check_attrs(L, f, o);
@@ -646,6 +677,12 @@ static int l_merge(lua_State *L)
         sc_fail(L, "merge", -ENOMEM, "recording the merged rules failed");
     omask = sc_filter_arch_mask(o);
     fmask = sc_filter_arch_mask(f);
+    /* the source's policy origins and notes, carried into the destination's
+     * user-value table first (this may raise: nothing is merged yet) */
+    lua_settop(L, 2);
+    oorig = sc_merge_origins(L, 1, 2, o);
+    nnotes = sc_notes_count(L, 1);
+    sc_notes_merge(L, 1, 2);
     f->gen++;
     rc = seccomp_merge(f->ctx, o->ctx);
     if (rc == 0) {
@@ -659,6 +696,8 @@ static int l_merge(lua_State *L)
             }
         for (i = 0; i < o->ledger.n; i++) {
             sc_rule r = o->ledger.v[i];
+            if (r.origin > 0)
+                r.origin += oorig;
             if (r.all_arches) {
                 r.all_arches = 0;
                 r.arch_mask = omask;
@@ -670,6 +709,7 @@ static int l_merge(lua_State *L)
         lua_settop(L, 1);
         return 1;
     }
+    sc_notes_truncate(L, 1, nnotes);
     if (rc == -EEXIST)
         msg = "the two filters share an arch; libseccomp merges only filters with disjoint arches";
     else if (rc == -EINVAL)
@@ -723,12 +763,15 @@ static int sc_transaction(lua_State *L, sc_filter *f, int what)
 #endif
     if (rc < 0)
         sc_fail(L, ops[what], rc, NULL);
-    /* the ledger follows: a rejected transaction's rules are gone from it */
-    if (what == SC_TX_START)
+    /* the ledger follows: a rejected transaction's rules (and notes) are
+     * gone from it.  The filter is argument 1 of every caller. */
+    if (what == SC_TX_START) {
+        f->tx_notes[f->tx_depth] = sc_notes_count(L, 1);
         f->tx_mark[f->tx_depth++] = f->ledger.n;
-    else if (what == SC_TX_REJECT)
+    } else if (what == SC_TX_REJECT) {
         f->ledger.n = f->tx_mark[--f->tx_depth];
-    else
+        sc_notes_truncate(L, 1, f->tx_notes[f->tx_depth]);
+    } else
         f->tx_depth--;
     return rc;
 }

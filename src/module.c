@@ -16,6 +16,7 @@
  *   names.c     parsing of arch, action, syscall, errno and operator names
  *   cond.c      argument conditions and the seccomp.arg builders
  *   filter.c    the filter userdata
+ *   notes.c     f:notes(): what the module accepted that will not do what it seems to
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
  *   serve.c     notifier:serve and seccomp.serve, the dispatch loop (on notify.c)
@@ -36,6 +37,7 @@
 #include "names.c"
 #include "cond.c"
 #include "filter.c"
+#include "notes.c"
 /* seccomp.disasm names arches and actions as arch_name and action_name do */
 #define BPF_DISASM_ARCH_NAME(arch) sc_disasm_arch_name(arch)
 #define BPF_DISASM_RET_NAME(k, buf, len)                                                  \
@@ -302,6 +304,7 @@ static const luaL_Reg sc_private_functions[] = {
     {"call", l_call},
     {"unknown_key", l_unknown_key},
     {"guess", l_guess},
+    {"note", l_note},
     {NULL, NULL},
 };
 
@@ -352,6 +355,7 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_util(L);
     sc_open_cond(L);
     sc_open_filter(L);
+    sc_open_notes(L);
     luaL_newlib(L, sc_functions);
     sc_set_constants(L);
     sc_open_simulate(L);

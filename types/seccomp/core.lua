@@ -384,6 +384,15 @@ function filter:is_valid() end
 ---@return seccomp.LedgerRule[]
 function filter:rules() end
 
+---@class seccomp.Note
+---@field kind string what the note is about (`"unplaced"`, ...: docs/api.md)
+---@field message string what will not happen as it seems to, in words
+---@field origin string? where a policy table or profile gave the thing noted
+
+---What the module accepted that will not do what it seems to, in order.
+---@return seccomp.Note[]
+function filter:notes() end
+
 ---@class seccomp.Counterexample
 ---@field syscall string? the call's name on that arch
 ---@field nr integer the syscall number the program saw

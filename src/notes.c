@@ -1,0 +1,239 @@
+/*
+ * notes.c - f:notes(): what the module accepted that will not do what it
+ * seems to.
+ *
+ * A note is {kind =, message =, origin =}.  Notes are kept in the filter's
+ * user-value table (the one that holds the policy origins), field "notes",
+ * in the order they were taken.  A rejected transaction drops the notes
+ * taken inside it (filter.c keeps their count at each start), reset() drops
+ * them all, merge() moves the source's over.
+ */
+#include "core.h"
+
+/* The kinds a note may have (docs/api.md describes each). */
+static const char *const sc_note_kinds[] = {
+    "shadowed", "unplaced", "defaulted", "widened", "ignored_key", NULL,
+};
+
+/* Push the filter's notes list (creating it, and the user-value table,
+ * when create is set; else nil when there is none). */
+static int sc_notes_push(lua_State *L, int fidx, int create)
+{
+    fidx = lua_absindex(L, fidx);
+    if (lua_getiuservalue(L, fidx, 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        if (!create) {
+            lua_pushnil(L);
+            return 0;
+        }
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, fidx, 1);
+    }
+    if (lua_getfield(L, -1, "notes") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        if (!create) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+            return 0;
+        }
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, "notes");
+    }
+    lua_remove(L, -2);
+    return 1;
+}
+
+/* Record a note on the filter at fidx: kind (one of sc_note_kinds), the
+ * message and the origin (a string, or nil; index 0: none) at the given
+ * stack indices. */
+static void sc_note_add(lua_State *L, int fidx, const char *kind, int msgidx, int originidx)
+{
+    lua_Integer n;
+    msgidx = lua_absindex(L, msgidx);
+    originidx = originidx ? lua_absindex(L, originidx) : 0;
+    luaL_checkstack(L, 4, NULL);
+    sc_notes_push(L, fidx, 1);
+    n = (lua_Integer)lua_rawlen(L, -1);
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushvalue(L, msgidx);
+    lua_setfield(L, -2, "message");
+    if (originidx && lua_type(L, originidx) == LUA_TSTRING) {
+        lua_pushvalue(L, originidx);
+        lua_setfield(L, -2, "origin");
+    }
+    lua_rawseti(L, -2, n + 1);
+    lua_pop(L, 1);
+}
+
+/* Drop every note (reset). */
+static void sc_notes_clear(lua_State *L, int fidx)
+{
+    if (sc_notes_push(L, fidx, 0)) {
+        lua_pop(L, 1);
+        lua_getiuservalue(L, fidx, 1);
+        lua_pushnil(L);
+        lua_setfield(L, -2, "notes");
+    }
+    lua_pop(L, 1);
+}
+
+/* How many notes the filter has taken (kept or not). */
+static lua_Integer sc_notes_count(lua_State *L, int fidx)
+{
+    lua_Integer n = 0;
+    if (sc_notes_push(L, fidx, 0))
+        n = (lua_Integer)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    return n;
+}
+
+/* Forget the notes taken after the first n (a failed merge, a rejected
+ * transaction). */
+static void sc_notes_truncate(lua_State *L, int fidx, lua_Integer n)
+{
+    lua_Integer i;
+    if (sc_notes_push(L, fidx, 0))
+        for (i = (lua_Integer)lua_rawlen(L, -1); i > n; i--) {
+            lua_pushnil(L);
+            lua_rawseti(L, -2, i);
+        }
+    lua_pop(L, 1);
+}
+
+/* merge: the source's notes (filter at oidx) follow its rules. */
+static void sc_notes_merge(lua_State *L, int fidx, int oidx)
+{
+    lua_Integer i, n;
+    fidx = lua_absindex(L, fidx);
+    oidx = lua_absindex(L, oidx);
+    luaL_checkstack(L, 6, NULL);
+    if (!sc_notes_push(L, oidx, 0)) {
+        lua_pop(L, 1);
+        return;
+    }
+    n = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_getfield(L, -1, "kind");
+        lua_getfield(L, -2, "message");
+        lua_getfield(L, -3, "origin");
+        sc_note_add(L, fidx, lua_tostring(L, -3), -2, -1);
+        lua_pop(L, 4);
+    }
+    lua_pop(L, 1);
+}
+
+/* Is rule r on some arch of the filter (arch mask fmask), directly or
+ * through a multiplexer? */
+static int sc_rule_placed(const sc_rule *r, uint64_t fmask)
+{
+    size_t a;
+    for (a = 0; a < SC_NARCHES && a < 64; a++)
+        if (((fmask >> a) & 1u) && sc_rule_on_arch(r, a)) {
+            sc_target t;
+            sc_rule_target(r, sc_arches[a].token, &t);
+            if (t.has_direct || t.has_mux)
+                return 1;
+        }
+    return 0;
+}
+
+/* Push "the filter's arches (x86_64, x86)" for arch mask fmask. */
+static const char *sc_push_arch_list(lua_State *L, uint64_t fmask)
+{
+    luaL_Buffer b;
+    size_t a;
+    int k = 0;
+    luaL_buffinit(L, &b);
+    for (a = 0; a < SC_NARCHES && a < 64; a++)
+        if ((fmask >> a) & 1u) {
+            luaL_addstring(&b, k++ ? ", " : "");
+            luaL_addstring(&b, sc_arches[a].name);
+        }
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+/* Append to the list at the top the notes computed from the ledger: rules
+ * that land on none of the filter's arches (kind "unplaced"). */
+static void sc_notes_computed(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
+{
+    uint64_t fmask = sc_filter_arch_mask(f);
+    int list = lua_gettop(L);
+    size_t i;
+    for (i = 0; i < f->ledger.n; i++) {
+        const sc_rule *r = &f->ledger.v[i];
+        if (sc_rule_placed(r, fmask))
+            continue;
+        lua_createtable(L, 0, 3);
+        lua_pushliteral(L, "unplaced");
+        lua_setfield(L, -2, "kind");
+        if (r->name[0] != '\0' && !r->by_number)
+            lua_pushfstring(L, "rule #%d (%s on '%s') applies on none of the filter's arches (",
+                            (int)i + 1, sc_push_action_name(L, r->action), r->name);
+        else
+            lua_pushfstring(L, "rule #%d (%s on syscall %d) applies on none of the filter's "
+                            "arches (", (int)i + 1, sc_push_action_name(L, r->action), r->sys);
+        lua_remove(L, -2);
+        sc_push_arch_list(L, r->all_arches ? fmask : (r->arch_mask & fmask));
+        lua_pushliteral(L, "): none of them has the call, so the rule does nothing");
+        lua_concat(L, 3);
+        lua_setfield(L, -2, "message");
+        sc_push_origin(L, fidx, r);
+        lua_setfield(L, -2, "origin");
+        lua_rawseti(L, list, ++*k);
+    }
+}
+
+/* f:notes() -> list of {kind =, message =, origin =}: the notes taken, in
+ * order (copies), then those the rules give now. */
+static int l_notes(lua_State *L)
+{
+    sc_filter *f = sc_checkfilter(L, 1);
+    lua_Integer i, n = 0, k = 0;
+    lua_settop(L, 1);
+    luaL_checkstack(L, 8, NULL);
+    if (sc_notes_push(L, 1, 0))
+        n = (lua_Integer)lua_rawlen(L, 2);
+    lua_createtable(L, (int)n, 0);
+    for (i = 1; i <= n; i++) {
+        lua_rawgeti(L, 2, i);
+        lua_createtable(L, 0, 3);
+        lua_getfield(L, -2, "kind");
+        lua_setfield(L, -2, "kind");
+        lua_getfield(L, -2, "message");
+        lua_setfield(L, -2, "message");
+        lua_getfield(L, -2, "origin");
+        lua_setfield(L, -2, "origin");
+        lua_rawseti(L, 3, ++k);
+        lua_pop(L, 1);
+    }
+    sc_notes_computed(L, 1, f, &k);
+    return 1;
+}
+
+/* seccomp.core._private.note(f, kind, message [, origin]) -> f: the policy
+ * and profile readers record what they accepted but will not do. */
+static int l_note(lua_State *L)
+{
+    int kind;
+    sc_checkfilter(L, 1);
+    kind = luaL_checkoption(L, 2, NULL, sc_note_kinds);
+    luaL_checktype(L, 3, LUA_TSTRING);
+    if (!lua_isnoneornil(L, 4))
+        luaL_checktype(L, 4, LUA_TSTRING);
+    lua_settop(L, 4);
+    sc_note_add(L, 1, sc_note_kinds[kind], 3, 4);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static void sc_open_notes(lua_State *L)
+{
+    static const luaL_Reg filter_methods[] = {{"notes", l_notes}, {NULL, NULL}};
+    sc_add_methods(L, SC_FILTER_MT, filter_methods);
+}
