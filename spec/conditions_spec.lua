@@ -80,7 +80,7 @@ describe("conditions", function()
 
   describe("errors", function()
     local cases = {
-      { "arg2 =< 3", "unknown operator '=<' in condition 'arg2 =< 3'" },
+      { "arg2 =< 3", "unknown operator '=<' %(did you mean '<='%?%) in condition 'arg2 =< 3'" },
       { "arg7 == 1", "must start with arg0..arg5" },
       { "argx == 1", "must start with arg0..arg5" },
       { "arg1 == ", "bad number '' in condition" },

@@ -33,6 +33,67 @@ describe("did you mean", function()
       select(2, seccomp.parse("action", "erno(EPERM)")))
   end)
 
+  it("answers an operator written another way, in every condition form", function()
+    local function parse_msg(c) return select(2, seccomp.parse("cond", c)) end
+    -- the table form, through parse and through add_rule
+    assert.are.equal("unknown operator '=' (did you mean '=='?)", parse_msg { 0, "=", 5 })
+    assert.are.equal("unknown operator '=>' (did you mean '>='?)", parse_msg { 0, "=>", 5 })
+    assert.are.equal("unknown operator '=<' (did you mean '<='?)", parse_msg { 0, "=<", 5 })
+    assert.are.equal("unknown operator '~=' (did you mean '!='?)", parse_msg { 0, "~=", 5 })
+    assert.are.equal("unknown operator '<>' (did you mean '!='?)", parse_msg { 0, "<>", 5 })
+    assert.are.equal("unknown operator 'lte' (did you mean 'le'?)", parse_msg { 0, "lte", 5 })
+    assert.are.equal("unknown operator 'eqq' (did you mean 'eq'?)", parse_msg { 0, "eqq", 5 })
+    assert.are.equal("unknown operator '=!='", parse_msg { 0, "=!=", 5 }) -- nothing close: no guess
+    local g = seccomp.filter("allow")
+    assert.matches(":1: bad argument #3 to 'add_rule' %(unknown operator '=' %(did you mean '=='%?%)%)$",
+      H.method_message(g, "add_rule", "errno(EPERM)", "read", { 0, "=", 5 }))
+    -- the string form
+    assert.are.equal("unknown operator '=' (did you mean '=='?) in condition 'arg0 = 5'", parse_msg "arg0 = 5")
+    assert.are.equal("unknown operator '=>' (did you mean '>='?) in condition 'arg1 => 2'", parse_msg "arg1 => 2")
+    assert.are.equal("unknown operator '=<' (did you mean '<='?) in condition 'arg2=<3'", parse_msg "arg2=<3")
+    assert.are.equal("unknown operator '~=' (did you mean '!='?) in condition 'arg0 ~= 0'", parse_msg "arg0 ~= 0")
+    assert.matches(":1: bad argument #3 to 'add_rule' %(unknown operator '=' %(did you mean '=='%?%) in condition "
+      .. "'arg0 = 5'%)$", H.method_message(g, "add_rule", "errno(EPERM)", "read", "arg0 = 5"))
+    -- the builders: a method that is not there
+    assert.matches("^spec/messages_spec%.lua:%d+: seccomp%.arg%(1%) has no method 'lte' %(did you mean 'le'%?%)$",
+      H.message(function() return seccomp.arg(1):lte(3) end))
+    assert.matches("^spec/messages_spec%.lua:%d+: seccomp%.arg32%(0%) has no method 'equal' %(did you mean 'eq'%?%)$",
+      H.message(function() return seccomp.arg32(0):equal(3) end))
+    assert.matches("^spec/messages_spec%.lua:%d+: seccomp%.arg%(2%) has no method 'foo' %(the methods are eq, ne, "
+      .. "lt, le, gt, ge, masked_eq%)$", H.message(function() return seccomp.arg(2):foo(3) end))
+    assert.are.equal("arg1 <= 0x3", tostring(seccomp.arg(1):le(3))) -- the methods themselves still work
+    -- a policy table, located
+    local ok, err = pcall(seccomp.filter, { default = "allow",
+      rules = { { action = "errno(EPERM)", syscall = "read", args = { "arg0 => 5" } } } })
+    assert.is_false(ok)
+    assert.are.equal("rules[1].args[1]: unknown operator '=>' (did you mean '>='?) in condition 'arg0 => 5'", err)
+    ok, err = pcall(seccomp.filter, { default = "allow", rules = { { "errno(EPERM)", "read", { 1, "=<", 2 } } } })
+    assert.is_false(ok)
+    assert.are.equal("rules[1][3]: unknown operator '=<' (did you mean '<='?)", err)
+    -- the right spellings are still taken, with the same meaning
+    assert.are.equal("arg0 >= 0x5", tostring(seccomp.parse("cond", "arg0 >= 5")))
+    assert.are.equal("arg0 >= 0x5", tostring(seccomp.parse("cond", { 0, ">=", 5 })))
+    assert.are.equal("arg2 <= 0x3", tostring(seccomp.parse("cond", "arg2 <= 3")))
+  end)
+
+  it("answers an action written with a space or an errno name alone", function()
+    local function msg(a) return select(2, seccomp.parse("action", a)) end
+    assert.are.equal("unknown action 'kill process' (did you mean 'kill_process'?)", msg "kill process")
+    assert.are.equal("unknown action 'Kill Process' (did you mean 'kill_process'?)", msg "Kill Process")
+    assert.are.equal("unknown action 'kill thread' (did you mean 'kill_thread'?)", msg "kill thread")
+    assert.are.equal("unknown action 'allow ' (did you mean 'allow'?)", msg "allow ")
+    assert.are.equal("unknown action 'errno (EPERM)' (did you mean 'errno(EPERM)'?)", msg "errno (EPERM)")
+    assert.are.equal("unknown action 'EPERM' (did you mean 'errno(EPERM)'?)", msg "EPERM")
+    assert.are.equal("unknown action 'enosys' (did you mean 'errno(ENOSYS)'?)", msg "enosys")
+    assert.are.equal("unknown errno 'eperm' (did you mean 'EPERM'?) in action 'errno(eperm)'", msg "errno(eperm)")
+    local f = seccomp.filter("allow")
+    assert.matches(":1: bad argument #1 to 'add_rule' %(unknown action 'kill process' %(did you mean "
+      .. "'kill_process'%?%)%)$", H.method_message(f, "add_rule", "kill process", "read"))
+    -- accepted as they are: the name's case and OCI's prefix (action names are case-insensitive)
+    assert.are.equal("errno(EPERM)", seccomp.action_name("ERRNO(EPERM)"))
+    assert.are.equal("kill_process", seccomp.action_name("SCMP_ACT_KILL_PROCESS"))
+  end)
+
   it("answers other spellings of attributes, and lists them otherwise", function()
     assert.matches("unknown attribute 'no_new_privs' %(did you mean 'nnp'%?%)", H.message(f.set_attr, f, "no_new_privs", true))
     assert.matches("unknown attribute 'SCMP_FLTATR_CTL_TSYNC' %(did you mean 'tsync'%?%)",

@@ -278,6 +278,11 @@ describe("oci.filter", function()
     assert.matches("index: argument index %-1 out of range", bad { index = -1, value = 0, op = "SCMP_CMP_EQ" })
     assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator 'SCMP_CMP_EQQ' %(did you mean 'SCMP_CMP_EQ'%?%)",
       bad { index = 0, value = 0, op = "SCMP_CMP_EQQ" })
+    -- an operator as the module spells it, where runc reads only its SCMP_CMP_ word
+    assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator '==' %(did you mean 'SCMP_CMP_EQ'%?%)$",
+      bad { index = 0, value = 0, op = "==" })
+    assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator 'SCMP_CMP_ge' %(did you mean 'SCMP_CMP_GE'%?%)$",
+      bad { index = 0, value = 0, op = "SCMP_CMP_ge" })
     assert.matches("missing key 'op'", bad { index = 0, value = 0 })
     assert.matches("args%[1%]: unknown key 'vaule' %(did you mean 'value'%?%)", bad { index = 0, vaule = 0, op = "SCMP_CMP_EQ" })
     assert.matches("value: integer expected, got number 1%.5", bad { index = 0, value = 1.5, op = "SCMP_CMP_EQ" })

@@ -378,7 +378,7 @@ describe("policy tables", function()
           "rules[1].args: list of conditions expected, got string 'arg0 == 1' (a list, even of one: { \"arg0 == 1\" })" },
         { { { action = "allow", syscall = "read" }, { action = "allow", syscall = "write" },
             { action = "allow", syscall = "close", args = { { 1, "=<", 2 } } } },
-          "rules[3].args[1]: unknown operator '=<'" },
+          "rules[3].args[1]: unknown operator '=<' (did you mean '<='?)" },
         { { { action = "allow", syscall = "read", args = { "arg0 == 1", "arg7 == 1" } } },
           "rules[1].args[2]: condition 'arg7 == 1' must start with arg0..arg5" },
         { { { action = "allow", syscall = "read", args = { 1, "==", 2 } } },
@@ -394,7 +394,7 @@ describe("policy tables", function()
         { { { "allow" } }, "rules[1][2]: syscall missing (a positional rule is { action, syscall, cond... })" },
         { { { "allow", "read", action = "allow" } },
           "rules[1]: mixes positional entries with the key 'action': write a rule either as { action, syscall, cond... } or with keys" },
-        { { { "allow", "read", { 0, "=<", 1 } } }, "rules[1][3]: unknown operator '=<'" },
+        { { { "allow", "read", { 0, "=<", 1 } } }, "rules[1][3]: unknown operator '=<' (did you mean '<='?)" },
         { { { "kil", "read" } }, "rules[1][1]: unknown action 'kil' (did you mean 'kill'?)" },
         { { { "allow", "raed" } }, "rules[1][2]: unknown syscall 'raed' (did you mean 'read'?)" },
         { "allow", "rules: list of rules expected, got string 'allow' (a list, even of one: { \"allow\" })" },
@@ -620,7 +620,7 @@ return {
       args = { { 1, "=<", 1 } },
     },
   },
-}]], ":10: rules[3].args[1]: unknown operator '=<'" },
+}]], ":10: rules[3].args[1]: unknown operator '=<' (did you mean '<='?)" },
       { [[
 return {
   default = "trap",
@@ -863,7 +863,7 @@ describe("filter sugar", function()
       { function() f:allow({ "read", x = 1 }) end, "bad argument #1 to 'allow' (unexpected key 'x' in a list of syscalls)" },
       { function() f:allow(nil) end, "bad argument #1 to 'allow' (syscall name or number expected, got nil)" },
       { function() f:allow("read", "arg0 =< 1") end,
-        "bad argument #2 to 'allow' (unknown operator '=<' in condition 'arg0 =< 1')" },
+        "bad argument #2 to 'allow' (unknown operator '=<' (did you mean '<='?) in condition 'arg0 =< 1')" },
       { function() f:allow("read", "arg0 == 1", "arg0 == 2") end,
         "bad argument #3 to 'allow' (a second condition on arg0: libseccomp allows one comparison per argument in a rule "
         .. "(use separate rules, or a masked comparison))" },

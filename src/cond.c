@@ -94,8 +94,8 @@ static size_t sc_token(const char *s, size_t i, size_t len, size_t *start)
     while (i < len && isspace((unsigned char)s[i]))
         i++;
     *start = i;
-    if (i < len && strchr("=!<>&", s[i])) {
-        while (i < len && strchr("=!<>&", s[i]))
+    if (i < len && strchr("=!<>&~", s[i])) {
+        while (i < len && strchr("=!<>&~", s[i]))
             i++;
     } else {
         if (i < len && (s[i] == '-' || s[i] == '+'))
@@ -162,8 +162,8 @@ static const char *sc_parse_cond_string(lua_State *L, int idx, struct scmp_arg_c
             }
         if (!found) {
             lua_pushlstring(L, s + o0, o1 - o0);
-            msg = lua_pushfstring(L, "unknown operator '%s' in condition '%s'", lua_tostring(L, -1), s);
-            return msg;
+            msg = sc_push_unknown_op(L, -1);
+            return lua_pushfstring(L, "%s in condition '%s'", msg, s);
         }
         if ((msg = sc_parse_cond_number(L, s + v0, v1 - v0, s, &c->datum_a)))
             return msg;
@@ -328,6 +328,27 @@ static int l_arg_tostring(lua_State *L)
     return 1;
 }
 
+/* A builder's fields are its methods; any other name is a mistake, raised
+ * with the method meant ("seccomp.arg(1) has no method 'lte' (did you mean
+ * 'le'?)"), not left to an "attempt to call a nil value". */
+static int l_argref_index(lua_State *L)
+{
+    sc_argref *r = luaL_checkudata(L, 1, SC_ARGREF_MT);
+    char buf[24];
+    const char *k, *guess;
+    if (sc_index_method(L))
+        return 1;
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return 0;
+    k = lua_tostring(L, 2);
+    guess = sc_op_name_guess(k, buf, sizeof buf);
+    if (guess)
+        return luaL_error(L, "seccomp.arg%s(%d) has no method '%s' (did you mean '%s'?)",
+                          r->bits32 ? "32" : "", (int)r->arg, k, guess);
+    return luaL_error(L, "seccomp.arg%s(%d) has no method '%s' (the methods are eq, ne, lt, "
+                      "le, gt, ge, masked_eq)", r->bits32 ? "32" : "", (int)r->arg, k);
+}
+
 static void sc_open_cond(lua_State *L)
 {
     static const luaL_Reg argref_methods[] = {
@@ -337,5 +358,5 @@ static void sc_open_cond(lua_State *L)
     static const luaL_Reg cond_meta[] = {{"__tostring", l_cond_tostring}, {NULL, NULL}};
     static const luaL_Reg argref_meta[] = {{"__tostring", l_arg_tostring}, {NULL, NULL}};
     sc_new_type(L, SC_COND_MT, cond_meta, NULL, l_cond_index);
-    sc_new_type(L, SC_ARGREF_MT, argref_meta, argref_methods, NULL);
+    sc_new_type(L, SC_ARGREF_MT, argref_meta, argref_methods, l_argref_index);
 }

@@ -325,6 +325,8 @@ static const char *sc_parse_syscall(lua_State *L, int idx, int *out);
 static int sc_syscall_name(uint32_t arch, int nr, char *buf, size_t n);
 static const char *sc_push_unknown_syscall(lua_State *L, int idx);
 static const char *sc_op_symbol(enum scmp_compare op);
+static const char *sc_push_unknown_op(lua_State *L, int idx);
+static const char *sc_op_name_guess(const char *s, char *buf, size_t n);
 static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out);
 static uint32_t sc_check_arch(lua_State *L, int arg);
 static uint32_t sc_check_action(lua_State *L, int arg);

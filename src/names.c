@@ -554,7 +554,16 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
         }
         if (!found) {
             sc_guess g;
+            char ename[32];
             sc_guess_init(&g, buf, n);
+            /* an errno name where the action goes ("EPERM"): the errno action */
+            for (i = 0; i < n && i + 1 < sizeof ename; i++)
+                ename[i] = (char)toupper((unsigned char)buf[i]);
+            ename[i] = '\0';
+            if (i == n && n > 1 && ename[0] == 'E' && sc_errno_value(ename) > 0) {
+                snprintf(g.best, sizeof g.best, "errno(%s)", ename);
+                return sc_push_unknown(L, idx, "action", &g, NULL);
+            }
             sc_guess_table(&g, plain, sizeof plain / sizeof plain[0], sizeof plain[0]);
             sc_guess_add(&g, "errno(EPERM)");
             sc_guess_add(&g, "trace(0)");
@@ -701,6 +710,59 @@ static const char *sc_op_symbol(enum scmp_compare op)
     return "?";
 }
 
+/* Other spellings of the operators, answered with "did you mean": '=' (an
+ * assignment elsewhere), '=>' and '=<' (the two characters the other way
+ * round), Lua's '~=', SQL's '<>', and names a builder method might have
+ * (lte, equal, masked). */
+static const char *const sc_op_hints[] = {
+    "=",  "==", "===", "==", "=>",  ">=", "=<",  "<=", "=!",  "!=", "!==", "!=", "~=", "!=",
+    "<>", "!=", "&",   "&=", "=&",  "&=", "&==", "&=", "lte", "le", "gte", "ge", "equal", "eq",
+    "equals", "eq", "masked", "masked_eq", NULL,
+};
+
+/* The guess for a misspelt operator s[0..len): another spelling of one
+ * (sc_op_hints), or the closest name ("eq"); symbols are too short for a
+ * distance to mean anything, so only names are guessed. */
+static void sc_guess_op(sc_guess *g, const char *s, size_t len)
+{
+    const char *const *h;
+    size_t i;
+    sc_guess_init(g, s, len);
+    for (h = sc_op_hints; h[0]; h += 2)
+        if (strcmp(g->want, h[0]) == 0) {
+            snprintf(g->best, sizeof g->best, "%s", h[1]);
+            return;
+        }
+    if (isalpha((unsigned char)g->want[0]))
+        for (i = 0; i < SC_NOPS; i++)
+            sc_guess_add(g, sc_ops[i].name);
+}
+
+/* The operator name closest to s (a builder's misspelt method), into buf;
+ * NULL when none is close or the guess is not a name. */
+static const char *sc_op_name_guess(const char *s, char *buf, size_t n)
+{
+    sc_guess g;
+    size_t len;
+    sc_guess_op(&g, s, strlen(s));
+    len = strlen(g.best);
+    if (!isalpha((unsigned char)g.best[0]) || strcmp(g.best, s) == 0 || len >= n)
+        return NULL;
+    memcpy(buf, g.best, len + 1);
+    return buf;
+}
+
+/* Push "unknown operator 'x'", with "(did you mean 'y'?)" when sc_guess_op
+ * has one: the message of every condition form (cond.c's strings too). */
+static const char *sc_push_unknown_op(lua_State *L, int idx)
+{
+    size_t len = 0;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : "";
+    sc_guess g;
+    sc_guess_op(&g, s, len);
+    return sc_push_unknown_as(L, idx, "operator", &g, NULL, NULL);
+}
+
 /* "==" and friends, "eq" and friends, "SCMP_CMP_EQ", or a CMP_* number. */
 static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out)
 {
@@ -731,7 +793,7 @@ static const char *sc_parse_op(lua_State *L, int idx, enum scmp_compare *out)
     } else {
         return lua_pushfstring(L, "operator expected, got %s", luaL_typename(L, idx));
     }
-    return lua_pushfstring(L, "unknown operator %s", sc_repr(L, idx));
+    return sc_push_unknown_op(L, idx);
 }
 
 /* ---- the raising forms --------------------------------------------------- */

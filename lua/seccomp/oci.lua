@@ -493,8 +493,11 @@ local OPS = {
   SCMP_CMP_NE = "!=", SCMP_CMP_LT = "<", SCMP_CMP_LE = "<=", SCMP_CMP_EQ = "==",
   SCMP_CMP_GE = ">=", SCMP_CMP_GT = ">", SCMP_CMP_MASKED_EQ = "&=",
 }
-local OP_WORD = {}
-for k, v in pairs(OPS) do OP_WORD[v] = k end
+local OP_WORD, OP_OF = {}, {}
+for k, v in pairs(OPS) do
+  OP_WORD[v] = k
+  OP_OF[core.parse("op", v)] = k -- the word for an operator the core reads ("==", "eq")
+end
 
 -- seccomp(2) flags and the filter attribute each one is
 local FLAGS = {
@@ -937,7 +940,9 @@ local function plan_of(p, ctx)
       end
       local op = check_string(a.op, sub_path(cp, "op"), a)
       if not OPS[op] then
-        fail(sub_path(cp, "op"), a, format("unknown operator '%s'%s", op, did_you_mean(op, OPS)))
+        local hint, n = did_you_mean(op, OPS), core.parse("op", op)
+        if n then hint = format(" (did you mean '%s'?)", OP_OF[n]) end -- "==" where runc reads SCMP_CMP_EQ
+        fail(sub_path(cp, "op"), a, format("unknown operator '%s'%s", op, hint))
       end
       local value = absent(a.value) and 0 or check_integer(a.value, sub_path(cp, "value"), a)
       local two = absent(a.valueTwo) and 0 or check_integer(a.valueTwo, sub_path(cp, "valueTwo"), a)
