@@ -254,6 +254,56 @@ describe("lua-seccomp", function()
     end)
   end)
 
+  describe("warnings", function()
+    -- every command that builds a filter prints its notes (f:notes()) on
+    -- stderr, one "warning: <message> (<origin>)" line each, and goes on
+    local odd = file_with([[
+return {
+  default = "allow",
+  arches = { "aarch64" },
+  rules = {
+    { "errno", "open" },
+    { "errno(ENOENT)", "openat" },
+  },
+}
+]])
+    local want = "lua-seccomp: warning: rule #1 on 'open': 'errno' without a value is taken as errno(EPERM) (rules[1])\n"
+      .. "lua-seccomp: warning: rule #1 (errno(EPERM) on 'open') applies on none of the filter's arches (aarch64): "
+      .. "none of them has the call, so the rule does nothing (rules[1])\n"
+
+    it("from export, check and run, for a Lua policy", function()
+      local pfc, err, code = cli("export " .. q(odd))
+      assert.are.equal(0, code)
+      assert.are.equal(want, err)
+      assert.matches("pseudo filter code start", pfc)
+      local out, err2, code2 = cli("check " .. q(odd) .. " openat --arch aarch64")
+      assert.are.equal(0, code2)
+      assert.are.equal(want, err2)
+      assert.are.equal("errno(ENOENT)\n", out)
+      local clean = file_with('return { default = "allow", rules = { { "errno(EPERM)", "mkdir" } } }\n')
+      local out3, err3, code3 = cli("run " .. q(clean) .. " " .. plain("echo hi"))
+      assert.are.equal(0, code3)
+      assert.are.equal("", err3) -- nothing to say: no warning
+      assert.are.equal("hi\n", out3)
+      local bare = file_with('return { default = "allow", rules = { { "errno", "mkdir" } } }\n')
+      local out4, err4, code4 = cli("run " .. q(bare) .. " " .. plain("echo hi"))
+      assert.are.equal(0, code4)
+      assert.are.equal("lua-seccomp: warning: rule #1 on 'mkdir': 'errno' without a value is taken as errno(EPERM) "
+        .. "(rules[1])\n", err4)
+      assert.are.equal("hi\n", out4)
+    end)
+
+    it("for an OCI profile", function()
+      local json = file_with('{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write", "exit_group"], '
+        .. '"action": "SCMP_ACT_ALLOW"}]}\n')
+      local out, err, code = cli("check " .. q(json) .. " getppid")
+      assert.are.equal(0, code)
+      assert.are.equal("lua-seccomp: warning: SCMP_ACT_ERRNO without defaultErrnoRet is taken as errno(EPERM), as runc "
+        .. "does (defaultAction)\n", err)
+      assert.are.equal("errno(EPERM)\n", out)
+    end)
+  end)
+
   describe("learn", function()
     local it_learn = H.gated(it, pending, H.all(H.feature("notify"), H.feature("notify_continue")))
 

@@ -51,6 +51,87 @@ describe("f:notes()", function()
     assert.are.same({}, h:notes())
   end)
 
+  describe("of kind 'defaulted'", function()
+    local function note_list(f)
+      local t = {}
+      for i, n in ipairs(f:notes()) do t[i] = (n.origin and n.origin .. ": " or "") .. n.message end
+      return t
+    end
+
+    it("name a bare 'errno' or 'trace' in add_rule, in a filter's default action and in reset", function()
+      local f <close> = seccomp.filter("allow")
+      f:add_rule("errno", "getppid")
+      f:add_rule("TRACE", "getpid")
+      f:add_rule("errno(EPERM)", "read") -- said in full: nothing to note
+      f:add_rule_exact("SCMP_ACT_ERRNO", "write")
+      assert.are.same({
+        { kind = "defaulted", message = "rule #1 on 'getppid': 'errno' without a value is taken as errno(EPERM)" },
+        { kind = "defaulted", message = "rule #2 on 'getpid': 'TRACE' without a value is taken as trace(1)" },
+        { kind = "defaulted", message = "rule #4 on 'write': 'SCMP_ACT_ERRNO' without a value is taken as errno(EPERM)" },
+      }, f:notes())
+      -- what the note says is what the filter does
+      assert.are.equal(seccomp.errno("EPERM"), f:simulate("getppid"))
+      assert.are.equal(seccomp.trace(1), f:simulate("getpid"))
+      local g <close> = seccomp.filter("Errno")
+      assert.are.same({ "the default action: 'Errno' without a value is taken as errno(EPERM)" }, note_list(g))
+      g:add_rule("allow", "read")
+      g:reset() -- keeps the default action, and its note
+      assert.are.same({ "the default action: 'Errno' without a value is taken as errno(EPERM)" }, note_list(g))
+      g:reset("trace")
+      assert.are.same({ "the default action: 'trace' without a value is taken as trace(1)" }, note_list(g))
+      g:reset("errno(EACCES)")
+      assert.are.same({}, g:notes())
+      local h <close> = seccomp.filter("errno(EPERM)")
+      h:add_rule("allow", "read")
+      assert.are.same({}, h:notes())
+    end)
+
+    it("carry the place in a policy table", function()
+      local f <close> = seccomp.filter{ default = "errno",
+        rules = { { "allow", "read" }, { "trace", "getppid" }, { action = "TRACE", syscalls = { "getpid", "getuid" } },
+                  { action = "errno(EACCES)", syscall = "write" } } }
+      assert.are.same({
+        "default: the default action: 'errno' without a value is taken as errno(EPERM)",
+        "rules[2]: rule #2 on 'getppid': 'trace' without a value is taken as trace(1)",
+        "rules[3]: rule #3 on 'getpid': 'TRACE' without a value is taken as trace(1)",
+        "rules[3]: rule #4 on 'getuid': 'TRACE' without a value is taken as trace(1)",
+      }, note_list(f))
+      for _, n in ipairs(f:notes()) do assert.are.equal("defaulted", n.kind) end
+    end)
+
+    it("name an OCI profile's SCMP_ACT_ERRNO or SCMP_ACT_TRACE without its errnoRet, as runc takes it", function()
+      local f <close> = seccomp.oci.filter{ defaultAction = "SCMP_ACT_ERRNO", syscalls = {
+        { names = { "read", "write" }, action = "SCMP_ACT_ALLOW" },
+        { names = { "getppid", "getpid" }, action = "SCMP_ACT_TRACE" },
+        { names = { "close" }, action = "SCMP_ACT_ERRNO" }, -- the default action: no rule, nothing to note
+        { names = { "getuid" }, action = "SCMP_ACT_KILL_PROCESS" },
+        { names = { "dup" }, action = "SCMP_ACT_TRACE", errnoRet = 3 },
+      } }
+      assert.are.same({
+        "defaultAction: SCMP_ACT_ERRNO without defaultErrnoRet is taken as errno(EPERM), as runc does",
+        "syscalls[2]: SCMP_ACT_TRACE without errnoRet is taken as trace(1), as runc does",
+      }, note_list(f))
+      assert.are.equal(seccomp.trace(1), f:simulate("getpid"))
+      assert.are.equal(seccomp.errno("EPERM"), f:simulate("close"))
+      local g <close> = seccomp.oci.filter{ defaultAction = "SCMP_ACT_ERRNO", defaultErrnoRet = 1,
+        syscalls = { { names = { "read" }, action = "SCMP_ACT_ALLOW" } } }
+      assert.are.same({}, g:notes())
+    end)
+
+    it("go with a rejected transaction", function()
+      if not seccomp.supports("transactions") then
+        pending("transactions: " .. select(2, seccomp.supports("transactions")))
+        return
+      end
+      local f <close> = seccomp.filter("allow")
+      pcall(f.transaction, f, function()
+        f:add_rule("errno", "getppid")
+        error("abandon")
+      end)
+      assert.are.same({}, f:notes())
+    end)
+  end)
+
   it("refuses an unknown kind, naming it", function()
     local f <close> = seccomp.filter("allow")
     assert.matches("invalid option 'shadow'", H.message(note, f, "shadow", "m"))

@@ -318,6 +318,7 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
 static int32_t sc_action_rank(uint32_t a);
 static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out);
 static uint32_t sc_check_usable_action(lua_State *L, int arg);
+static int sc_action_defaulted(lua_State *L, int idx);
 static const char *sc_push_action_name(lua_State *L, uint32_t a);
 static const char *sc_disasm_arch_name(uint32_t audit_arch);
 static int sc_disasm_action_name(uint32_t k, char *buf, size_t n);
@@ -353,7 +354,9 @@ static void sc_open_filter(lua_State *L);
 
 /* notes.c */
 static void sc_note_add(lua_State *L, int fidx, const char *kind, int msgidx, int originidx);
-static void sc_notes_clear(lua_State *L, int fidx);
+static void sc_note_defaulted(lua_State *L, int fidx, int aidx, const sc_rule *r, size_t i);
+static void sc_notes_stamp(lua_State *L, int fidx, int originidx);
+static void sc_notes_clear(lua_State *L, int fidx, int keep_default);
 static void sc_notes_merge(lua_State *L, int fidx, int oidx);
 static lua_Integer sc_notes_count(lua_State *L, int fidx);
 static void sc_notes_truncate(lua_State *L, int fidx, lua_Integer n);

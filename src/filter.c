@@ -104,6 +104,7 @@ static int l_filter_new(lua_State *L)
     if (f->ctx == NULL)
         sc_raise(L, "filter", ENOMEM, "seccomp_init failed (out of memory, or an action the "
                  "library refuses as a default)");
+    sc_note_defaulted(L, 2, 1, NULL, 0);
     return 1;
 }
 
@@ -237,6 +238,7 @@ static int sc_add_rule(lua_State *L, int exact)
         sc_fail(L, op, -ENOMEM, "recording the rule failed");
     if (sc_gen_hang_risk(&f->ledger, &r)) {
         sc_hold_back(L, f, &r, def, op);
+        sc_note_defaulted(L, 1, 2, &r, f->ledger.n - 1);
         lua_settop(L, 1);
         return 1;
     }
@@ -248,6 +250,7 @@ static int sc_add_rule(lua_State *L, int exact)
     if (rc < 0)
         sc_fail(L, op, rc, sc_rule_message(L, f, rc, action, exact, sys));
     sc_ledger_push(&f->ledger, &r); /* cannot fail: reserved */
+    sc_note_defaulted(L, 1, 2, &r, f->ledger.n - 1);
     lua_settop(L, 1);
     return 1;
 }
@@ -583,7 +586,8 @@ static int l_reset(lua_State *L)
         sc_fail(L, "reset", rc, NULL);
     f->ledger.n = 0;
     f->tx_depth = 0;
-    sc_notes_clear(L, 1);
+    sc_notes_clear(L, 1, lua_isnoneornil(L, 2));
+    sc_note_defaulted(L, 1, 2, NULL, 0);
     lua_settop(L, 1);
     return 1;
 }
@@ -1010,6 +1014,7 @@ static int l_set_origin(lua_State *L)
     lua_rawseti(L, 3, ref);
     for (i = f->ledger.n; i > 0 && f->ledger.v[i - 1].origin == 0; i--)
         f->ledger.v[i - 1].origin = ref;
+    sc_notes_stamp(L, 1, 2);
     lua_settop(L, 1);
     return 1;
 }

@@ -576,6 +576,21 @@ static const char *sc_parse_action(lua_State *L, int idx, uint32_t *out)
     return NULL;
 }
 
+/* Is the action at idx a bare "errno" or "trace" (any case, OCI's
+ * SCMP_ACT_ prefix too), which sc_parse_action takes as errno(EPERM) /
+ * trace(1)?  The filter that gets one keeps a note (notes.c). */
+static int sc_action_defaulted(lua_State *L, int idx)
+{
+    char buf[16];
+    size_t len;
+    const char *s;
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return 0;
+    s = lua_tolstring(L, idx, &len);
+    return sc_fold(s, len, "SCMP_ACT_", buf, sizeof buf) &&
+           (strcmp(buf, "errno") == 0 || strcmp(buf, "trace") == 0);
+}
+
 /* An action that goes into a filter: parsed, and usable with the library
  * and kernel in use (naming an action needs no support; using one does). */
 static uint32_t sc_check_usable_action(lua_State *L, int arg)

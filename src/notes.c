@@ -69,14 +69,83 @@ static void sc_note_add(lua_State *L, int fidx, const char *kind, int msgidx, in
     lua_pop(L, 1);
 }
 
-/* Drop every note (reset). */
-static void sc_notes_clear(lua_State *L, int fidx)
+/* A note about the action at aidx when it is a bare "errno" or "trace"
+ * (sc_action_defaulted): of rule r (ledger index i), or, r NULL, of the
+ * filter's default action.  Its origin is the next one the policy layer
+ * gives (sc_notes_stamp), like the rule's. */
+static void sc_note_defaulted(lua_State *L, int fidx, int aidx, const sc_rule *r, size_t i)
 {
+    uint32_t a = 0;
+    int top = lua_gettop(L);
+    const char *what, *given, *taken;
+    if (!sc_action_defaulted(L, aidx) || sc_parse_action(L, aidx, &a) != NULL) {
+        lua_settop(L, top);
+        return;
+    }
+    fidx = lua_absindex(L, fidx);
+    if (r == NULL)
+        what = "the default action";
+    else if (r->name[0] != '\0' && !r->by_number)
+        what = lua_pushfstring(L, "rule #%d on '%s'", (int)i + 1, r->name);
+    else
+        what = lua_pushfstring(L, "rule #%d on syscall %d", (int)i + 1, r->sys);
+    given = sc_repr(L, aidx);
+    taken = sc_push_action_name(L, a);
+    lua_pushfstring(L, "%s: %s without a value is taken as %s", what, given, taken);
+    sc_note_add(L, fidx, "defaulted", -1, 0);
+    sc_notes_push(L, fidx, 0);
+    lua_rawgeti(L, -1, (lua_Integer)lua_rawlen(L, -1));
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "pending");
+    if (r == NULL) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "of_default"); /* kept by a reset that keeps the default */
+    }
+    lua_settop(L, top);
+}
+
+/* f:_set_origin(origin): the notes taken with the rules it names get the
+ * origin (string at originidx) too. */
+static void sc_notes_stamp(lua_State *L, int fidx, int originidx)
+{
+    lua_Integer i;
+    originidx = lua_absindex(L, originidx);
+    if (sc_notes_push(L, fidx, 0))
+        for (i = (lua_Integer)lua_rawlen(L, -1); i > 0; i--) {
+            lua_rawgeti(L, -1, i);
+            if (lua_getfield(L, -1, "pending") != LUA_TNIL) {
+                lua_pushnil(L);
+                lua_setfield(L, -3, "pending");
+                lua_pushvalue(L, originidx);
+                lua_setfield(L, -3, "origin");
+            }
+            lua_pop(L, 2);
+        }
+    lua_pop(L, 1);
+}
+
+/* Drop every note (reset), but the one about the default action when
+ * `keep_default` (a reset that keeps it). */
+static void sc_notes_clear(lua_State *L, int fidx, int keep_default)
+{
+    lua_Integer i, n, k = 0;
+    fidx = lua_absindex(L, fidx);
     if (sc_notes_push(L, fidx, 0)) {
-        lua_pop(L, 1);
+        lua_newtable(L);
+        n = keep_default ? (lua_Integer)lua_rawlen(L, -2) : 0;
+        for (i = 1; i <= n; i++) {
+            lua_rawgeti(L, -2, i);
+            if (lua_getfield(L, -1, "of_default") != LUA_TNIL) {
+                lua_pop(L, 1);
+                lua_rawseti(L, -2, ++k);
+            } else {
+                lua_pop(L, 2);
+            }
+        }
         lua_getiuservalue(L, fidx, 1);
-        lua_pushnil(L);
+        lua_insert(L, -2);
         lua_setfield(L, -2, "notes");
+        lua_pop(L, 1);
     }
     lua_pop(L, 1);
 }

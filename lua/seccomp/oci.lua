@@ -645,7 +645,8 @@ local function check_integer(v, path, node, lo, hi)
   return i
 end
 
--- An OCI action word (+ errnoRet) to an action number.
+-- An OCI action word (+ errnoRet) to an action number; second, when the
+-- errno or trace value was left out and taken as EPERM, the note to say so.
 local function action_of(word, ret, path, node, ret_path)
   check_string(word, path, node)
   local kind = ACTIONS[word]
@@ -653,11 +654,15 @@ local function action_of(word, ret, path, node, ret_path)
     fail(path, node, format("unknown action '%s'%s", word, did_you_mean(word, ACTIONS)))
   end
   if kind == "errno" or kind == "trace" then
-    local n = 1 -- EPERM, as runc
+    local n, note = 1, nil -- EPERM, as runc
     if not absent(ret) then
       n = check_integer(ret, ret_path, node, 0, kind == "errno" and 4095 or 65535)
     end
-    return kind == "errno" and core.errno(n) or core.trace(n)
+    local a = kind == "errno" and core.errno(n) or core.trace(n)
+    if absent(ret) then
+      note = format("%s without %s is taken as %s, as runc does", word, ret_path:match("[%w]+$"), core.action_name(a))
+    end
+    return a, note
   end
   if not absent(ret) then
     fail(ret_path, node, format("errnoRet is for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s", word))
@@ -859,8 +864,12 @@ local function plan_of(p, ctx)
   if absent(p.defaultAction) then
     fail("", p, "missing key 'defaultAction'")
   end
-  local plan = { arches = nil, flags = {}, rules = {} }
-  plan.default = action_of(p.defaultAction, p.defaultErrnoRet, "defaultAction", p, "defaultErrnoRet")
+  local plan = { arches = nil, flags = {}, rules = {}, notes = {} }
+  local default_note
+  plan.default, default_note = action_of(p.defaultAction, p.defaultErrnoRet, "defaultAction", p, "defaultErrnoRet")
+  if default_note then
+    plan.notes[1] = { "defaulted", default_note, "defaultAction" }
+  end
 
   -- arches
   local na = check_array(p.architectures, "architectures", p, "list of arches")
@@ -926,7 +935,7 @@ local function plan_of(p, ctx)
     if absent(s.action) then
       fail(path, s, "missing key 'action'")
     end
-    local action = action_of(s.action, s.errnoRet, sub_path(path, "action"), s, sub_path(path, "errnoRet"))
+    local action, note = action_of(s.action, s.errnoRet, sub_path(path, "action"), s, sub_path(path, "errnoRet"))
     local conds, by_index = {}, {}
     local ap = sub_path(path, "args")
     for j = 1, check_array(s.args, ap, s, "list of argument conditions") do
@@ -983,6 +992,10 @@ local function plan_of(p, ctx)
             plan.rules[#plan.rules + 1] = { action = action, name = name, conds = set, path = npath, node = nnode,
                                             rule_path = path, rule = s }
           end
+          if note then
+            plan.notes[#plan.notes + 1] = { "defaulted", note, path }
+            note = nil
+          end
         end
       end
     end
@@ -1012,6 +1025,9 @@ local function build(plan, ctx, holder)
   local m = filter_methods()
   local f = call({ "defaultAction", nil }, core.filter, plan.default)
   holder.f = f
+  for _, n in ipairs(plan.notes) do -- what the profile left out, in the order it was read
+    private.note(f, n[1], n[2], n[3])
+  end
   for _, fl in ipairs(plan.flags) do
     call({ fl[2], fl[3] }, m.set_attr, f, fl[1], true)
   end

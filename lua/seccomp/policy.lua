@@ -321,7 +321,9 @@ local function apply_rule(f, rule, path)
     exact, priority = rule.exact, rule.priority
   end
 
-  local action = parsed("action", rule[1] == nil and rule.action or rule[1], action_loc[1], rule)
+  -- checked here, located; given to add_rule as written (a bare "errno" is noted)
+  local action = rule[1] == nil and rule.action or rule[1]
+  parsed("action", action, action_loc[1], rule)
   local conds_node = rule[1] == nil and rule.args or rule
   local conds, locs = {}, { [2] = action_loc }
   for i = 1, #conds_v do
@@ -376,10 +378,12 @@ local function build(policy, ctx)
     fail("", policy, "missing key 'default' (the action for every syscall no rule matches, "
       .. "e.g. default = \"kill_process\")")
   end
-  local def = parsed("action", policy.default, "default", policy)
+  parsed("action", policy.default, "default", policy)
   local loc = { "default", policy }
-  local f = call({ at = loc, [1] = loc }, core.filter, def)
+  -- the action as written, so that a bare "errno" is noted (f:notes()) as at "default"
+  local f = call({ at = loc, [1] = loc }, core.filter, policy.default)
   ctx.f = f
+  set_origin(f, "default")
   if policy.attrs ~= nil then
     apply_attrs(f, policy.attrs)
   end
