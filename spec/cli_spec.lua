@@ -211,6 +211,69 @@ describe("lua-seccomp", function()
       assert.are.equal(128 + 15, code2)
     end)
 
+    describe("--explain", function()
+      local CALLS, why = H.support_program("calls")
+      local it_explain = H.gated(it, pending, H.all(H.feature("notify"), H.gate(CALLS, why)))
+      local NATIVE = seccomp.arch_name(seccomp.native_arch())
+      local GETPPID, GETPID = seccomp.syscall("getppid"), seccomp.syscall("getpid")
+      local policy = file_with([[
+return {
+  default = "allow",
+  rules = {
+    { action = "errno(EACCES)", syscall = "getpid" },
+    { action = "kill_process", syscall = "getppid", args = { "arg0 == 5" } },
+  },
+}
+]])
+
+      it_explain("names the call a rule kills, with its arguments, and exits as without it", function()
+        -- CALLS is static: no sanitizer preload reaches it, no need for plain()
+        local call = ("-- %s %d,5,6"):format(q(CALLS), GETPPID)
+        local out, err, code = cli("run " .. q(policy) .. " " .. call)
+        assert.are.equal(128 + H.SIGSYS, code)
+        assert.are.equal("", out)
+        assert.are.equal(("lua-seccomp: %s was killed by SIGSYS: it made a call the policy kills; run it again with "
+          .. "--explain to name the call\n"):format(CALLS), err)
+        local out2, err2, code2 = cli("run --explain " .. q(policy) .. " " .. call)
+        assert.are.equal(128 + H.SIGSYS, code2)
+        assert.are.equal("", out2)
+        local pid = assert(err2:match("pid (%d+):"))
+        assert.are.equal(("lua-seccomp: %s was killed by SIGSYS: getppid(5, 6, 0, 0, 0, 0) on %s, pid %s: "
+          .. "kill_process, by rules[2] (rule #2)\n"):format(CALLS, NATIVE, pid), err2)
+      end)
+
+      it_explain("names the default action", function()
+        local allow = {}
+        for _, name in ipairs(seccomp.syscalls()) do
+          if name ~= "getppid" then allow[#allow + 1] = ("%q"):format(name) end
+        end
+        local strict = file_with("return { default = 'kill_process', allow = { " .. table.concat(allow, ", ") .. " } }\n")
+        local out, err, code = cli("run " .. q(strict) .. " --explain -- " .. ("%s %d %d,7"):format(q(CALLS), GETPID, GETPPID))
+        assert.are.equal(128 + H.SIGSYS, code)
+        assert.matches("^%d+ 0\n$", out) -- getpid ran
+        local pid = assert(err:match("pid (%d+):"))
+        assert.are.equal(("lua-seccomp: %s was killed by SIGSYS: getppid(7, 0, 0, 0, 0, 0) on %s, pid %s: "
+          .. "kill_process, by the default action\n"):format(CALLS, NATIVE, pid), err)
+      end)
+
+      it_explain("lets every call the policy does not kill go on as the policy says", function()
+        local out, err, code = cli("run --explain " .. q(policy) .. " -- " .. ("%s %d %d,4"):format(q(CALLS), GETPID, GETPPID))
+        assert.are.equal(0, code)
+        assert.are.equal("", err)
+        assert.matches("^%-1 13\n%d+ 0\n$", out) -- EACCES for getpid; getppid(4) allowed
+      end)
+
+      it_explain("names a call that killed a process the command started", function()
+        local out, err, code = cli("run --explain " .. q(policy) .. " "
+          .. plain(("sh -c %s"):format(q(("%s %d,5; echo status $?"):format(q(CALLS), GETPPID)))))
+        assert.are.equal(0, code)
+        assert.are.equal("status 159\n", out)
+        local pid = assert(err:match("process (%d+), which"))
+        assert.matches(("lua%%-seccomp: env: process %s, which it started, was killed by SIGSYS: getppid%%(5, 0, 0, 0, 0, "
+          .. "0%%) on %s, pid %s: kill_process, by rules%%[2%%] %%(rule #2%%)\n$"):format(pid, NATIVE, pid), err)
+      end)
+    end)
+
     it("runs under an OCI profile", function()
       local out, err, code = cli("run examples/policies/container.json " .. plain("sh -c 'echo ok; unshare -U true || echo no-userns'"))
       assert.are.equal(0, code, err)

@@ -142,7 +142,7 @@ function H.method_message(obj, name, ...)
   return H.message(call, ...)
 end
 
-local made = {}
+local made, built = {}, {}
 
 --- A new temporary file holding `text`; returns its path, which ends with
 --- `suffix` when one is given.  H.remove_files() removes them all.
@@ -165,6 +165,7 @@ function H.remove_files()
     os.remove(path)
   end
   made = {}
+  built = {}
 end
 
 H.SIGSYS = 31
@@ -244,6 +245,20 @@ function H.gated(it, pending, gate)
   return function(name)
     pending(name .. " [" .. gate.why .. "]")
   end
+end
+
+--- spec/support/NAME.c built (static, without the sanitizer preload) into a
+--- temporary file, once per process: its path, or nil and why not (the
+--- gate of the specs that run it: H.gate(path, why)).
+function H.support_program(name)
+  if built[name] == nil then
+    local path = os.tmpname()
+    local ok = os.execute(("env -u LD_PRELOAD cc -O1 -static -o %s spec/support/%s.c >/dev/null 2>&1")
+      :format(shellquote(path), name))
+    built[name] = (ok == true or ok == 0) and path or false
+    made[#made + 1] = path -- H.remove_files removes it
+  end
+  return built[name] or nil, "needs a C compiler and a static C library (cc -static spec/support/" .. name .. ".c)"
 end
 
 --- The whole contents of a file.

@@ -10,13 +10,13 @@ local note = core._private.note
 
 describe("f:notes()", function()
   it("is empty for a filter with nothing to say", function()
-    local f <close> = seccomp.filter("allow")
+    local f = seccomp.filter("allow")
     f:add_rule("errno(EPERM)", "read")
     assert.are.same({}, f:notes())
   end)
 
   it("lists the notes taken, in order, each {kind, message, origin}", function()
-    local f <close> = seccomp.filter("allow")
+    local f = seccomp.filter("allow")
     note(f, "ignored_key", "key 'foo' is Podman's; ignored under docker", "profile.foo")
     f:add_rule("errno(EPERM)", "read")
     note(f, "widened", "socket's conditions cannot be checked through socketcall")
@@ -31,7 +31,7 @@ describe("f:notes()", function()
   end)
 
   it("name a rule that lands on none of the filter's arches (unplaced), with its place", function()
-    local f <close> = seccomp.filter{ default = "allow", arches = { "aarch64" },
+    local f = seccomp.filter{ default = "allow", arches = { "aarch64" },
       rules = { { "errno(1)", "open" }, { "errno(2)", "openat" } } }
     local n = f:notes()
     assert.are.equal(1, #n)
@@ -40,10 +40,10 @@ describe("f:notes()", function()
     assert.are.equal("rule #1 (errno(EPERM) on 'open') applies on none of the filter's arches (aarch64): "
       .. "none of them has the call, so the rule does nothing", n[1].message)
     -- the same rules on x86_64, which has open: nothing to say
-    local g <close> = seccomp.filter{ default = "allow", rules = { { "errno(1)", "open" }, { "errno(2)", "openat" } } }
+    local g = seccomp.filter{ default = "allow", rules = { { "errno(1)", "open" }, { "errno(2)", "openat" } } }
     assert.are.same({}, g:notes())
     -- socketcall exists on x86 only: a rule on it in an x86_64 filter does nothing
-    local h <close> = seccomp.filter("allow")
+    local h = seccomp.filter("allow")
     h:add_rule("errno(EPERM)", "socketcall")
     assert.are.same({ { kind = "unplaced", message = "rule #1 (errno(EPERM) on 'socketcall') applies on none of "
       .. "the filter's arches (x86_64): none of them has the call, so the rule does nothing" } }, h:notes())
@@ -59,7 +59,7 @@ describe("f:notes()", function()
     end
 
     it("name a bare 'errno' or 'trace' in add_rule, in a filter's default action and in reset", function()
-      local f <close> = seccomp.filter("allow")
+      local f = seccomp.filter("allow")
       f:add_rule("errno", "getppid")
       f:add_rule("TRACE", "getpid")
       f:add_rule("errno(EPERM)", "read") -- said in full: nothing to note
@@ -72,7 +72,7 @@ describe("f:notes()", function()
       -- what the note says is what the filter does
       assert.are.equal(seccomp.errno("EPERM"), f:simulate("getppid"))
       assert.are.equal(seccomp.trace(1), f:simulate("getpid"))
-      local g <close> = seccomp.filter("Errno")
+      local g = seccomp.filter("Errno")
       assert.are.same({ "the default action: 'Errno' without a value is taken as errno(EPERM)" }, note_list(g))
       g:add_rule("allow", "read")
       g:reset() -- keeps the default action, and its note
@@ -81,13 +81,13 @@ describe("f:notes()", function()
       assert.are.same({ "the default action: 'trace' without a value is taken as trace(1)" }, note_list(g))
       g:reset("errno(EACCES)")
       assert.are.same({}, g:notes())
-      local h <close> = seccomp.filter("errno(EPERM)")
+      local h = seccomp.filter("errno(EPERM)")
       h:add_rule("allow", "read")
       assert.are.same({}, h:notes())
     end)
 
     it("carry the place in a policy table", function()
-      local f <close> = seccomp.filter{ default = "errno",
+      local f = seccomp.filter{ default = "errno",
         rules = { { "allow", "read" }, { "trace", "getppid" }, { action = "TRACE", syscalls = { "getpid", "getuid" } },
                   { action = "errno(EACCES)", syscall = "write" } } }
       assert.are.same({
@@ -100,7 +100,7 @@ describe("f:notes()", function()
     end)
 
     it("name an OCI profile's SCMP_ACT_ERRNO or SCMP_ACT_TRACE without its errnoRet, as runc takes it", function()
-      local f <close> = seccomp.oci.filter{ defaultAction = "SCMP_ACT_ERRNO", syscalls = {
+      local f = seccomp.oci.filter{ defaultAction = "SCMP_ACT_ERRNO", syscalls = {
         { names = { "read", "write" }, action = "SCMP_ACT_ALLOW" },
         { names = { "getppid", "getpid" }, action = "SCMP_ACT_TRACE" },
         { names = { "close" }, action = "SCMP_ACT_ERRNO" }, -- the default action: no rule, nothing to note
@@ -113,7 +113,7 @@ describe("f:notes()", function()
       }, note_list(f))
       assert.are.equal(seccomp.trace(1), f:simulate("getpid"))
       assert.are.equal(seccomp.errno("EPERM"), f:simulate("close"))
-      local g <close> = seccomp.oci.filter{ defaultAction = "SCMP_ACT_ERRNO", defaultErrnoRet = 1,
+      local g = seccomp.oci.filter{ defaultAction = "SCMP_ACT_ERRNO", defaultErrnoRet = 1,
         syscalls = { { names = { "read" }, action = "SCMP_ACT_ALLOW" } } }
       assert.are.same({}, g:notes())
     end)
@@ -123,7 +123,7 @@ describe("f:notes()", function()
         pending("transactions: " .. select(2, seccomp.supports("transactions")))
         return
       end
-      local f <close> = seccomp.filter("allow")
+      local f = seccomp.filter("allow")
       pcall(f.transaction, f, function()
         f:add_rule("errno", "getppid")
         error("abandon")
@@ -133,21 +133,21 @@ describe("f:notes()", function()
   end)
 
   it("refuses an unknown kind, naming it", function()
-    local f <close> = seccomp.filter("allow")
+    local f = seccomp.filter("allow")
     assert.matches("invalid option 'shadow'", H.message(note, f, "shadow", "m"))
     assert.matches("string expected", H.message(note, f, "widened", 1))
     assert.are.same({}, f:notes())
   end)
 
   it("are dropped by reset", function()
-    local f <close> = seccomp.filter("allow")
+    local f = seccomp.filter("allow")
     note(f, "unplaced", "m")
     f:reset()
     assert.are.same({}, f:notes())
   end)
 
   it("follow the source's rules through merge, origins included", function()
-    local a <close> = seccomp.filter{ default = "allow", rules = { { "errno(1)", "getppid" }, { "errno(2)", "getpid" } } }
+    local a = seccomp.filter{ default = "allow", rules = { { "errno(1)", "getppid" }, { "errno(2)", "getpid" } } }
     local b = seccomp.filter{ default = "allow", arches = { "x86" },
       rules = { { "errno(3)", "read" }, { "errno(4)", "write" }, { "errno(5)", "close" } } }
     note(a, "unplaced", "from a")
@@ -162,8 +162,8 @@ describe("f:notes()", function()
   end)
 
   it("are left as they were by a merge that fails", function()
-    local a <close> = seccomp.filter("allow")
-    local b <close> = seccomp.filter("allow") -- same arch: the merge fails
+    local a = seccomp.filter("allow")
+    local b = seccomp.filter("allow") -- same arch: the merge fails
     note(b, "widened", "from b")
     assert.has_error(function() a:merge(b) end)
     assert.are.same({}, a:notes())
@@ -175,7 +175,7 @@ describe("f:notes()", function()
       pending("transactions: " .. select(2, seccomp.supports("transactions")))
       return
     end
-    local f <close> = seccomp.filter("allow")
+    local f = seccomp.filter("allow")
     note(f, "unplaced", "kept")
     local ok, err = pcall(f.transaction, f, function()
       note(f, "widened", "gone, taken before any rule")

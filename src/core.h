@@ -228,6 +228,8 @@ typedef struct {
 /* notify.c: the notifier and request userdata */
 #define SC_RECENT 64 /* answered ids a notifier remembers */
 
+typedef struct sc_explain sc_explain; /* explain.c */
+
 typedef struct {
     int fd;             /* our close-on-exec dup; -1 once closed */
     unsigned recent_next;         /* ring of the ids this notifier answered last, */
@@ -245,6 +247,7 @@ typedef struct {
     uint64_t *resp_buf;
     int mem_fd;         /* /proc/PID/mem of request mem_id's target, checked; -1: none */
     uint64_t mem_id;
+    sc_explain *explain; /* spawn's explain record (its user value), or NULL */
 } sc_notifier;
 
 typedef struct {
@@ -392,6 +395,9 @@ static void sc_open_simulate(lua_State *L);
 static int l_varea_gc(lua_State *L);
 static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_cex *first);
 static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
+static int sc_arch_is32(uint32_t arch);
+static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32);
+static const char *sc_push_call(lua_State *L, const sc_cex *c);
 
 /* program.c */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);
@@ -406,6 +412,7 @@ static sc_notifier *sc_notifier_new(lua_State *L, const char *op);
 static void sc_notifier_close(sc_notifier *n);
 static sc_notifier *sc_checknotifier(lua_State *L, int idx);
 static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n);
+static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags);
 static int sc_id_check(const sc_notifier *n, uint64_t id);
 static void sc_notifier_adopt(sc_notifier *n, int fd, int own);
 static int sc_request_answered(sc_request *r, const sc_notifier *n);
@@ -413,6 +420,14 @@ static int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t 
 static int sc_addfd_ioctl(sc_request *r, sc_notifier *n, struct sc_notif_addfd *a, int src);
 static int sc_request_name(const sc_request *r, char *buf, size_t len);
 static void sc_open_notify(lua_State *L);
+
+/* explain.c */
+static sc_explain *sc_explain_new(lua_State *L, int fidx, sc_filter *f, const sc_sim_prog *p);
+static struct sock_filter *sc_explain_program(sc_explain *e, int killable_wait);
+static void sc_explain_started(sc_explain *e, pid_t child);
+static int sc_explain_take(sc_notifier *n, const struct sc_notif *m);
+static void sc_explain_push(lua_State *L, int eidx);
+static int sc_explain_stood_in(lua_State *L, int eidx, pid_t pid);
 
 /* spawn.c */
 static void sc_open_spawn(lua_State *L);

@@ -19,6 +19,7 @@
  *   notes.c     f:notes(): what the module accepted that will not do what it seems to
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
+ *   explain.c   spawn's explain option: the call a kill action would kill, named
  *   serve.c     notifier:serve and seccomp.serve, the dispatch loop (on notify.c)
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   gen.c       the module's own BPF code generator (plain C, on ledger.c and bpf.c)
@@ -51,6 +52,7 @@
 #include "verify.c"
 #include "program.c"
 #include "notify.c"
+#include "explain.c"
 #include "spawn.c"
 #include "loader.c"
 #include "serve.c"

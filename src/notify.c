@@ -206,12 +206,15 @@ static void sc_push_request(lua_State *L, int nidx, const struct sc_notif *msg)
 
 /* Receive the request poll reported: pushes it and returns 1, or returns 0
  * when there is none after all (its target died before we took it:
- * ENOENT; or EINTR).  Raises on anything else. */
+ * ENOENT; or EINTR; or it was a call spawn's explain option takes:
+ * explain.c).  Raises on anything else. */
 static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n)
 {
     int e;
     memset(n->recv_buf, 0, n->recv_size); /* the kernel insists on a zeroed buffer */
     if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0) {
+        if (n->explain != NULL && sc_explain_take(n, (const struct sc_notif *)n->recv_buf))
+            return 0;
         sc_push_request(L, nidx, (const struct sc_notif *)n->recv_buf);
         return 1;
     }

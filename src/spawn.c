@@ -55,6 +55,7 @@ typedef struct {
     int pidfd;  /* -1 where pidfd_open is missing */
     int reaped; /* status is valid */
     int status; /* wait status */
+    int hidden; /* the notifier is explain's own (the filter has no notify rules): wait() serves it */
 } sc_child;
 
 static sc_child *sc_tochild(lua_State *L, int idx)
@@ -112,6 +113,77 @@ static int l_child_gc(lua_State *L)
 
 static const char *sc_signal_name(int sig);
 
+/* Push the child's explain record (explain.c), or nil: the user value of
+ * its notifier. */
+static void sc_child_explain(lua_State *L, int cidx)
+{
+    sc_notifier *n;
+    lua_getiuservalue(L, cidx, 1);
+    n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+    if (n != NULL && n->explain != NULL)
+        lua_getiuservalue(L, -1, 1);
+    else
+        lua_pushnil(L);
+    lua_remove(L, -2);
+}
+
+/* wait() of a child whose notifier is explain's alone: answer its
+ * notifications (every one a call the filter kills: explain.c takes it)
+ * until the child has exited, then close the notifier.  0, or -1 with
+ * errno. */
+static int sc_child_serve(lua_State *L, sc_child *c, int cidx)
+{
+    sc_notifier *n;
+    int nidx, rc = 0;
+    lua_getiuservalue(L, cidx, 1);
+    nidx = lua_gettop(L);
+    n = luaL_testudata(L, nidx, SC_NOTIFIER_MT);
+    while (n != NULL && n->fd >= 0 && !c->reaped) {
+        struct pollfd pf[2];
+        int np = 1, r;
+        pid_t w;
+        pf[0].fd = n->fd;
+        pf[0].events = POLLIN;
+        pf[0].revents = 0;
+        if (c->pidfd >= 0) {
+            pf[1].fd = c->pidfd;
+            pf[1].events = POLLIN;
+            pf[1].revents = 0;
+            np = 2;
+        }
+        /* without a pidfd (kernel < 5.3), look at the child every 50 ms */
+        r = poll(pf, (nfds_t)np, c->pidfd >= 0 ? -1 : 50);
+        if (r < 0) {
+            if (errno != EINTR) {
+                rc = -1;
+                break;
+            }
+            sc_run_hooks(L);
+            continue;
+        }
+        if (pf[0].revents & POLLIN) {
+            if (sc_recv_one(L, nidx, n)) {
+                /* not a call the filter kills (none should come): refuse it */
+                sc_send(L, n, ((sc_request *)lua_touserdata(L, -1))->n.id, 0, ENOSYS, 0);
+                lua_settop(L, nidx);
+            }
+        } else if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+            break; /* no task uses the filter any more */
+        }
+        w = waitpid(c->pid, &c->status, WNOHANG);
+        if (w == c->pid)
+            c->reaped = 1;
+        else if (w < 0 && errno != EINTR) {
+            rc = -1;
+            break;
+        }
+    }
+    if (n != NULL)
+        sc_notifier_close(n); /* a descendant's later kill: ENOSYS, never a wait for nobody */
+    lua_settop(L, nidx - 1);
+    return rc;
+}
+
 /* child:wait() -> true | nil, "exit" | "signal", code [, "SIGSYS"]
  * (as os.execute, plus the signal's name where it has one) */
 static int l_child_wait(lua_State *L)
@@ -120,10 +192,15 @@ static int l_child_wait(lua_State *L)
     int st;
     if (c->pid <= 0)
         return sc_argerror(L, 1, "child was never started");
-    if (sc_child_reap(L, c, 1) != 0)
+    lua_settop(L, 1);
+    if ((c->hidden && !c->reaped && sc_child_serve(L, c, 1) != 0) || sc_child_reap(L, c, 1) != 0)
         return sc_raise(L, "wait", errno, errno == ECHILD
                         ? "the child was reaped elsewhere (is SIGCHLD ignored?)" : NULL);
     st = c->status;
+    sc_child_explain(L, 1);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && sc_explain_stood_in(L, -1, c->pid))
+        st = SIGSYS; /* explain's SIGKILL stood in for the filter's SIGSYS: report the filter's */
+    lua_pop(L, 1);
     if (WIFEXITED(st)) {
         if (WEXITSTATUS(st) == 0)
             lua_pushboolean(L, 1);
@@ -196,7 +273,8 @@ static int l_child_kill(lua_State *L)
     return 1;
 }
 
-/* Fields: pid, notifier (nil when the filter has no notify rules). */
+/* Fields: pid, notifier (nil when the filter has no notify rules),
+ * killed (explain: the first call the filter killed, or nil). */
 static int l_child_index(lua_State *L)
 {
     sc_child *c = sc_tochild(L, 1);
@@ -206,9 +284,12 @@ static int l_child_index(lua_State *L)
     k = lua_tostring(L, 2);
     if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "pid") == 0)
         lua_pushinteger(L, c->pid);
-    else if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "notifier") == 0)
+    else if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "notifier") == 0 && !c->hidden)
         lua_getiuservalue(L, 1, 1);
-    else
+    else if (lua_type(L, 2) == LUA_TSTRING && strcmp(k, "killed") == 0) {
+        sc_child_explain(L, 1);
+        sc_explain_push(L, -1);
+    } else
         lua_pushnil(L);
     return 1;
 }
@@ -643,7 +724,7 @@ static int sc_opt_bool(lua_State *L, int oidx, const char *name, int dflt)
 /* Fill the plan's program, listener and flags from the filter's (at index
  * 1) one compiled program (program.c), verified unless `verify` is off.
  * The record is owned by the filter, which stays on the stack. */
-static void sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
+static sc_sim_prog *sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
 {
     sc_sim_prog *pr = sc_filter_checked_program(L, 1, f, "spawn");
     p->prog.len = (unsigned short)pr->n;
@@ -651,6 +732,25 @@ static void sc_plan_program(lua_State *L, sc_filter *f, struct sc_plan *p)
     p->listener = pr->listener;
     p->flags = sc_filter_flags(L, f, pr->listener, 0, "spawn");
     lua_pushnil(L); /* keeps the stack layout: slot 10 */
+    return pr;
+}
+
+/* opts.explain: install the program with its kills turned into
+ * notifications (explain.c), the record pushed (slot 11; nil when the
+ * program kills nothing).  Returns the record, or NULL. */
+static sc_explain *sc_plan_explain(lua_State *L, sc_filter *f, struct sc_plan *p, const sc_sim_prog *pr)
+{
+    sc_explain *e = sc_explain_new(L, 1, f, pr);
+    if (e == NULL) {
+        lua_pushnil(L);
+        return NULL;
+    }
+    p->flags = sc_filter_flags(L, f, 1, 0, "spawn");
+    if (!p->listener) /* the filter's own waits are the only ones wait_kill is for */
+        p->flags &= ~SC_FLAG_WAIT_KILLABLE_RECV;
+    p->listener = 1;
+    p->prog.filter = sc_explain_program(e, (p->flags & SC_FLAG_WAIT_KILLABLE_RECV) != 0);
+    return e;
 }
 
 /* The filter's answer to the child's first execve, computed by the module's
@@ -906,16 +1006,19 @@ static const char *sc_step_message(lua_State *L, int step, int err, const struct
 /* f:spawn(argv [, opts]) -> child
  * opts: env (table), cwd (string), stdin/stdout/stderr (Lua file handles),
  * nnp (boolean; default: the filter's nnp attribute), close_fds (boolean,
- * default true: fds >= 3 are not inherited), fdpass ("auto" | "socket"). */
+ * default true: fds >= 3 are not inherited), fdpass ("auto" | "socket"),
+ * explain (boolean: name the first call a kill action kills, explain.c). */
 static int l_filter_spawn(lua_State *L)
 {
     sc_filter *f = sc_checkfilter(L, 1);
     struct sc_plan plan;
     sc_child *c;
     sc_notifier *n = NULL;
+    sc_explain *ex = NULL;
+    sc_sim_prog *pr;
     sc_shm *shm;
     int *pipe_r, *pipe_w, *sock_p = NULL, *sock_c = NULL;
-    int fds[2], socket_only = 0, lfd, cidx, err;
+    int fds[2], socket_only = 0, explain = 0, had_listener, lfd, cidx, err;
     uint32_t nnp_attr = 1;
     const char *path = NULL;
     sigset_t all;
@@ -930,7 +1033,7 @@ static int l_filter_spawn(lua_State *L)
     sc_check_argv(L, 2);
     if (!lua_isnil(L, 3)) {
         static const char *const keys[] = {"env", "cwd", "stdin", "stdout", "stderr",
-                                           "nnp", "close_fds", "fdpass", NULL};
+                                           "nnp", "close_fds", "fdpass", "explain", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
         sc_check_options(L, 3, 3, keys);
     }
@@ -959,6 +1062,7 @@ static int l_filter_spawn(lua_State *L)
         plan.stdio[2] = sc_opt_stdio(L, 3, "stderr");
         plan.nnp = sc_opt_bool(L, 3, "nnp", plan.nnp);
         plan.close_fds = sc_opt_bool(L, 3, "close_fds", 1);
+        explain = sc_opt_bool(L, 3, "explain", 0);
         if (lua_getfield(L, 3, "fdpass") != LUA_TNIL) {
             const char *s = lua_tostring(L, -1);
             if (lua_type(L, -1) != LUA_TSTRING || (strcmp(s, "auto") != 0 && strcmp(s, "socket") != 0))
@@ -985,9 +1089,15 @@ static int l_filter_spawn(lua_State *L)
     sc_build_candidates(L, plan.argv[0], path, plan.cwd);
     plan.paths = sc_string_array(L, 8);
 
-    /* program (10) */
-    sc_plan_program(L, f, &plan);
+    /* program (10); checked against the filter's own answer to the exec
+     * before explain rewrites it (11) */
+    pr = sc_plan_program(L, f, &plan);
     sc_check_exec_allowed(L, &plan);
+    had_listener = plan.listener;
+    if (explain)
+        ex = sc_plan_explain(L, f, &plan, pr);
+    else
+        lua_pushnil(L);
 
     /* the objects that will own what fork creates: child (11), notifier (12) */
     c = sc_newuserdata(L, sizeof *c);
@@ -995,10 +1105,16 @@ static int l_filter_spawn(lua_State *L)
     c->pidfd = -1;
     c->reaped = 0;
     c->status = 0;
+    c->hidden = ex != NULL && !had_listener;
     luaL_setmetatable(L, SC_CHILD_MT);
     cidx = lua_gettop(L);
     if (plan.listener) {
         n = sc_notifier_new(L, "spawn");
+        if (ex != NULL) {
+            lua_pushvalue(L, 11);
+            lua_setiuservalue(L, -2, 1);
+            n->explain = ex;
+        }
         lua_setiuservalue(L, cidx, 1);
     }
 
@@ -1043,6 +1159,8 @@ static int l_filter_spawn(lua_State *L)
     if (pid < 0)
         return sc_raise(L, "spawn", err, "fork failed");
     c->pid = pid;
+    if (ex != NULL)
+        sc_explain_started(ex, pid);
     c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0); /* close-on-exec; -1 before 5.3 */
     if (sc_fd_high(&c->pidfd) != 0) {
         close(c->pidfd); /* optional: kill() and waitpid() do without it */
