@@ -222,9 +222,11 @@ static void sc_explain_kill(sc_notifier *n, sc_explain *e, const struct sc_notif
     pid_t tid = (pid_t)m->pid, tgid = tid;
     int deaf = 0, sig = SIGSYS, why = SC_WHY_NONE, i;
     int known = sc_explain_proc(tid, &tgid, &deaf) == 0;
+    if (first)
+        e->tgid = tgid;
     /* a task still waiting holds its tid: check, then signal */
     if (sc_id_check(n, m->id) != 0)
-        return;
+        return; /* gone already: nothing to kill */
     if (e->killable_wait) {
         sig = SIGKILL;
         why = SC_WHY_KILLABLE;
@@ -243,7 +245,6 @@ static void sc_explain_kill(sc_notifier *n, sc_explain *e, const struct sc_notif
         sc_explain_tgkill(tgid, tid, sig);
     }
     if (first) {
-        e->tgid = tgid;
         e->sig = sig;
         e->why = why;
     }
@@ -325,8 +326,10 @@ static void sc_explain_push(lua_State *L, int eidx)
     lua_setfield(L, top, "process");
     sc_push_action_name(L, e->action);
     lua_setfield(L, top, "action");
-    lua_pushstring(L, e->sig == SIGKILL ? "SIGKILL" : "SIGSYS");
-    lua_setfield(L, top, "signal");
+    if (e->sig != 0) { /* none when the task was gone before it could be sent */
+        lua_pushstring(L, e->sig == SIGKILL ? "SIGKILL" : "SIGSYS");
+        lua_setfield(L, top, "signal");
+    }
     lua_pushinteger(L, (lua_Integer)e->kills);
     lua_setfield(L, top, "count");
     if (e->rule >= 0) {

@@ -134,7 +134,7 @@ static void sc_child_explain(lua_State *L, int cidx)
 static int sc_child_serve(lua_State *L, sc_child *c, int cidx)
 {
     sc_notifier *n;
-    int nidx, rc = 0;
+    int nidx, rc = 0, err;
     lua_getiuservalue(L, cidx, 1);
     nidx = lua_gettop(L);
     n = luaL_testudata(L, nidx, SC_NOTIFIER_MT);
@@ -178,9 +178,11 @@ static int sc_child_serve(lua_State *L, sc_child *c, int cidx)
             break;
         }
     }
+    err = errno;
     if (n != NULL)
         sc_notifier_close(n); /* a descendant's later kill: ENOSYS, never a wait for nobody */
     lua_settop(L, nidx - 1);
+    errno = err;
     return rc;
 }
 
@@ -199,7 +201,8 @@ static int l_child_wait(lua_State *L)
     st = c->status;
     sc_child_explain(L, 1);
     if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && sc_explain_stood_in(L, -1, c->pid))
-        st = SIGSYS; /* explain's SIGKILL stood in for the filter's SIGSYS: report the filter's */
+        st = SIGSYS; /* explain's SIGKILL stood in for the filter's SIGSYS: report the filter's
+                        (a wait status of "killed by signal N" is N) */
     lua_pop(L, 1);
     if (WIFEXITED(st)) {
         if (WEXITSTATUS(st) == 0)

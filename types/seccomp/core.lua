@@ -361,7 +361,7 @@ function filter:notifier() end
 ---Run a program as a child under this filter; returns once the child has
 ---exec'd (or made a notified call before that).
 ---@param argv string[] the program (found on PATH) and its arguments
----@param opts? { env?: table<string|integer, string>, cwd?: string, stdin?: file*, stdout?: file*, stderr?: file*, nnp?: boolean, close_fds?: boolean, fdpass?: "auto"|"socket" }
+---@param opts? { env?: table<string|integer, string>, cwd?: string, stdin?: file*, stdout?: file*, stderr?: file*, nnp?: boolean, close_fds?: boolean, fdpass?: "auto"|"socket", explain?: boolean }
 ---@return seccomp.child
 function filter:spawn(argv, opts) end
 
@@ -604,7 +604,25 @@ function request:write(addr, data) end
 ---@class seccomp.child
 ---@field pid integer
 ---@field notifier seccomp.notifier? nil when the filter has no notify rules
+---@field killed seccomp.killed? with spawn's `explain`: the first call the filter killed
 local child = {}
+
+---The call a kill action killed (spawn's `explain`, docs/notify.md).
+---@class seccomp.killed
+---@field syscall string|integer the call's name on its arch (its number where it has none)
+---@field nr integer
+---@field arch string|integer
+---@field args integer[] the six arguments, as the kernel reported them
+---@field pid integer the thread that made the call
+---@field process integer its process
+---@field action string "kill_process" or "kill_thread"
+---@field by "rule"|"default"|"badarch"|"unknown"
+---@field rule integer? the rule's index in `f:rules()`
+---@field origin string? the rule's place in its policy table or profile
+---@field message string all of it in one line
+---@field signal "SIGSYS"|"SIGKILL" the signal sent
+---@field sigkill_because string? why SIGKILL stood in for SIGSYS
+---@field count integer calls killed in all
 
 ---Wait for the child; returns what `os.execute` returns.
 ---@return true|nil ok
