@@ -7,6 +7,7 @@ local core = require "seccomp.core"
 local H = require "helper"
 
 local note = core._private.note
+local it_tx = H.gated(it, pending, H.feature("transactions"))
 
 describe("f:notes()", function()
   it("is empty for a filter with nothing to say", function()
@@ -118,11 +119,7 @@ describe("f:notes()", function()
       assert.are.same({}, g:notes())
     end)
 
-    it("go with a rejected transaction", function()
-      if not seccomp.supports("transactions") then
-        pending("transactions: " .. select(2, seccomp.supports("transactions")))
-        return
-      end
+    it_tx("go with a rejected transaction", function()
       local f = seccomp.filter("allow")
       pcall(f.transaction, f, function()
         f:add_rule("errno", "getppid")
@@ -170,11 +167,7 @@ describe("f:notes()", function()
     assert.are.equal(1, #b:notes())
   end)
 
-  it("taken inside a rejected transaction go with it, and stay after a committed one", function()
-    if not seccomp.supports("transactions") then
-      pending("transactions: " .. select(2, seccomp.supports("transactions")))
-      return
-    end
+  it_tx("taken inside a rejected transaction go with it, and stay after a committed one", function()
     local f = seccomp.filter("allow")
     note(f, "unplaced", "kept")
     local ok, err = pcall(f.transaction, f, function()
