@@ -22,6 +22,7 @@
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   gen.c       the module's own BPF code generator (plain C, on ledger.c and bpf.c)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
+ *   walk.c      what a program tests on the paths one call can take (verify, diff)
  *   verify.c    f:verify: the compiled program checked against the rule ledger
  *   program.c   the one compiled program per filter: load, export_bpf, verify
  *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
@@ -46,6 +47,7 @@
 #include "bpf.c"
 #include "gen.c"
 #include "simulate.c"
+#include "walk.c"
 #include "verify.c"
 #include "program.c"
 #include "notify.c"
