@@ -20,6 +20,8 @@ H.shellquote = shellquote
 --- opts.leaks: let LeakSanitizer check it at exit (under ci/asan.sh).
 --- opts.timeout: kill it (SIGKILL) after that many seconds, for the specs
 --- whose way of failing would be a hang.
+--- opts.setpriv: run it through setpriv with these options (a string, e.g.
+--- "--bounding-set -sys_admin": root without CAP_SYS_ADMIN).
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -66,6 +68,9 @@ function H.child(code, opts)
   end
   if opts and opts.timeout then
     prefix = prefix .. ("timeout -s KILL %d "):format(opts.timeout)
+  end
+  if opts and opts.setpriv then
+    prefix = prefix .. "setpriv " .. opts.setpriv .. " "
   end
   local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. redirect))
   local out = p:read("a")

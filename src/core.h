@@ -421,6 +421,7 @@ static BPF_MAYBE_UNUSED int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *
 static size_t sc_sim_prog_size(size_t n);
 static void sc_sim_prog_free(void *p);
 static int sc_sim_arch_big_endian(uint32_t token);
+static const char *sc_sim_endian(lua_State *L, int idx, int *big_endian);
 static const char *sc_sim_decode(sc_sim_prog *p, const char *bytes, size_t len, int big_endian, char *err, size_t errlen);
 static size_t sc_sim_capacity(size_t len);
 static void sc_open_simulate(lua_State *L);
@@ -429,9 +430,13 @@ static void sc_open_simulate(lua_State *L);
 static void sc_vw_run(sc_vwalk *w, size_t pc, int s);
 
 /* verify.c */
+static uint64_t sc_vrand(uint64_t *s);
 static int l_varea_gc(lua_State *L);
 static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_cex *first);
 static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
+
+/* diff.c */
+static void sc_open_diff(lua_State *L);
 
 /* program.c */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);
@@ -456,6 +461,9 @@ static void sc_open_notify(lua_State *L);
 
 /* spawn.c */
 static void sc_open_spawn(lua_State *L);
+
+/* inspect.c */
+static void sc_open_inspect(lua_State *L);
 
 /* serve.c */
 static void sc_open_serve(lua_State *L);
