@@ -453,6 +453,8 @@ static void sc_diff_call(sc_differ *D, uint32_t arch_data, uint32_t shown, int32
                                     &capped_cells);
         if (capped_cells)
             sc_diff_note(D, SC_DN_CELLS, shown, nr, w, 0);
+        if (D->nreps[w] == 0)
+            continue; /* cannot be: every word has a cell */
         words[nw++] = w;
         if (product > D->budget / D->nreps[w])
             product = D->budget + 1; /* over it: how far does not matter */
@@ -787,7 +789,7 @@ static int l_diff(lua_State *L)
             D->seed = (uint64_t)lua_tointeger(L, -1);
         }
         if (lua_getfield(L, 3, "arches") != LUA_TNIL) {
-            size_t n;
+            size_t n = 0;
             if (lua_type(L, -1) != LUA_TTABLE || (n = lua_rawlen(L, -1)) == 0)
                 sc_argerror(L, 3, lua_pushfstring(L, "opts.arches must be a list of arches, "
                                                   "got %s", sc_repr(L, -1)));

@@ -132,7 +132,8 @@ typedef struct {
     int exited;          /* the target exited while attached */
 } sc_dump;
 
-static long sc_ptrace(long req, pid_t pid, unsigned long addr, void *data)
+/* ptrace(2) itself: data is an address or, for a detach, a signal. */
+static long sc_ptrace(long req, pid_t pid, unsigned long addr, unsigned long data)
 {
     return syscall(SYS_ptrace, req, (long)pid, addr, data);
 }
@@ -177,12 +178,12 @@ static void sc_dump_run(sc_dump *d)
 {
     size_t used = 0;
     int sig = 0, e;
-    if (sc_ptrace(SC_PTRACE_SEIZE, d->pid, 0, NULL) != 0) {
+    if (sc_ptrace(SC_PTRACE_SEIZE, d->pid, 0, 0) != 0) {
         d->err = errno;
         d->what = "seize";
         return;
     }
-    if (sc_ptrace(SC_PTRACE_INTERRUPT, d->pid, 0, NULL) != 0) {
+    if (sc_ptrace(SC_PTRACE_INTERRUPT, d->pid, 0, 0) != 0) {
         d->err = errno;
         d->what = "interrupt";
     } else if ((e = sc_dump_wait(d, &sig)) != 0) {
@@ -190,7 +191,7 @@ static void sc_dump_run(sc_dump *d)
         d->what = "wait";
     } else {
         for (d->index = 0; d->n < SC_MAX_FILTERS_PER_TASK; d->index++) {
-            long n = sc_ptrace(SC_PTRACE_SECCOMP_GET_FILTER, d->pid, (unsigned long)d->index, NULL);
+            long n = sc_ptrace(SC_PTRACE_SECCOMP_GET_FILTER, d->pid, (unsigned long)d->index, 0);
             if (n < 0 && errno == ENOENT && d->index > 0)
                 break; /* past the newest */
             if (n <= 0 || (size_t)n > SC_MAX_INSNS_PER_PATH - used) {
@@ -200,7 +201,7 @@ static void sc_dump_run(sc_dump *d)
             }
             /* the kernel copies the whole program: the room was checked */
             if (sc_ptrace(SC_PTRACE_SECCOMP_GET_FILTER, d->pid, (unsigned long)d->index,
-                          d->buf + used * 8) != n) {
+                          (unsigned long)(uintptr_t)(d->buf + used * 8)) != n) {
                 d->err = errno ? errno : EIO;
                 d->what = "read";
                 break;
@@ -219,7 +220,7 @@ static void sc_dump_run(sc_dump *d)
         }
         return;
     }
-    if (sc_ptrace(SC_PTRACE_DETACH, d->pid, 0, (void *)(intptr_t)sig) != 0 && d->err == 0) {
+    if (sc_ptrace(SC_PTRACE_DETACH, d->pid, 0, (unsigned long)sig) != 0 && d->err == 0) {
         d->err = errno;
         d->what = "detach";
     }
