@@ -372,14 +372,7 @@ describe("lua-seccomp", function()
     end)
   end)
   describe("status, dump and diff", function()
-    local function own_mode()
-      local fh = assert(io.open("/proc/self/stat"))
-      local pid = math.tointeger(fh:read("n"))
-      fh:close()
-      return seccomp.status(pid).mode
-    end
-    local it_dump = H.gated(it, pending, H.all(H.ROOT, H.gate(own_mode() == "disabled",
-      "needs a test process without seccomp")))
+    local it_dump = H.gated(it, pending, H.DUMP)
     local old = file_with('return { default = "allow", rules = { { action = "errno(EPERM)", syscall = "ptrace" } } }',
       ".lua")
     local new = file_with([[

@@ -237,6 +237,19 @@ H.ROOT = H.gate(sh_ok("test \"$(id -u)\" = 0"), "needs root (CAP_SYS_ADMIN: a fi
 H.X86_64 = H.gate(require("seccomp").arch_name(require("seccomp").native_arch()) == "x86_64",
   "needs an x86_64 machine")
 H.CC = H.gate(sh_ok("command -v cc"), "needs a C compiler (cc)")
+
+--- The pid of this process (the interpreter running the specs).
+function H.own_pid()
+  local fh = assert(io.open("/proc/self/stat"))
+  local pid = math.tointeger(fh:read("n"))
+  fh:close()
+  return pid
+end
+
+--- seccomp.dump's needs: root (CAP_SYS_ADMIN) and a caller not itself under
+--- seccomp (a container runtime's filter would be).
+H.DUMP = H.all(H.ROOT, H.gate(require("seccomp").status(H.own_pid()).mode == "disabled",
+  "needs a test process that is not itself under seccomp (a container's filter)"))
 H.NOT_VALGRIND = H.gate(not (os.getenv("LD_PRELOAD") or ""):find("vgpreload", 1, true),
   "not under valgrind (it does not emulate this)")
 

@@ -408,14 +408,17 @@ static size_t sc_diff_word_tests(sc_differ *D, size_t nt, int word)
     return n;
 }
 
-static void sc_diff_note_walk(sc_differ *D, int lost, unsigned capped, uint32_t shown, int32_t nr)
+/* word: -1 for a call's walk, SC_VW_NR for an arch's, SC_VW_ARCH for the
+ * arch tests' */
+static void sc_diff_note_walk(sc_differ *D, int lost, unsigned capped, uint32_t shown, int32_t nr,
+                              int word)
 {
     if (lost)
-        sc_diff_note(D, SC_DN_LOST, shown, nr, -1, 0);
+        sc_diff_note(D, SC_DN_LOST, shown, nr, word, 0);
     if (capped & SC_VW_CAP_STATES)
-        sc_diff_note(D, SC_DN_STATES, shown, nr, -1, 0);
+        sc_diff_note(D, SC_DN_STATES, shown, nr, word, 0);
     if (capped & SC_VW_CAP_TESTS)
-        sc_diff_note(D, SC_DN_TESTS, shown, nr, -1, 0);
+        sc_diff_note(D, SC_DN_TESTS, shown, nr, word, 0);
 }
 
 /* Check the vector whose word values are the idx'th cells of words[0..nw). */
@@ -441,7 +444,7 @@ static void sc_diff_call(sc_differ *D, uint32_t arch_data, uint32_t shown, int32
     size_t nt = sc_diff_walk(D, arch_data, nr, 0, &lost, &capped), nw = 0, i, j;
     size_t idx[SC_DIFF_WORDS];
     uint64_t product = 1, before = D->vectors;
-    sc_diff_note_walk(D, lost, capped, shown, nr);
+    sc_diff_note_walk(D, lost, capped, shown, nr, -1);
     for (w = 0; w < SC_DIFF_WORDS; w++) {
         size_t wt;
         if (is32 && (w & 1))
@@ -516,11 +519,14 @@ static size_t sc_diff_add_table(sc_differ *D, size_t n, uint32_t arch)
 /* Every call on one arch (arch_data as seccomp_data holds it). */
 static void sc_diff_arch(sc_differ *D, uint32_t arch_data)
 {
-    int is32 = (arch_data & 0x80000000u) == 0, lost, capped_cells;
+    /* the kernel zero-extends the arguments of a 32-bit arch (one it
+     * knows: a value no arch has is checked with all 64 bits) */
+    int is32 = (arch_data & 0x80000000u) == 0 && sc_arch_by_token(arch_data) != NULL;
+    int lost, capped_cells;
     unsigned capped;
     size_t nt = sc_diff_walk(D, arch_data, 0, SC_VW_SYM_NR, &lost, &capped), np = 0, n, i;
     size_t wt = sc_diff_word_tests(D, nt, SC_VW_NR);
-    sc_diff_note_walk(D, lost, capped, arch_data, -1);
+    sc_diff_note_walk(D, lost, capped, arch_data, -1, SC_VW_NR);
     if (nt == 0 && !lost) { /* nothing but the arch is read: one answer */
         sc_diff_call(D, arch_data, arch_data, 0, is32);
         return;
@@ -555,7 +561,7 @@ static void sc_diff_arch(sc_differ *D, uint32_t arch_data)
 static void sc_diff_core(sc_differ *D)
 {
     uint32_t prefer[SC_DIFF_MAXARCHES], native = seccomp_arch_native();
-    size_t np = 0, n, i;
+    size_t np = 0, n, i, k;
     int lost, capped_cells;
     unsigned capped;
     D->exhaustive = 1;
@@ -564,16 +570,22 @@ static void sc_diff_core(sc_differ *D)
             sc_diff_arch(D, D->want[i]);
         return;
     }
-    /* the arches the module knows, native first, stand for their cells */
+    /* the arches the module knows stand for their cells: native first, then
+     * the 64-bit ones (whose arguments' high words vary: a cell holding a
+     * 64-bit arch and a 32-bit one is checked as the 64-bit one, which
+     * covers the other's calls) */
     prefer[np++] = native == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : native;
-    for (i = 0; i < SC_NARCHES && np < SC_DIFF_MAXARCHES; i++)
-        if (sc_arch_known(&sc_arches[i]) && sc_arches[i].token != SCMP_ARCH_X32 &&
-            sc_arches[i].token != prefer[0])
-            prefer[np++] = sc_arches[i].token;
+    for (k = 0; k < 2; k++)
+        for (i = 0; i < SC_NARCHES && np < SC_DIFF_MAXARCHES; i++) {
+            uint32_t tok = sc_arches[i].token;
+            if (sc_arch_known(&sc_arches[i]) && tok != SCMP_ARCH_X32 && tok != prefer[0] &&
+                ((tok & 0x80000000u) != 0) == (k == 0))
+                prefer[np++] = tok;
+        }
     {
         size_t nt = sc_diff_walk(D, 0, 0, SC_VW_SYM_NR | SC_VW_SYM_ARCH, &lost, &capped);
         size_t wt = sc_diff_word_tests(D, nt, SC_VW_ARCH);
-        sc_diff_note_walk(D, lost, capped, 0, -1);
+        sc_diff_note_walk(D, lost, capped, 0, -1, SC_VW_ARCH);
         n = sc_word_cells(D, D->wtests, wt, prefer, np, D->reps, &capped_cells);
     }
     if (capped_cells)
@@ -696,6 +708,8 @@ static const char *sc_diff_push_where(lua_State *L, const sc_dnote *n)
         arch = a->name;
     else
         snprintf(hex, sizeof hex, "arch 0x%08x", (unsigned)n->arch);
+    if (n->word == SC_VW_ARCH)
+        return lua_pushliteral(L, "in the arch tests");
     if (n->nr == -1 && n->word >= 0)
         return lua_pushfstring(L, "on %s", arch);
     if (a != NULL && sc_syscall_name(n->arch, n->nr, name, sizeof name))

@@ -299,6 +299,9 @@ static int l_dump(lua_State *L)
     d.buf = sc_newuserdata(L, (size_t)SC_MAX_INSNS_PER_PATH * 8 +
                               SC_MAX_FILTERS_PER_TASK * sizeof *d.len);
     d.len = (uint32_t *)(void *)(d.buf + (size_t)SC_MAX_INSNS_PER_PATH * 8);
+    /* cleared, though the kernel writes what is read: valgrind does not
+     * know that PTRACE_SECCOMP_GET_FILTER writes its buffer */
+    memset(d.buf, 0, (size_t)SC_MAX_INSNS_PER_PATH * 8);
     sc_dump_run(&d);
     if (d.err != 0)
         sc_dump_raise(L, &d, &ps);
