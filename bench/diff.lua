@@ -66,7 +66,7 @@ local function per_op(mode, m)
   return { (a[1] - b[1]) / m, (a[2] - b[2]) / m }
 end
 
-local M = { diff = 20, verify = 20, C = 100 }
+local M = { diff = 50, verify = 200, C = 100 }
 local sides = {
   { key = "diff", run = function() return per_op("diff", M.diff) end },
   { key = "verify", run = function() return per_op("verify", M.verify) end },
