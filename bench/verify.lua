@@ -134,15 +134,12 @@ local bin, ROUNDS = arg[1], tonumber(arg[2] or 7)
 assert(bin, "usage: lua5.4 bench/verify.lua VERIFY_C [ROUNDS]")
 local lua = arg[-1] or "lua5.4"
 local self = arg[0]
-local median = dofile((self:match("^(.*)/") or ".") .. "/stats.lua").median
+local stats = dofile((self:match("^(.*)/") or ".") .. "/stats.lua")
+local median = stats.median
 
 -- { wall, cpu } seconds of one command, timed by VERIFY_C.
 local function measure(cmd)
-  local p = assert(io.popen(bin .. " " .. cmd))
-  local s = p:read("a")
-  assert(p:close(), "failed: " .. cmd)
-  local wall, cpu = s:match("^(%S+) (%S+)")
-  return { assert(tonumber(wall)), assert(tonumber(cpu)) }
+  return stats.measure(bin, cmd)
 end
 
 local function inner(mode, which, m)

@@ -20,6 +20,8 @@ H.shellquote = shellquote
 --- opts.leaks: let LeakSanitizer check it at exit (under ci/asan.sh).
 --- opts.timeout: kill it (SIGKILL) after that many seconds, for the specs
 --- whose way of failing would be a hang.
+--- opts.setpriv: run it through setpriv with these options (a string, e.g.
+--- "--bounding-set -sys_admin": root without CAP_SYS_ADMIN).
 function H.child(code, opts)
   local path = os.tmpname()
   local lpath, cpath, copy = package.path, package.cpath, nil
@@ -66,6 +68,9 @@ function H.child(code, opts)
   end
   if opts and opts.timeout then
     prefix = prefix .. ("timeout -s KILL %d "):format(opts.timeout)
+  end
+  if opts and opts.setpriv then
+    prefix = prefix .. "setpriv " .. opts.setpriv .. " "
   end
   local p = assert(io.popen(prefix .. H.lua .. " " .. shellquote(path) .. redirect))
   local out = p:read("a")
@@ -233,6 +238,19 @@ H.ROOT = H.gate(sh_ok("test \"$(id -u)\" = 0"), "needs root (CAP_SYS_ADMIN: a fi
 H.X86_64 = H.gate(require("seccomp").arch_name(require("seccomp").native_arch()) == "x86_64",
   "needs an x86_64 machine")
 H.CC = H.gate(sh_ok("command -v cc"), "needs a C compiler (cc)")
+
+--- The pid of this process (the interpreter running the specs).
+function H.own_pid()
+  local fh = assert(io.open("/proc/self/stat"))
+  local pid = math.tointeger(fh:read("n"))
+  fh:close()
+  return pid
+end
+
+--- seccomp.dump's needs: root (CAP_SYS_ADMIN) and a caller not itself under
+--- seccomp (a container runtime's filter would be).
+H.DUMP = H.all(H.ROOT, H.gate(require("seccomp").status(H.own_pid()).mode == "disabled",
+  "needs a test process that is not itself under seccomp (a container's filter)"))
 H.NOT_VALGRIND = H.gate(not (os.getenv("LD_PRELOAD") or ""):find("vgpreload", 1, true),
   "not under valgrind (it does not emulate this)")
 

@@ -247,22 +247,9 @@ end)
 -- The differential part: random rule sets through the module, judged by
 -- this file's own evaluator.
 describe("verify against an independent evaluator", function()
-  local OPS = { "==", "!=", "<", "<=", ">", ">=", "&=" }
-  local SMALL = { 0, 1, 2, 3, 7, 0xff, 0x100, 0x7fffffff, 0x80000000, 0xffffffff }
-  local BIG = { 0x100000000, 0x200000000, 0x300000000, 0xffffffff00000000, -1, -2, 0x7fffffffffffffff,
-    0x8000000000000000, 0x1ffffffff }
+  local RS = require "support.rulesets"
+  local holds, random_set, vectors = RS.holds, RS.random_set, RS.vectors
 
-  local function u_lt(a, b) return math.ult(a, b) end
-  local function holds(c, v)
-    local op, a, b = c[2], c[3], c[4]
-    if op == "==" then return v == a
-    elseif op == "!=" then return v ~= a
-    elseif op == "<" then return u_lt(v, a)
-    elseif op == "<=" then return v == a or u_lt(v, a)
-    elseif op == ">" then return u_lt(a, v)
-    elseif op == ">=" then return v == a or u_lt(a, v)
-    else return (v & a) == (b & a) end
-  end
   -- the actions a call may get: any action of a matching rule, or the default
   local function expected(set, args)
     local acts = {}
@@ -279,84 +266,6 @@ describe("verify against an independent evaluator", function()
   local function rank(a) -- lower is more restrictive (the kernel's order)
     a = a & 0xffff0000
     return a >= 0x80000000 and a - 0x100000000 or a
-  end
-
-  local function random_value()
-    local v = math.random(2) == 1 and SMALL[math.random(#SMALL)] or BIG[math.random(#BIG)]
-    local d = math.random(5)
-    if d == 1 then v = v - 1 elseif d == 2 then v = v + 1 end
-    return v
-  end
-
-  local function random_set()
-    local set = { rules = {} }
-    local deny_default = math.random(2) == 1
-    set.default = deny_default and seccomp.ACT_TRAP or seccomp.ACT_ALLOW
-    local actions = deny_default and { seccomp.ACT_ALLOW, seccomp.errno(1), seccomp.errno(2) }
-      or { seccomp.errno(1), seccomp.errno(2), seccomp.errno(3), seccomp.ACT_KILL_THREAD }
-    local nargs = math.random(1, 6)
-    local multi = false
-    for _ = 1, math.random(2, 4) do
-      local r = { action = actions[math.random(#actions)], conds = {} }
-      -- libseccomp hangs on some pairs of multi-condition rules: one per set
-      local ncond = multi and 1 or math.random(1, math.min(3, nargs))
-      multi = multi or ncond > 1
-      local used = {}
-      for _ = 1, ncond do
-        local arg
-        repeat arg = math.random(0, nargs - 1) until not used[arg]
-        used[arg] = true
-        local op = OPS[math.random(#OPS)]
-        local c = { arg, op, random_value() }
-        if op == "&=" then
-          c[3] = ({ 0xff, 3, 0xffffffff, 0xffffffff00000000, -1, 0x100000001 })[math.random(6)]
-          c[4] = random_value()
-        end
-        r.conds[#r.conds + 1] = c
-      end
-      set.rules[#set.rules + 1] = r
-    end
-    return set
-  end
-
-  -- this file's own vectors: per tested argument, every datum and its
-  -- neighbours word by word, 0 and all ones; masked witnesses by sampling
-  local function vectors(set)
-    local per = {}
-    for _, r in ipairs(set.rules) do
-      for _, c in ipairs(r.conds) do
-        local vs = per[c[1]] or { 0, -1, 0xffffffff, 0x100000000 }
-        per[c[1]] = vs
-        local d = c[2] == "&=" and (c[4] & c[3]) or c[3]
-        local hi, lo = d >> 32, d & 0xffffffff
-        for dh = -1, 1 do
-          for dl = -1, 1 do
-            vs[#vs + 1] = (((hi + dh) & 0xffffffff) << 32) | ((lo + dl) & 0xffffffff)
-          end
-        end
-        if c[2] == "&=" then
-          for _ = 1, 4 do vs[#vs + 1] = (c[4] & c[3]) | (math.random(0, 0x7fffffff) * 0x100000001 & ~c[3]) end
-        end
-      end
-    end
-    local args, list = {}, {}
-    for a in pairs(per) do args[#args + 1] = a end
-    table.sort(args)
-    local function rec(i, cur)
-      if #list >= 1500 then return end
-      if i > #args then
-        local v = { 0, 0, 0, 0, 0, 0 }
-        for k, a in ipairs(args) do v[a + 1] = cur[k] end
-        list[#list + 1] = v
-        return
-      end
-      for _, x in ipairs(per[args[i]]) do
-        cur[i] = x
-        rec(i + 1, cur)
-      end
-    end
-    rec(1, {})
-    return list
   end
 
   local SETS = tonumber(os.getenv("VERIFY_SETS")) or 2000

@@ -255,6 +255,58 @@ typedef struct {
     int answered;       /* a response (or an addfd with SEND) went out */
 } sc_request;
 
+/* walk.c: what a program tests on the paths one call can take (the walker
+ * under verify's partition and diff's) */
+#define SC_VW_STATES 32 /* abstract accumulator states per walk */
+enum { SC_VA_UNKNOWN, SC_VA_KNOWN, SC_VA_ARG };
+/* The words of struct seccomp_data a test can read: 0..11 the arguments'
+ * (arg * 2, + 1 for the high word), then the instruction pointer's, then
+ * nr and arch (when the walk leaves them symbolic: diff). */
+enum { SC_VW_IP = 12, SC_VW_NR = 14, SC_VW_ARCH = 15, SC_VW_WORDS = 16 };
+#define SC_VW_SYM_NR 1u   /* sc_vwalk.sym: loads of nr are symbolic */
+#define SC_VW_SYM_ARCH 2u /* ... and of arch */
+#define SC_VW_CAP_STATES 1u /* sc_vwalk.capped: a state fell back to UNKNOWN */
+#define SC_VW_CAP_TESTS 2u  /* ... a test was not recorded (tests full) */
+
+typedef struct {
+    int kind;
+    uint32_t v;    /* KNOWN: the value; ARG: the word (SC_VW_*, arg index * 2 + high) */
+    uint32_t mask; /* ARG: the bits left by AND k (diff; all ones for verify) */
+} sc_vstate;
+
+/* One test of a word: (word & mask) OP k, OP BPF_JEQ, BPF_JGT, BPF_JGE or
+ * BPF_JSET ((word & mask & k) != 0). */
+typedef struct {
+    uint8_t word, op;
+    uint32_t mask, k;
+} sc_vtest;
+
+typedef struct {
+    /* the program and the walk's marks (n * SC_VW_STATES, one stamp a walk) */
+    const struct sock_filter *prog;
+    size_t n;
+    int be;
+    uint32_t *visit;
+    uint32_t stamp;
+    /* the call: nr and the arch as seccomp_data holds them */
+    int32_t nr;
+    uint32_t arch_data;
+    sc_vstate st[SC_VW_STATES];
+    int nst;
+    /* verify's output: per argument word, the constants compared with */
+    uint64_t *consts[12];
+    size_t nconsts[12];
+    size_t capconsts;
+    uint32_t argmask; /* args the program tests on this path */
+    /* diff's (tests != NULL): every test with its mask, nr and arch
+     * symbolic as `sym` says, the instruction pointer's words tested */
+    unsigned sym;
+    sc_vtest *tests;
+    size_t ntests, captests;
+    int lost;        /* a branch or a return the tests do not describe */
+    unsigned capped; /* SC_VW_CAP_*: something was dropped */
+} sc_vwalk;
+
 /* verify.c: a counterexample */
 typedef struct {
     int nr;
@@ -387,17 +439,25 @@ static BPF_MAYBE_UNUSED int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *
 static size_t sc_sim_prog_size(size_t n);
 static void sc_sim_prog_free(void *p);
 static int sc_sim_arch_big_endian(uint32_t token);
+static const char *sc_sim_endian(lua_State *L, int idx, int *big_endian);
 static const char *sc_sim_decode(sc_sim_prog *p, const char *bytes, size_t len, int big_endian, char *err, size_t errlen);
 static size_t sc_sim_capacity(size_t len);
 static void sc_open_simulate(lua_State *L);
 
+/* walk.c */
+static void sc_vw_run(sc_vwalk *w, size_t pc, int s);
+
 /* verify.c */
+static uint64_t sc_vrand(uint64_t *s);
 static int l_varea_gc(lua_State *L);
 static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_cex *first);
 static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
 static int sc_arch_is32(uint32_t arch);
 static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32);
 static const char *sc_push_call(lua_State *L, const sc_cex *c);
+
+/* diff.c */
+static void sc_open_diff(lua_State *L);
 
 /* program.c */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);
@@ -431,6 +491,9 @@ static int sc_explain_stood_in(lua_State *L, int eidx, pid_t pid);
 
 /* spawn.c */
 static void sc_open_spawn(lua_State *L);
+
+/* inspect.c */
+static void sc_open_inspect(lua_State *L);
 
 /* serve.c */
 static void sc_open_serve(lua_State *L);

@@ -126,6 +126,19 @@ typedef char sc_assert_addfd[sizeof(struct sc_notif_addfd) == 24 ? 1 : -1];
 #endif
 #define SC_CLOSE_RANGE_CLOEXEC (1u << 2)
 
+/* ---- ptrace(2): reading another process's filters (seccomp.dump) ---- */
+/* Raw request numbers (used through syscall(SYS_ptrace, ...)): the C
+ * library's names are enum constants, which no #ifdef can test. */
+#define SC_PTRACE_DETACH 17
+#define SC_PTRACE_SEIZE 0x4206
+#define SC_PTRACE_INTERRUPT 0x4207
+#define SC_PTRACE_SECCOMP_GET_FILTER 0x420c /* Linux 4.4, CONFIG_CHECKPOINT_RESTORE */
+#define SC_PTRACE_EVENT_STOP 128
+/* The kernel's bound on the instructions of all a task's filters together
+ * (MAX_INSNS_PER_PATH, counting 4 more for each filter but the newest). */
+#define SC_MAX_INSNS_PER_PATH 32768
+#define SC_MAX_FILTERS_PER_TASK (1 + (SC_MAX_INSNS_PER_PATH - 1) / 5)
+
 #if defined(__GNUC__) || defined(__clang__)
 #define BPF_THREAD_LOCAL __thread
 #define BPF_MAYBE_UNUSED __attribute__((unused))

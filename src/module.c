@@ -20,11 +20,14 @@
  *   notify.c    user notification: notifier and request userdata
  *   spawn.c     filter:spawn and the child userdata
  *   explain.c   spawn's explain option: the call a kill action would kill, named
+ *   inspect.c   seccomp.status and seccomp.dump: a process's filters, read back
  *   serve.c     notifier:serve and seccomp.serve, the dispatch loop (on notify.c)
  *   bpf.c       classic-BPF decoder, checker, interpreter, disassembler (kernel semantics)
  *   gen.c       the module's own BPF code generator (plain C, on ledger.c and bpf.c)
  *   simulate.c  f:simulate, seccomp.simulate_bpf, seccomp.disasm (on bpf.c)
+ *   walk.c      what a program tests on the paths one call can take (verify, diff)
  *   verify.c    f:verify: the compiled program checked against the rule ledger
+ *   diff.c      seccomp.diff: where two programs or stacks answer differently (on walk.c)
  *   program.c   the one compiled program per filter: load, export_bpf, verify
  *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
  */
@@ -49,11 +52,14 @@
 #include "bpf.c"
 #include "gen.c"
 #include "simulate.c"
+#include "walk.c"
 #include "verify.c"
+#include "diff.c"
 #include "program.c"
 #include "notify.c"
 #include "explain.c"
 #include "spawn.c"
+#include "inspect.c"
 #include "loader.c"
 #include "serve.c"
 
@@ -364,6 +370,8 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_program(L);
     sc_open_notify(L);
     sc_open_spawn(L);
+    sc_open_inspect(L);
+    sc_open_diff(L);
     luaL_newlib(L, sc_loader_functions); /* private to lua/seccomp/policy.lua */
     lua_setfield(L, -2, "_loader");
     luaL_newlib(L, sc_private_functions); /* private to lua/seccomp */

@@ -128,131 +128,8 @@ static uint32_t sc_more_restrictive(uint32_t a, uint32_t b)
     return sc_action_rank(b) < sc_action_rank(a) ? b : a;
 }
 
-/* ---- what the program tests, on the path a syscall number takes ---------- */
-
-/* The accumulator's abstract state while walking: a known value (loaded
- * from nr or arch), a 32-bit word of an argument, or anything else. */
-#define SC_VW_STATES 32
-enum { SC_VA_UNKNOWN, SC_VA_KNOWN, SC_VA_ARG };
-
-typedef struct {
-    int kind;
-    uint32_t v;    /* KNOWN: the value; ARG: arg index * 2 + (1: high word) */
-} sc_vstate;
-
-typedef struct {
-    sc_verifier *v;
-    sc_vstate st[SC_VW_STATES];
-    int nst;
-    int32_t nr;
-    uint32_t arch_data;
-    int be;
-    uint64_t *consts[12]; /* per arg word: constants compared with */
-    size_t nconsts[12];
-    size_t capconsts;
-    uint32_t argmask; /* args the program tests on this path */
-} sc_vwalk;
-
-static int sc_vw_intern(sc_vwalk *w, int kind, uint32_t val)
-{
-    int i;
-    for (i = 0; i < w->nst; i++)
-        if (w->st[i].kind == kind && w->st[i].v == val)
-            return i;
-    if (w->nst == SC_VW_STATES)
-        return 0; /* state 0 is UNKNOWN: a sound over-approximation */
-    w->st[w->nst].kind = kind;
-    w->st[w->nst].v = val;
-    return w->nst++;
-}
-
-static void sc_vw_const(sc_vwalk *w, uint32_t word, uint32_t k)
-{
-    size_t i;
-    if (word >= 12)
-        return;
-    w->argmask |= 1u << (word / 2);
-    for (i = 0; i < w->nconsts[word]; i++)
-        if (w->consts[word][i] == k)
-            return;
-    if (w->nconsts[word] < w->capconsts)
-        w->consts[word][w->nconsts[word]++] = k;
-}
-
-/* The word an absolute load at offset k reads: 0..11 for args, -1 nr,
- * -2 arch, -3 other. */
-static int sc_vw_field(uint32_t k, int be)
-{
-    if (k == 0)
-        return -1;
-    if (k == 4)
-        return -2;
-    if (k >= 16 && k < 64 && k % 4 == 0) {
-        int arg = (int)(k - 16) / 8, high = ((k - 16) % 8 == 4) != (be != 0);
-        return arg * 2 + high;
-    }
-    return -3;
-}
-
-/* Depth-first over (pc, state), each pair once; jumps go forward only. */
-static void sc_vw_run(sc_vwalk *w, size_t pc, int s)
-{
-    const sc_sim_prog *p = w->v->p;
-    while (pc < p->n) {
-        const struct sock_filter *ins = &p->prog[pc];
-        uint32_t *mark = &w->v->visit[pc * SC_VW_STATES + (size_t)s];
-        uint16_t code = ins->code;
-        if (*mark == w->v->stamp)
-            return;
-        *mark = w->v->stamp;
-        if (code == (BPF_LD | BPF_W | BPF_ABS)) {
-            int fld = sc_vw_field(ins->k, w->be);
-            if (fld == -1)
-                s = sc_vw_intern(w, SC_VA_KNOWN, (uint32_t)w->nr);
-            else if (fld == -2)
-                s = sc_vw_intern(w, SC_VA_KNOWN, w->arch_data);
-            else if (fld >= 0)
-                s = sc_vw_intern(w, SC_VA_ARG, (uint32_t)fld);
-            else
-                s = 0;
-            pc++;
-        } else if (BPF_CLASS(code) == BPF_JMP) {
-            uint32_t jt, jf;
-            if (BPF_OP(code) == BPF_JA) {
-                pc += 1 + ins->k;
-                continue;
-            }
-            jt = (uint32_t)pc + 1 + ins->jt;
-            jf = (uint32_t)pc + 1 + ins->jf;
-            if (BPF_SRC(code) == BPF_K && w->st[s].kind == SC_VA_KNOWN) {
-                uint32_t A = w->st[s].v, k = ins->k;
-                int taken = BPF_OP(code) == BPF_JEQ ? A == k : BPF_OP(code) == BPF_JGT ? A > k
-                          : BPF_OP(code) == BPF_JGE ? A >= k : (A & k) != 0;
-                pc = taken ? jt : jf;
-                continue;
-            }
-            if (BPF_SRC(code) == BPF_K && w->st[s].kind == SC_VA_ARG)
-                sc_vw_const(w, w->st[s].v, ins->k);
-            sc_vw_run(w, jt, s);
-            pc = jf;
-        } else if (BPF_CLASS(code) == BPF_RET) {
-            return;
-        } else if (BPF_CLASS(code) == BPF_ALU && w->st[s].kind == SC_VA_ARG &&
-                   BPF_OP(code) == BPF_AND && BPF_SRC(code) == BPF_K) {
-            /* a masked test: keep the word (its constants are compared
-             * after masking, and the witnesses cover the masks) */
-            pc++;
-        } else if (code == (BPF_LD | BPF_IMM)) {
-            s = sc_vw_intern(w, SC_VA_KNOWN, ins->k);
-            pc++;
-        } else {
-            if (BPF_CLASS(code) == BPF_ALU || code == (BPF_LD | BPF_MEM) ||
-                code == (BPF_MISC | BPF_TXA) || BPF_CLASS(code) == BPF_LD)
-                s = 0;
-            pc++;
-        }
-    }
-}
+/* The walker (what the program tests on the path a syscall number takes)
+ * is in walk.c. */
 
 /* ---- vectors -------------------------------------------------------------- */
 
@@ -423,7 +300,9 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
     int tested[6], nt = 0, a, i, j;
     size_t k;
     memset(&w, 0, sizeof w);
-    w.v = v;
+    w.prog = v->p->prog;
+    w.n = v->p->n;
+    w.visit = v->visit;
     w.nst = 1; /* st[0]: UNKNOWN */
     w.nr = nr;
     w.arch_data = arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch;
@@ -431,7 +310,7 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
     w.capconsts = 64;
     for (i = 0; i < 12; i++)
         w.consts[i] = constbuf[i];
-    v->stamp++;
+    w.stamp = ++v->stamp;
     sc_vw_run(&w, 0, 0);
     for (a = 0; a < 6; a++) {
         const struct scmp_arg_cmp *masked[8];

@@ -101,6 +101,25 @@ local P = require "seccomp.policy"
 ---@field raw_rc? boolean return libseccomp's raw return codes
 ---@field wait_kill? boolean wait killable in notify (libseccomp >= 2.6)
 
+---A cell where two programs answer differently (seccomp.diff).
+---@class seccomp.DiffCell
+---@field arch string|integer the arch's name (x32 for x32 numbers), or its number where the module knows no name
+---@field nr integer the syscall number as seccomp_data holds it
+---@field syscall? string its name on that arch
+---@field args integer[] the 6 arguments
+---@field ip? integer the instruction pointer, where a program tests it
+---@field a integer what a answers (an action number)
+---@field b integer what b answers
+
+---seccomp.diff's report: a list of (the first 64) cells, and what was checked.
+---@class seccomp.DiffReport: seccomp.DiffCell[]
+---@field vectors integer calls checked
+---@field exhaustive boolean every cell of the joint partition was checked
+---@field verdict "equal"|"a stricter"|"b stricter"|"incomparable"
+---@field total integer cells found (all counted, 64 kept)
+---@field capped string[] what made the report less than exhaustive
+---@field arches (string|integer)[] the arches checked
+
 -- ---------------------------------------------------------------------------
 -- The module.
 
@@ -328,6 +347,30 @@ M.simulate_bpf = core.simulate_bpf
 ---@param arch_or_endian? seccomp.Arch|"big"|"little"
 ---@return string
 M.disasm = core.disasm
+
+-- looking inside (docs/inspect.md)
+
+---What /proc/PID/status says of a process's seccomp state: `mode`
+---("disabled", "strict" or "filter"), `filters` (how many; nil before
+---Linux 5.9) and `no_new_privs`.  Needs no privilege; raises the error object
+---(ESRCH) when there is no such process.
+---@type fun(pid: integer): { mode: "disabled"|"strict"|"filter"|integer, filters?: integer, no_new_privs: boolean }
+M.status = core.status
+
+---The BPF programs of a process's filters, oldest first, read back with
+---ptrace (PTRACE_SECCOMP_GET_FILTER); each is a string as `export_bpf`
+---gives a program.  Needs CAP_SYS_ADMIN and a caller that is not itself
+---under seccomp; leaves the process running (or stopped) as it was.
+---@type fun(pid: integer): string[]
+M.dump = core.dump
+
+---Where two filters, BPF programs or stacks of programs (lists, oldest
+---first, answered as the kernel answers a stack) give a call different
+---answers: a list of the first 64 cells `{arch, nr, syscall, args, a, b}`
+---with `vectors`, `exhaustive`, `verdict` ("equal", "a stricter",
+---"b stricter", "incomparable"), `total`, `capped` and `arches`.
+---@type fun(a: seccomp.filter|string|(seccomp.filter|string)[], b: seccomp.filter|string|(seccomp.filter|string)[], opts?: { arches?: seccomp.Arch[], endian?: "big"|"little"|seccomp.Arch, budget?: integer, seed?: integer }): seccomp.DiffReport
+M.diff = core.diff
 
 -- notification
 

@@ -191,6 +191,32 @@ function core.simulate_bpf(bpf, data) end
 function core.disasm(bpf, arch_or_endian) end
 
 -- ---------------------------------------------------------------------------
+-- Looking inside (docs/inspect.md)
+
+---A process's seccomp state from /proc/PID/status (no privilege needed):
+---`mode` ("disabled", "strict", "filter"), `filters` (Linux >= 5.9),
+---`no_new_privs`.  Raises the error object (ESRCH) for no such process.
+---@param pid integer
+---@return { mode: "disabled"|"strict"|"filter"|integer, filters?: integer, no_new_privs: boolean }
+function core.status(pid) end
+
+---The BPF programs of a process's filters, oldest first, each as
+---`export_bpf` gives a program; read with ptrace (needs CAP_SYS_ADMIN and a
+---caller not itself under seccomp); the process is left as it was.
+---@param pid integer
+---@return string[]
+function core.dump(pid) end
+
+---Where two filters, BPF programs or stacks (lists, oldest first) answer a
+---call differently, over every cell of their joint partition: the first 64
+---cells, and `vectors`, `exhaustive`, `verdict`, `total`, `capped`, `arches`.
+---@param a seccomp.filter|string|(seccomp.filter|string)[]
+---@param b seccomp.filter|string|(seccomp.filter|string)[]
+---@param opts? { arches?: seccomp.Arch[], endian?: "big"|"little"|seccomp.Arch, budget?: integer, seed?: integer }
+---@return seccomp.DiffReport
+function core.diff(a, b, opts) end
+
+-- ---------------------------------------------------------------------------
 -- Conditions
 
 ---Builds conditions on one syscall argument.
