@@ -1,0 +1,1511 @@
+--- seccomp.inspect: seccomp.explain and seccomp.audit (docs/inspect.md).
+---
+--- Both read the partition seccomp.diff checks (the core's
+--- _private.partition: every arch cell, number cell and argument cell of a
+--- program, each with its answer) and nothing else: no second walker, no
+--- second interpreter.
+---
+--- explain turns it back into a policy table: per arch, per syscall, the
+--- fewest disjoint rules this file can find (cells merged where the answer
+--- allows it, ranges as <=, >=, ==, != and &= conditions), so that the rules
+--- mean the same whatever order overlapping rules would be taken in: they
+--- never overlap.  What rules cannot say is counted in `unexplained`.
+---
+--- audit reads the same partition for weaknesses (the kinds and their
+--- severities: docs/inspect.md).
+---
+--- Private to the binding: lua/seccomp/init.lua exports explain and audit.
+local core = require "seccomp.core"
+
+local private = core._private
+local ult, mathtype = math.ult, math.type
+local concat, sort = table.concat, table.sort
+local pairs, ipairs, type, error, tostring = pairs, ipairs, type, error, tostring
+local action_name = core.action_name
+
+local M = {}
+
+local U32 = 0xffffffff
+local X32_BIT = 0x40000000
+local ENOSYS = core.errno("ENOSYS")
+local ALLOW = core.ACT_ALLOW
+local LOG = core.ACT_LOG
+local MAX_PIECES = 64      -- conditions one class of values may need
+local MAX_TERNARIES = 4096 -- patterns a class is read from
+local MAX_UNEXPLAINED = 64 -- cells kept in a report (all counted)
+
+-- ===========================================================================
+-- The partition
+
+-- The core's argument error as _private.call gives it, raised as `fname`'s.
+local function partition(fname, p, opts, level)
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), level)
+  end
+  local copts
+  if opts then
+    copts = { arches = opts.arches, endian = opts.endian, budget = opts.budget, seed = opts.seed }
+  end
+  local ok, P = private.call(private.partition, p, copts)
+  if ok then
+    return P
+  end
+  if type(P) == "table" and getmetatable(P) == nil and mathtype(P.argument) == "integer" then
+    error(("bad argument #%d to '%s' (%s)"):format(P.argument, fname, P.message), level)
+  end
+  error(P, level)
+end
+
+-- The kernel's order of actions: lower is stricter.
+local function rank(a)
+  a = a & 0xffff0000
+  return a >= 0x80000000 and a - 0x100000000 or a
+end
+
+-- The answer as the kernel acts on it (as seccomp.diff compares answers):
+-- the data counts for errno (capped at 4095, as the kernel caps it), trace
+-- and trap, not for allow, log, notify and the kills.
+local RET_DATA_IGNORED = { [0x80000000] = true, [0] = true, [0x7fc00000] = true, [0x7ffc0000] = true,
+                           [0x7fff0000] = true }
+local function norm(a)
+  local act, data = a & 0xffff0000, a & 0xffff
+  if act == 0x00050000 then
+    return act | (data > 4095 and 4095 or data)
+  elseif RET_DATA_IGNORED[act] then
+    return act
+  end
+  return a
+end
+
+-- ===========================================================================
+-- Sets of argument values
+--
+-- A word's cell is a union of leaves (F, V): the 32-bit values x with
+-- x & F == V.  An argument's class is a list of boxes: a set of its low
+-- word's cells times a set of its high word's (nil: the word is not tested,
+-- any value).  A class is read as disjoint intervals of the argument's
+-- values where it can be, or as disjoint ternary patterns (&= conditions);
+-- the form that needs fewer conditions is taken.
+
+-- The free bits of a leaf that fixes a prefix of the bits, or nil.
+local function prefix_free(F)
+  local free = ~F & U32
+  if free & (free + 1) == 0 then
+    return free
+  end
+end
+
+local function cellset(list)
+  local s = {}
+  for _, c in ipairs(list) do s[c] = true end
+  return s
+end
+
+-- Sorted, merged 32-bit intervals of cells `cells` (a list) of word W; nil
+-- where a leaf is not a block of consecutive values.
+local function word_intervals(W, cells)
+  if W == nil or cells == nil then
+    return { { 0, U32 } }
+  end
+  local set, iv = cellset(cells), {}
+  for i = 1, #W.F do
+    if set[W.C[i]] then
+      local free = prefix_free(W.F[i])
+      if not free then
+        return nil
+      end
+      iv[#iv + 1] = { W.V[i], W.V[i] | free }
+    end
+  end
+  sort(iv, function(a, b) return a[1] < b[1] end)
+  local out = {}
+  for _, x in ipairs(iv) do
+    local last = out[#out]
+    if last and last[2] + 1 == x[1] then
+      last[2] = x[2]
+    else
+      out[#out + 1] = { x[1], x[2] }
+    end
+  end
+  return out
+end
+
+local function ult_first(a, b) return ult(a[1], b[1]) end
+
+-- Merge sorted 64-bit intervals that touch.
+local function merge_intervals(iv)
+  sort(iv, ult_first)
+  local out = {}
+  for _, x in ipairs(iv) do
+    local last = out[#out]
+    if last and last[2] ~= -1 and last[2] + 1 == x[1] then
+      if ult(last[2], x[2]) then last[2] = x[2] end
+    else
+      out[#out + 1] = { x[1], x[2] }
+    end
+  end
+  return out
+end
+
+-- A cell list as a key; nil (any value) where it holds every cell of W.
+local function cells_key(W, cells)
+  if W == nil or cells == nil then return "*" end
+  local seen, list = {}, {}
+  for _, c in ipairs(cells) do
+    if not seen[c] then seen[c] = true list[#list + 1] = c end
+  end
+  if #list == #W.rep then return "*" end
+  sort(list)
+  return concat(list, ",")
+end
+
+local function union_cells(a, b)
+  if a == nil or b == nil then return nil end
+  local c = {}
+  for _, x in ipairs(a) do c[#c + 1] = x end
+  for _, x in ipairs(b) do c[#c + 1] = x end
+  return c
+end
+
+-- The class with its boxes joined where they share a side: boxes with the
+-- same high cells take the union of their low cells, and the other way,
+-- until none do (so that "hi != 0 or lo != 1" reads as one interval pair).
+local function simplify(class)
+  if class.simple then return class.simple end
+  local boxes = {}
+  for i, b in ipairs(class) do
+    boxes[i] = { lo = cells_key(b.loW, b.lo) ~= "*" and b.lo or nil,
+                 hi = cells_key(b.hiW, b.hi) ~= "*" and b.hi or nil, loW = b.loW, hiW = b.hiW }
+  end
+  local changed = true
+  while changed and #boxes > 1 do
+    changed = false
+    for _, side in ipairs { { "hi", "lo" }, { "lo", "hi" } } do
+      local key_side, join_side = side[1], side[2]
+      local by, out = {}, {}
+      for _, b in ipairs(boxes) do
+        local k = cells_key(b[key_side .. "W"], b[key_side])
+        local e = by[k]
+        if e then
+          e[join_side] = union_cells(e[join_side], b[join_side])
+          if cells_key(e[join_side .. "W"], e[join_side]) == "*" then e[join_side] = nil end
+          changed = true
+        else
+          e = { lo = b.lo, hi = b.hi, loW = b.loW, hiW = b.hiW }
+          by[k] = e
+          out[#out + 1] = e
+        end
+      end
+      boxes = out
+    end
+  end
+  class.simple = boxes
+  return boxes
+end
+
+-- The class as intervals of the argument's values, or nil.
+local function class_intervals(class, low_only)
+  local all = {}
+  for _, box in ipairs(simplify(class)) do
+    local L = word_intervals(box.loW, box.lo)
+    if not L then return nil end
+    if low_only then
+      for _, l in ipairs(L) do all[#all + 1] = l end
+    else
+      local H = word_intervals(box.hiW, box.hi)
+      if not H then return nil end
+      if #L == 1 and L[1][1] == 0 and L[1][2] == U32 then
+        for _, h in ipairs(H) do all[#all + 1] = { h[1] << 32, (h[2] << 32) | U32 } end
+      else
+        local points = 0
+        for _, h in ipairs(H) do
+          points = points + (h[2] - h[1] + 1)
+          if points > MAX_PIECES then return nil end
+        end
+        for _, h in ipairs(H) do
+          for x = h[1], h[2] do
+            for _, l in ipairs(L) do all[#all + 1] = { (x << 32) | l[1], (x << 32) | l[2] } end
+          end
+        end
+      end
+    end
+    if #all > MAX_TERNARIES then return nil end
+  end
+  return merge_intervals(all)
+end
+
+local function word_leaves(W, cells)
+  if W == nil or cells == nil then
+    return { { 0, 0 } }
+  end
+  local set, out = cellset(cells), {}
+  for i = 1, #W.F do
+    if set[W.C[i]] then out[#out + 1] = { W.F[i], W.V[i] } end
+  end
+  return out
+end
+
+-- Merge ternary patterns {M, V} (x & M == V) that differ in one fixed bit,
+-- until none do.
+local function merge_ternaries(t)
+  local changed = true
+  while changed do
+    changed = false
+    local seen, out, gone = {}, {}, {}
+    for i, p in ipairs(t) do
+      local m, bits = p[1], p[1]
+      while bits ~= 0 and not gone[i] do
+        local b = bits & -bits
+        bits = bits & ~b
+        local key = (m & ~b) .. ":" .. (p[2] & ~b)
+        local j = seen[key]
+        if j and not gone[j] and (t[j][2] & b) ~= (p[2] & b) then
+          gone[i], gone[j] = true, true
+          out[#out + 1] = { m & ~b, p[2] & ~b }
+          changed = true
+        elseif not j then
+          seen[key] = i
+        end
+      end
+    end
+    for i, p in ipairs(t) do
+      if not gone[i] then out[#out + 1] = p end
+    end
+    t = out
+  end
+  return t
+end
+
+-- The class as disjoint ternary patterns {M, V}, merged, or nil.
+local function class_ternaries(class, low_only)
+  local t = {}
+  for _, box in ipairs(simplify(class)) do
+    local L = word_leaves(box.loW, box.lo)
+    local H = low_only and { { 0, 0 } } or word_leaves(box.hiW, box.hi)
+    if #L * #H + #t > MAX_TERNARIES then return nil end
+    for _, h in ipairs(H) do
+      for _, l in ipairs(L) do
+        t[#t + 1] = { (h[1] << 32) | l[1], (h[2] << 32) | l[2] }
+      end
+    end
+  end
+  return merge_ternaries(t)
+end
+
+-- [a, b] (unsigned, within the domain) as aligned blocks {mask, value}.
+local function blocks(a, b, maxv, out)
+  while true do
+    local k = 0
+    while k < 63 do
+      local size = 1 << (k + 1)
+      local last = a + size - 1
+      if a & (size - 1) ~= 0 or ult(b, last) or ult(last, a) then break end
+      k = k + 1
+    end
+    out[#out + 1] = { ~((1 << k) - 1) & maxv, a }
+    local last = a + (1 << k) - 1
+    if last == b then return out end
+    a = last + 1
+  end
+end
+
+local ALL = {} -- the piece "any value": no condition
+
+-- The pieces of a class: disjoint conditions {op, a [, b]} whose union is
+-- the class (ALL alone: every value); nil where there would be too many.
+local function pieces_of(class, low_only)
+  if class.pieces ~= nil then return class.pieces or nil end
+  local maxv = low_only and U32 or -1
+  local best
+  local I = class_intervals(class, low_only)
+  if I then
+    if #I == 1 and I[1][1] == 0 and I[1][2] == maxv then
+      class.pieces = { ALL }
+      return class.pieces
+    end
+    if #I == 2 and I[1][1] == 0 and I[2][2] == maxv and I[2][1] == I[1][2] + 2 then
+      class.pieces = { { "!=", I[1][2] + 1 } }
+      return class.pieces
+    end
+    local out = {}
+    for _, iv in ipairs(I) do
+      local a, b = iv[1], iv[2]
+      if a == b then
+        out[#out + 1] = { "==", a }
+      elseif a == 0 then
+        out[#out + 1] = { "<=", b }
+      elseif b == maxv then
+        out[#out + 1] = { ">=", a }
+      else
+        local bl = blocks(a, b, maxv, {})
+        if not ult(#bl, b - a + 1) then
+          for x = a, b do out[#out + 1] = { "==", x } end
+        else
+          for _, blk in ipairs(bl) do out[#out + 1] = { "&=", blk[1], blk[2] } end
+        end
+      end
+      if #out > MAX_PIECES then out = nil break end
+    end
+    best = out
+  end
+  if not best or #best > 1 then
+    local T = class_ternaries(class, low_only)
+    if T and (not best or #T < #best) and #T <= MAX_PIECES then
+      local out = {}
+      for _, p in ipairs(T) do
+        if p[1] & maxv == 0 then
+          out = { ALL }
+          break
+        elseif p[1] & maxv == maxv then
+          out[#out + 1] = { "==", p[2] & maxv }
+        else
+          out[#out + 1] = { "&=", p[1] & maxv, p[2] & maxv }
+        end
+      end
+      best = out
+    end
+  end
+  class.pieces = best or false
+  return best
+end
+
+-- ===========================================================================
+-- Functions over a grid of classes
+--
+-- F = { dims = { { n =, classes = { class... }, ... } }, tab = { ... } }:
+-- the answer for every combination of the dimensions' classes, the first
+-- dimension varying fastest.
+
+-- Merge, along every dimension, the classes whose slices are equal; drop
+-- the dimensions left with one class.  `join(a, b)` merges two classes.
+local function reduce(F, join)
+  local dims, tab = F.dims, F.tab
+  local size = #tab
+  local stride, newdims, reps = 1, {}, {}
+  for d, dim in ipairs(dims) do
+    local n = dim.n
+    local slices = {}
+    for j = 1, n do slices[j] = {} end
+    for p = 0, size - 1 do
+      local s = slices[(p // stride) % n + 1]
+      s[#s + 1] = tab[p + 1]
+    end
+    local bykey, classes, rep = {}, {}, {}
+    for j = 1, n do
+      local key = concat(slices[j], ",")
+      local c = bykey[key]
+      if not c then
+        c = #classes + 1
+        bykey[key] = c
+        classes[c] = dim.classes[j]
+        rep[c] = j
+      else
+        classes[c] = join(classes[c], dim.classes[j])
+      end
+    end
+    reps[d] = { stride = stride, rep = rep }
+    if #classes > 1 then
+      local nd = {}
+      for k, v in pairs(dim) do nd[k] = v end
+      nd.n, nd.classes, nd.old = #classes, classes, d
+      newdims[#newdims + 1] = nd
+    end
+    stride = stride * n
+  end
+  -- the new table: each cell from a representative of its classes
+  local newtab, nsize = {}, 1
+  for _, nd in ipairs(newdims) do nsize = nsize * nd.n end
+  for q = 0, nsize - 1 do
+    local p, r = 0, q
+    for _, nd in ipairs(newdims) do
+      local c = r % nd.n + 1
+      r = r // nd.n
+      local info = reps[nd.old]
+      p = p + (info.rep[c] - 1) * info.stride
+    end
+    newtab[q + 1] = tab[p + 1]
+  end
+  if nsize == 1 and #newdims == 0 then newtab[1] = tab[1] end
+  for _, nd in ipairs(newdims) do nd.old = nil end
+  return { dims = newdims, tab = newtab }
+end
+
+-- F with dimension d fixed to class j.
+local function restrict(F, d, j)
+  local dims, tab = F.dims, F.tab
+  local newdims, stride = {}, 1
+  for e, dim in ipairs(dims) do
+    if e == d then break end
+    stride = stride * dim.n
+  end
+  for e, dim in ipairs(dims) do
+    if e ~= d then newdims[#newdims + 1] = dim end
+  end
+  local n = dims[d].n
+  local newtab, size = {}, #tab // n
+  for q = 0, size - 1 do
+    local low, high = q % stride, q // stride
+    newtab[q + 1] = tab[low + (j - 1) * stride + high * stride * n + 1]
+  end
+  return { dims = newdims, tab = newtab }
+end
+
+local function any_but(tab, default)
+  for _, v in ipairs(tab) do
+    if v ~= default then return true end
+  end
+  return false
+end
+
+local function join_lists(a, b)
+  local c = {}
+  for _, x in ipairs(a) do c[#c + 1] = x end
+  for _, x in ipairs(b) do c[#c + 1] = x end
+  return c
+end
+
+-- How many rules F needs at least, splitting on `d` first, then the best
+-- way down (estimated where the table is large).
+local cost
+
+local function split_cost(F, d, default, low_only, memo, bound)
+  local total = 0
+  for j = 1, F.dims[d].n do
+    local sub = reduce(restrict(F, d, j), join_lists)
+    if any_but(sub.tab, default) then
+      local pcs = pieces_of(F.dims[d].classes[j], low_only)
+      if not pcs then return math.huge end
+      total = total + #pcs * cost(sub, default, low_only, memo)
+      if total >= bound then return total end
+    end
+  end
+  return total
+end
+
+function cost(F, default, low_only, memo)
+  if #F.dims == 0 then
+    return F.tab[1] ~= default and 1 or 0
+  end
+  if #F.tab > 256 then -- estimate: every distinct non-default answer a rule
+    local seen, n = {}, 0
+    for _, v in ipairs(F.tab) do
+      if v ~= default and not seen[v] then seen[v] = true n = n + 1 end
+    end
+    return n * #F.dims
+  end
+  local key = {}
+  for _, dim in ipairs(F.dims) do
+    key[#key + 1] = dim.arg .. "/" .. dim.n
+    for _, c in ipairs(dim.classes) do
+      local p = pieces_of(c, low_only)
+      key[#key + 1] = p and #p or "x"
+    end
+  end
+  key[#key + 1] = concat(F.tab, ",")
+  key = concat(key, ";")
+  if memo[key] then return memo[key] end
+  local best = math.huge
+  for d = 1, #F.dims do
+    local c = split_cost(F, d, default, low_only, memo, best)
+    if c < best then best = c end
+  end
+  memo[key] = best
+  return best
+end
+
+-- The rules of F: { action =, conds = { [arg] = piece } } appended to out.
+-- false where a class cannot be said in few enough conditions.
+local function synth(F, default, low_only, conds, out, memo)
+  F = reduce(F, join_lists)
+  if #F.dims == 0 then
+    if F.tab[1] ~= default then
+      local c = {}
+      for k, v in pairs(conds) do c[k] = v end
+      out[#out + 1] = { action = F.tab[1], conds = c }
+    end
+    return true
+  end
+  local best, bestd = math.huge, 1
+  for d = 1, #F.dims do
+    local c = split_cost(F, d, default, low_only, memo, best)
+    if c < best then best, bestd = c, d end
+  end
+  if best == math.huge then return false end
+  local dim = F.dims[bestd]
+  for j = 1, dim.n do
+    local sub = restrict(F, bestd, j)
+    if any_but(sub.tab, default) then
+      for _, piece in ipairs(pieces_of(dim.classes[j], low_only)) do
+        conds[dim.arg] = piece ~= ALL and piece or nil
+        if not synth(sub, default, low_only, conds, out, memo) then return false end
+      end
+      conds[dim.arg] = nil
+    end
+  end
+  return true
+end
+
+-- ===========================================================================
+-- One call: its rules
+
+-- The argument values of vector `pos` (1-based) of call K, and its ip.
+local function vector_args(K, pos)
+  local args, ip = { 0, 0, 0, 0, 0, 0 }, 0
+  local r = pos - 1
+  for _, w in ipairs(K.words) do
+    local W = K.cells[w + 1]
+    local n = #W.rep
+    local v = W.rep[r % n + 1]
+    r = r // n
+    if w >= 12 then
+      ip = ip | (v << (32 * (w - 12)))
+    else
+      local a = w // 2 + 1
+      args[a] = args[a] | (v << (32 * (w % 2)))
+    end
+  end
+  return args, ip
+end
+
+-- The rules of call K (action or partition table) under `default`: a list
+-- of { action =, conds = { [arg] = piece } }, or nil and why not.
+local function call_rules(K, default, low_only)
+  if mathtype(K) == "integer" then
+    if K == default then return {} end
+    return { { action = K, conds = {} } }
+  end
+  if K.lost then return nil, "a branch on a value no test describes (computed, or in X or memory)" end
+  if not K.answers then return nil, "more vectors than the budget" end
+  local dims = {}
+  for i, w in ipairs(K.words) do
+    local W = K.cells[w + 1]
+    local classes = {}
+    for c = 1, #W.rep do classes[c] = { c } end
+    dims[i] = { word = w, n = #W.rep, classes = classes, W = W }
+  end
+  local F = reduce({ dims = dims, tab = K.answers }, join_lists)
+  for _, dim in ipairs(F.dims) do
+    if dim.word >= 12 then return nil, "a test of the instruction pointer" end
+    if low_only and dim.word % 2 == 1 then
+      return nil, "a test of an argument's high word on an arch whose rules compare low words only"
+    end
+  end
+  -- the arguments: low word and high word together, the low one fastest
+  local adims, i = {}, 1
+  while i <= #F.dims do
+    local lo, hi = F.dims[i], nil
+    if lo.word % 2 == 1 then
+      lo, hi = nil, lo
+    elseif F.dims[i + 1] and F.dims[i + 1].word == lo.word + 1 then
+      hi = F.dims[i + 1]
+      i = i + 1
+    end
+    i = i + 1
+    local nlo, nhi = lo and lo.n or 1, hi and hi.n or 1
+    local classes = {}
+    for h = 1, nhi do
+      for l = 1, nlo do
+        classes[#classes + 1] = { { lo = lo and lo.classes[l], hi = hi and hi.classes[h],
+                                    loW = lo and lo.W, hiW = hi and hi.W } }
+      end
+    end
+    adims[#adims + 1] = { arg = ((lo or hi).word) // 2, n = nlo * nhi, classes = classes }
+  end
+  local out = {}
+  if not synth({ dims = adims, tab = F.tab }, default, low_only, {}, out, {}) then
+    return nil, "a set of argument values that takes more than " .. MAX_PIECES .. " conditions"
+  end
+  return out
+end
+
+-- ===========================================================================
+-- Conditions and rules as the policy writes them
+
+local function num(v)
+  if v >= 0 and v < 10 then return tostring(v) end
+  return ("0x%x"):format(v)
+end
+
+-- "arg2 & 0x3 == 0", "arg0 != 40"
+local function cond_text(arg, piece)
+  if piece[1] == "&=" then
+    return ("arg%d & %s == %s"):format(arg, num(piece[2]), num(piece[3]))
+  end
+  return ("arg%d %s %s"):format(arg, piece[1], num(piece[2]))
+end
+
+-- A rule's conditions as policy strings, by argument; and its key.
+local function rule_conds(r)
+  local args, texts = {}, {}
+  for a in pairs(r.conds) do args[#args + 1] = a end
+  sort(args)
+  for _, a in ipairs(args) do texts[#texts + 1] = cond_text(a, r.conds[a]) end
+  return texts
+end
+
+local function rule_key(r)
+  return action_name(r.action) .. "|" .. concat(rule_conds(r), ";")
+end
+
+-- The rules of one syscall as a sorted list of keys, joined.
+local function rules_key(rules)
+  local keys = {}
+  for _, r in ipairs(rules) do keys[#keys + 1] = rule_key(r) end
+  sort(keys)
+  return concat(keys, "\n")
+end
+
+-- The same rules as a 32-bit arch reads them: data cut to the low word.
+local function rules_low(rules)
+  local out = {}
+  for _, r in ipairs(rules) do
+    local c = {}
+    for a, p in pairs(r.conds) do
+      local q = {}
+      for k, v in ipairs(p) do q[k] = k == 1 and v or v & U32 end
+      if q[1] == "&=" and q[2] == U32 then q = { "==", q[3] } end
+      c[a] = q
+    end
+    out[#out + 1] = { action = r.action, conds = c }
+  end
+  return out
+end
+
+-- ===========================================================================
+-- Number cells, within a range of numbers
+
+local function popcount(x)
+  local n = 0
+  while x ~= 0 do
+    x = x & (x - 1)
+    n = n + 1
+  end
+  return n
+end
+
+-- How many values x of leaf (F, V) have x <= h (32-bit).
+local function count_le(F, V, h)
+  local total = 0
+  for i = 31, 0, -1 do
+    local bit = 1 << i
+    local above = ~((bit << 1) - 1) & U32
+    if (F & above) & (V ~ h) ~= 0 then return total end
+    if h & bit ~= 0 and (F & bit == 0 or V & bit == 0) then
+      total = total + (1 << popcount(~F & (bit - 1)))
+    end
+  end
+  if h & F == V then total = total + 1 end
+  return total
+end
+
+-- The greatest value of leaf (F, V) that is <= h, or nil.
+local function max_le(F, V, h)
+  if h & F == V then return h end
+  for i = 0, 31 do
+    local bit = 1 << i
+    local above = ~((bit << 1) - 1) & U32
+    if (F & above) & (V ~ h) == 0 and h & bit ~= 0 and (F & bit == 0 or V & bit == 0) then
+      local below = bit - 1
+      return (h & above) | (V & below) | (~F & below)
+    end
+  end
+end
+
+-- The least value of leaf (F, V) that is >= l, or nil.
+local function min_ge(F, V, l)
+  local x = max_le(F, ~V & F & U32, ~l & U32)
+  return x and (~x & U32)
+end
+
+-- Every cell of W within [lo, hi]: { size =, min =, max = } (size 0: none).
+local function cell_stats(W, lo, hi)
+  local st = {}
+  for c = 1, #W.rep do st[c] = { size = 0 } end
+  for i = 1, #W.F do
+    local F, V, s = W.F[i], W.V[i], st[W.C[i]]
+    local n = count_le(F, V, hi) - (lo > 0 and count_le(F, V, lo - 1) or 0)
+    if n > 0 then
+      s.size = s.size + n
+      local a, b = min_ge(F, V, lo), max_le(F, V, hi)
+      if not s.min or a < s.min then s.min = a end
+      if not s.max or b > s.max then s.max = b end
+    end
+  end
+  return st
+end
+
+-- The cell of value x in word W.
+local function cell_of(W, x)
+  for i = 1, #W.F do
+    if x & W.F[i] == W.V[i] then return W.C[i] end
+  end
+end
+
+-- ===========================================================================
+-- The calls of each arch
+
+local function u32(nr) return nr & U32 end
+
+-- The numbers each arch of a policy owns on the arch value that carries
+-- it: x86_64's value carries x32's calls too (the numbers with the x32 bit,
+-- but -1, which the kernel and the module count as x86_64's).
+local RANGES = {
+  x86_64 = { { 0, X32_BIT - 1 }, { U32, U32 } },
+  x32 = { { X32_BIT, U32 - 1 } },
+}
+local ALL_NUMBERS = { { 0, U32 } }
+
+local function in_ranges(ranges, nr)
+  local u = u32(nr)
+  for _, r in ipairs(ranges) do
+    if u >= r[1] and u <= r[2] then return true end
+  end
+  return false
+end
+
+-- Every answer a call gives: a list (an action alone, or K's answers), normalized.
+local function answers_of(call)
+  if mathtype(call) == "integer" then return { norm(call) } end
+  local out = {}
+  for i, a in ipairs(call.answers or {}) do out[i] = norm(a) end
+  return out
+end
+
+local function all_equal(call, x)
+  if mathtype(call) == "integer" then return norm(call) == x end
+  if not call.answers or call.lost then return false end
+  for _, a in ipairs(call.answers) do
+    if norm(a) ~= x then return false end
+  end
+  return true
+end
+
+-- A copy of call K with its answers normalized.
+local function normalized(call)
+  if mathtype(call) == "integer" then return norm(call) end
+  local k = {}
+  for key, v in pairs(call) do k[key] = v end
+  k.answers = call.answers and answers_of(call) or nil
+  return k
+end
+
+-- The policy arches: { name =, A =, low =, ranges =, calls = { [nr] = call },
+-- names = { [nr] = name }, cells = { [c] = { size, min, max, named, call } } }.
+local function policy_arch(P, A, name, ranges)
+  local pa = { name = name, A = A, low = P.low_words[name] or false, ranges = ranges,
+               calls = {}, names = {}, byname = {}, cells = {}, mux = A.mux or {} }
+  if A.answer then
+    pa.constant = norm(A.answer)
+    return pa
+  end
+  for nr, call in pairs(A.calls) do
+    if in_ranges(ranges, nr) then
+      pa.calls[nr] = call
+      local n = A.names and A.names[nr]
+      if n then
+        pa.names[nr] = n
+        pa.byname[n] = nr
+      end
+    end
+  end
+  local W = A.nrword
+  local stats = {}
+  for c = 1, #W.rep do stats[c] = { size = 0, named = 0 } end
+  for _, r in ipairs(ranges) do
+    for c, st in ipairs(cell_stats(W, r[1], r[2])) do
+      local s = stats[c]
+      if st.size > 0 then
+        s.size = s.size + st.size
+        if not s.min or st.min < s.min then s.min = st.min end
+        if not s.max or st.max > s.max then s.max = st.max end
+      end
+    end
+  end
+  for nr, call in pairs(A.calls) do
+    local s = stats[A.cellof[nr]]
+    if pa.names[nr] then s.named = s.named + 1 end
+    if s.size > 0 and (not s.call or in_ranges(ranges, nr)) then
+      s.call, s.nr = call, nr
+    end
+  end
+  pa.cells = stats
+  return pa
+end
+
+-- Is this arch (a name) in the program's byte order?
+local function same_order(P, name)
+  return (P.big_arches[name] or false) == P.big_endian
+end
+
+-- ===========================================================================
+-- explain
+
+local function count_votes(votes, a, n)
+  votes[a] = (votes[a] or 0) + (n or 1)
+end
+
+local function most_common(votes)
+  local best, bn
+  for a, n in pairs(votes) do
+    if not best or n > bn or (n == bn and (rank(a) < rank(best) or (rank(a) == rank(best) and a < best))) then
+      best, bn = a, n
+    end
+  end
+  return best
+end
+
+-- The report's list of what rules cannot say.
+local function unexplained_list()
+  return { total = 0, kinds = {} }
+end
+
+local function note_unexplained(U, entry, count)
+  count = count or 1
+  U.total = U.total + count
+  U.kinds[entry.reason] = (U.kinds[entry.reason] or 0) + count
+  if #U < MAX_UNEXPLAINED then
+    entry.count = count
+    U[#U + 1] = entry
+  end
+end
+
+local function call_entry(pa, nr, call, why, pos)
+  local e = { arch = pa.name or pa, nr = nr, syscall = type(pa) == "table" and pa.names and pa.names[nr] or nil,
+              reason = why }
+  if type(call) == "table" and call.words and pos then
+    e.args, e.ip = vector_args(call, pos)
+    e.action = call.answers and call.answers[pos]
+  elseif mathtype(call) == "integer" then
+    e.action = call
+  end
+  if e.ip == 0 then e.ip = nil end
+  return e
+end
+
+-- Note every vector of call whose answer is not `expected` (all of them
+-- where expected is nil).
+local function note_call(U, pa, nr, call, expected, why)
+  if mathtype(call) == "integer" then
+    if expected == nil or norm(call) ~= expected then note_unexplained(U, call_entry(pa, nr, call, why)) end
+    return
+  end
+  if not call.answers then
+    note_unexplained(U, call_entry(pa, nr, call, why))
+    return
+  end
+  for i, a in ipairs(call.answers) do
+    if expected == nil or norm(a) ~= expected then
+      note_unexplained(U, call_entry(pa, nr, call, why, i))
+    end
+  end
+end
+
+-- The cell of a word holding value x split off into a cell of its own:
+-- K's word w gets a cell {x} (added as a word where K does not test w).
+local function split_point(K, w, x)
+  local words, cells, answers = {}, {}, K.answers
+  for i, v in ipairs(K.words) do words[i] = v end
+  for k, v in pairs(K.cells) do cells[k] = v end
+  local W = cells[w + 1]
+  local pos
+  for i, v in ipairs(words) do if v == w then pos = i end end
+  if not W then
+    -- a new word, the whole range one cell: insert it in order
+    W = { rep = { x == 0 and 1 or 0 }, F = { 0 }, V = { 0 }, C = { 1 } }
+    pos = #words + 1
+    for i, v in ipairs(words) do if v > w then pos = i break end end
+    table.insert(words, pos, w)
+    -- the table gains a dimension of size 1: unchanged
+  end
+  -- the old cell of x, without x, and {x} as the new last cell
+  local c0 = cell_of(W, x)
+  local n = #W.rep
+  local nw = { rep = {}, F = {}, V = {}, C = {} }
+  for c = 1, n do nw.rep[c] = W.rep[c] end
+  for i = 1, #W.F do
+    local F, V, C = W.F[i], W.V[i], W.C[i]
+    if C == c0 and x & F == V then
+      local fixed, val, free = F, V, ~F & U32
+      while free ~= 0 do
+        local b = 0x80000000
+        while b & free == 0 do b = b >> 1 end -- the highest free bit
+        free = free & ~b
+        nw.F[#nw.F + 1] = fixed | b
+        nw.V[#nw.V + 1] = (val & fixed) | (~x & b)
+        nw.C[#nw.C + 1] = C
+        fixed, val = fixed | b, (val & fixed) | (x & b)
+      end
+    else
+      nw.F[#nw.F + 1], nw.V[#nw.V + 1], nw.C[#nw.C + 1] = F, V, C
+    end
+  end
+  nw.F[#nw.F + 1], nw.V[#nw.V + 1], nw.C[#nw.C + 1] = U32, x, n + 1
+  nw.rep[n + 1] = x
+  if nw.rep[c0] == x then -- the old cell's stand-in: another of its values
+    for i = 1, #nw.F do if nw.C[i] == c0 then nw.rep[c0] = nw.V[i] break end end
+  end
+  cells[w + 1] = nw
+  -- the table: dimension pos grows from n to n + 1, the new index a copy of c0
+  local stride = 1
+  for i = 1, pos - 1 do stride = stride * #cells[words[i] + 1].rep end
+  local newtab, size = {}, #answers // n * (n + 1)
+  for q = 0, size - 1 do
+    local low, j, high = q % stride, (q // stride) % (n + 1), q // (stride * (n + 1))
+    if j == n then j = c0 - 1 end
+    newtab[q + 1] = answers[low + j * stride + high * stride * n + 1]
+  end
+  return { words = words, cells = cells, answers = newtab }
+end
+
+-- Set every answer of K where word w is in cell c to `a`.
+local function set_slice(K, fixed, a)
+  local strides, size, ns = {}, 1, {}
+  for i, w in ipairs(K.words) do
+    strides[w], ns[w] = size, #K.cells[w + 1].rep
+    size = size * ns[w]
+  end
+  for q = 0, size - 1 do
+    local hit = true
+    for w, c in pairs(fixed) do
+      if (q // strides[w]) % ns[w] + 1 ~= c then hit = false break end
+    end
+    if hit then K.answers[q + 1] = a end
+  end
+end
+
+-- The answers of K where word w is in cell c (fixed: { [w] = c }).
+local function slice_answers(K, fixed)
+  local strides, size, ns, out = {}, 1, {}, {}
+  for _, w in ipairs(K.words) do
+    strides[w], ns[w] = size, #K.cells[w + 1].rep
+    size = size * ns[w]
+  end
+  for q = 0, size - 1 do
+    local hit = true
+    for w, c in pairs(fixed) do
+      if strides[w] and (q // strides[w]) % ns[w] + 1 ~= c then hit = false break end
+    end
+    if hit then out[#out + 1] = K.answers[q + 1] end
+  end
+  return out
+end
+
+local function restrictive(a, b)
+  return rank(b) < rank(a) and b or a
+end
+
+-- What the rules R of a multiplexed call give on its socketcall/ipc path
+-- (arg0 == the call's number), as ledger.c places them and verify.c reads
+-- them: one action, or nil where they give several.
+local function induced(R, default, widen)
+  if #R == 1 and next(R[1].conds) == nil then return R[1].action end
+  local act
+  for _, r in ipairs(R) do
+    local a = widen and r.action or restrictive(r.action, default)
+    if act and act ~= a then return nil end
+    act = a
+  end
+  return act
+end
+
+-- The multiplexers of a policy arch: { [nr] = { name =, subs = { [sub] = name } } }.
+local function multiplexers(pa)
+  local m = {}
+  for name, e in pairs(pa.mux) do
+    local x = m[e.nr]
+    if not x then
+      x = { name = pa.names[e.nr], subs = {} }
+      m[e.nr] = x
+    end
+    x.subs[e.sub] = name
+  end
+  return m
+end
+
+-- The rules of the multiplexers of `pa` given the rules `rules` (by name)
+-- the policy has: { [name] = rules }, and the cells where the program's
+-- socketcall/ipc answers are not what those rules give there.
+local function mux_rules(pa, rules, default, widen)
+  local out, bad = {}, {}
+  for nr, m in pairs(multiplexers(pa)) do
+    local K = normalized(pa.calls[nr])
+    if mathtype(K) == "integer" then
+      K = { words = {}, cells = {}, answers = { K } }
+    end
+    if not K.answers or K.lost then
+      bad[#bad + 1] = { nr = nr, call = pa.calls[nr], why = "multiplexed" }
+    else
+      local subs = {}
+      for sub in pairs(m.subs) do subs[#subs + 1] = sub end
+      sort(subs)
+      for _, sub in ipairs(subs) do
+        local name = m.subs[sub]
+        local R = rules[name]
+        if R and #R > 0 then
+          local I = induced(R, default, widen)
+          K = split_point(K, 0, sub)
+          local fixed = { [0] = #K.cells[1].rep }
+          if not pa.low then
+            K = split_point(K, 1, 0)
+            fixed[1] = #K.cells[2].rep
+          end
+          local ok = I ~= nil
+          for _, a in ipairs(slice_answers(K, fixed)) do
+            if a ~= I then ok = false end
+          end
+          if not ok then
+            bad[#bad + 1] = { nr = nr, call = K, fixed = fixed, expected = I, name = name, sub = sub }
+          end
+          set_slice(K, fixed, default)
+        end
+      end
+      local R, why = call_rules(K, default, pa.low)
+      if R then
+        out[m.name] = R
+      else
+        bad[#bad + 1] = { nr = nr, call = pa.calls[nr], why = why }
+        out[m.name] = {}
+      end
+    end
+  end
+  return out, bad
+end
+
+-- The greatest number the rules (by name) name on policy arch pa, as the
+-- module counts them for unknown = "enosys": direct numbers and the
+-- socketcall/ipc numbers where the call is multiplexed.
+local function policy_max(pa, rules)
+  local max
+  for name, R in pairs(rules) do
+    if #R > 0 then
+      local nr = pa.byname[name]
+      if nr and in_ranges(pa.ranges, nr) and (not max or u32(nr) > max) then max = u32(nr) end
+      local m = pa.mux[name]
+      if m and (not max or m.nr > max) then max = m.nr end
+    end
+  end
+  return max
+end
+
+-- The rules every policy arch in `group` has on each name, if they agree:
+-- { [name] = rules } (the 64-bit arches' version where the low-word ones
+-- read it the same), or nil and the name that differs.
+local function agree(group, field)
+  local names, out = {}, {}
+  for _, pa in ipairs(group) do
+    for name, R in pairs(pa[field]) do
+      if #R > 0 then names[name] = true end
+    end
+  end
+  for name in pairs(names) do
+    local ref
+    for _, pa in ipairs(group) do
+      local R = pa[field][name]
+      if R and (not ref or (ref.pa.low and not pa.low)) then ref = { pa = pa, R = R } end
+    end
+    for _, pa in ipairs(group) do
+      local mine = pa[field][name]
+      local has = pa.byname[name] and in_ranges(pa.ranges, pa.byname[name])
+      if has or mine then
+        if not mine then return nil, name end -- in its tail: the rules would move its threshold
+        local theirs = (pa.low and not ref.pa.low) and rules_low(ref.R) or ref.R
+        if rules_key(theirs) ~= rules_key(mine) then return nil, name end
+      end
+    end
+    out[name] = ref.R
+  end
+  return out
+end
+
+local function copy_rules(t)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  return c
+end
+
+-- explain's work: the policies of the program, and the report.
+local function explain(p, opts, level)
+  local P = partition("explain", p, opts, level + 1)
+  local U = unexplained_list()
+  -- the bad-arch action: what values no arch has get
+  local votes, foreign = {}, {}
+  for _, A in ipairs(P.arches) do
+    if A.foreign then
+      foreign[#foreign + 1] = A
+      if A.answer then count_votes(votes, norm(A.answer)) end
+    end
+  end
+  local badarch = most_common(votes) or core.ACT_KILL_THREAD
+  for _, A in ipairs(foreign) do
+    local where = { name = A.data }
+    if A.answer then
+      note_call(U, where, -1, A.answer, badarch, "an arch value no arch has, answered otherwise")
+    else
+      for nr, call in pairs(A.calls) do
+        note_call(U, where, nr, call, badarch, "an arch value no arch has, answered by the number")
+      end
+    end
+  end
+  -- the policy arches: those whose calls are not all answered as bad arches
+  local pas = {}
+  for _, A in ipairs(P.arches) do
+    if not A.foreign then
+      local list = A.name == "x86_64" and { { "x86_64", RANGES.x86_64 }, { "x32", RANGES.x32 } }
+        or { { A.name, ALL_NUMBERS } }
+      for _, d in ipairs(list) do
+        local pa = policy_arch(P, A, d[1], d[2])
+        local differs = pa.constant and pa.constant ~= badarch
+        if not pa.constant then
+          for _, st in pairs(pa.cells) do
+            if st.size > 0 and not all_equal(st.call, badarch) then differs = true break end
+          end
+        end
+        if differs and not same_order(P, pa.name) then
+          if pa.constant then
+            note_call(U, pa, -1, pa.constant, badarch, "an arch of the other byte order")
+          else
+            for _, st in pairs(pa.cells) do
+              if st.size > 0 then note_call(U, pa, st.nr, st.call, badarch, "an arch of the other byte order") end
+            end
+          end
+        elseif differs then
+          pas[#pas + 1] = pa
+        end
+      end
+    end
+  end
+  -- the greatest number not answered ENOSYS, per arch: above it, unknown = "enosys"
+  for _, pa in ipairs(pas) do
+    if not pa.constant then
+      for _, st in pairs(pa.cells) do
+        if st.size > 0 and not all_equal(st.call, ENOSYS) and (not pa.M or st.max > pa.M) then pa.M = st.max end
+      end
+    end
+  end
+  -- the default action: what the numbers no syscall has get, below that
+  votes = {}
+  for _, pa in ipairs(pas) do
+    if pa.constant then
+      count_votes(votes, pa.constant)
+    else
+      for _, st in pairs(pa.cells) do
+        if st.size > st.named and pa.M and st.min <= pa.M then
+          local v = {}
+          for _, a in ipairs(answers_of(st.call)) do count_votes(v, a) end
+          local a = most_common(v)
+          if a then count_votes(votes, a) end
+        end
+      end
+    end
+  end
+  local default = most_common(votes)
+  if not default then
+    for _, pa in ipairs(pas) do
+      for _, call in pairs(pa.calls) do
+        for _, a in ipairs(answers_of(call)) do count_votes(votes, a) end
+      end
+    end
+    default = most_common(votes) or badarch
+  end
+  local unknown = false
+  if default ~= ENOSYS then
+    for _, pa in ipairs(pas) do
+      for _, st in pairs(pa.cells) do
+        if st.size > st.named and (not pa.M or st.min > pa.M) then unknown = true end
+      end
+    end
+  end
+  -- every syscall's rules, per arch (the multiplexers' later)
+  for _, pa in ipairs(pas) do
+    pa.rules = {}
+    local muxnr = {}
+    for _, e in pairs(pa.mux) do muxnr[e.nr] = true end
+    if pa.constant then
+      local nrs = {}
+      for _, name in ipairs(core.syscalls(pa.name)) do
+        local nr = core.syscall(name, pa.name)
+        if nr then
+          pa.byname[name], pa.names[nr] = nr, name
+          nrs[#nrs + 1] = nr
+        end
+      end
+      for nr, name in pairs(pa.names) do
+        pa.rules[name] = pa.constant ~= default and { { action = pa.constant, conds = {} } } or {}
+      end
+      if pa.constant ~= default then
+        note_unexplained(U, { arch = pa.name, reason = "numbers no syscall name stands for", action = pa.constant })
+      end
+    else
+      for nr, name in pairs(pa.names) do
+        local call = pa.calls[nr]
+        if not muxnr[nr] and not (unknown and pa.M and u32(nr) > pa.M) then
+          local R, why = call_rules(normalized(call), default, pa.low)
+          if not R then
+            note_call(U, pa, nr, call, nil, why)
+            R = {}
+          end
+          pa.rules[name] = R
+        end
+      end
+    end
+  end
+  -- one policy for every arch, where their rules agree; else one each
+  local groups
+  local function try(gs, widen)
+    local bad = 0
+    for _, g in ipairs(gs) do
+      local rules, name = agree(g, "rules")
+      if not rules then return nil, name end
+      g.rules = rules
+      g.mux_bad = {}
+      for _, pa in ipairs(g) do
+        local mr, mb = mux_rules(pa, rules, default, widen)
+        pa.muxrules = mr
+        for _, b in ipairs(mb) do
+          b.pa = pa
+          g.mux_bad[#g.mux_bad + 1] = b
+          bad = bad + 1
+        end
+      end
+      local mrules, mname = agree(g, "muxrules")
+      if not mrules then return nil, mname end
+      for name, R in pairs(mrules) do g.rules[name] = R end
+      -- unknown = "enosys": the greatest number each arch's rules name is
+      -- the one the program's threshold stands at (a rule that never
+      -- matches names it where no rule does)
+      if unknown then
+        g.markers = {}
+        for _, pa in ipairs(g) do
+          local max = policy_max(pa, g.rules)
+          if pa.M and (not max or max < pa.M) and pa.names[pa.M] then
+            local name = pa.names[pa.M]
+            g.markers[name] = true
+            g.rules[name] = { { action = ENOSYS, conds = { [0] = { ">", -1 } }, marker = true } }
+          end
+        end
+        for _, pa in ipairs(g) do
+          local max = policy_max(pa, g.rules)
+          if #g > 1 and pa.M and max and max > pa.M then return nil, "unknown" end
+          pa.max = max
+        end
+      end
+    end
+    return bad
+  end
+  local function singles()
+    local gs = {}
+    for i, pa in ipairs(pas) do gs[i] = { pa } end
+    return gs
+  end
+  local widen = false
+  groups = { pas }
+  local bad, why = try(groups, false)
+  if os.getenv("EXPLAIN_DEBUG") then io.stderr:write("combined: ", tostring(bad), " ", tostring(why), "\n") end
+  if bad == nil then
+    groups = singles()
+    bad = try(groups, false)
+  end
+  if bad and bad > 0 then
+    local g2 = #groups == 1 and #pas > 1 and { pas } or singles()
+    local bad2 = try(g2, true)
+    if bad2 and bad2 < bad then
+      groups, widen = g2, true
+    else
+      try(groups, false)
+    end
+  end
+  -- what the multiplexed paths answer that the rules do not say
+  for _, g in ipairs(groups) do
+    for _, b in ipairs(g.mux_bad or {}) do
+      if b.fixed then
+        local answers = slice_answers(b.call, b.fixed)
+        local why = ("a rule on %s also decides this %s path (arg0 == %d)"):format(b.name, b.pa.names[b.nr] or "multiplexer", b.sub)
+        for _, a in ipairs(answers) do
+          if a ~= b.expected then
+            note_unexplained(U, { arch = b.pa.name, nr = b.nr, syscall = b.pa.names[b.nr], args = { b.sub, 0, 0, 0, 0, 0 },
+                                  action = a, reason = why })
+          end
+        end
+      else
+        note_call(U, b.pa, b.nr, b.call, nil, b.why)
+      end
+    end
+  end
+  -- the numbers no syscall name stands for
+  for _, g in ipairs(groups) do
+    for _, pa in ipairs(g) do
+      if not pa.constant then
+        local max = pa.max
+        for c, st in pairs(pa.cells) do
+          if st.size > st.named then
+            local expected = default
+            if unknown and (not max or st.min > max) then
+              expected = ENOSYS
+            elseif unknown and st.max > max and default ~= ENOSYS then
+              expected = nil -- both: below and above the threshold
+            end
+            if expected == nil or not all_equal(st.call, expected) then
+              note_call(U, pa, st.nr, st.call, expected, "numbers no syscall name stands for")
+            end
+          end
+        end
+      end
+    end
+  end
+  return { groups = groups, default = default, badarch = badarch, unknown = unknown, widen = widen,
+           U = U, P = P, pas = pas }
+end
+
+-- One group's policy table.
+local function policy_table(g, X)
+  local pol = { default = action_name(X.default), arches = {},
+                attrs = { badarch_action = action_name(X.badarch) } }
+  for _, pa in ipairs(g) do pol.arches[#pol.arches + 1] = pa.name end
+  if X.widen then pol.attrs.widen_multiplexed = true end
+  if X.unknown then pol.unknown = "enosys" end
+  local names = {}
+  for name, R in pairs(g.rules or {}) do
+    if #R > 0 then names[#names + 1] = name end
+  end
+  sort(names)
+  local allow, byact, order, bykey = {}, {}, {}, {}
+  for _, name in ipairs(names) do
+    for _, r in ipairs(g.rules[name]) do
+      local args = rule_conds(r)
+      local act = action_name(r.action)
+      if #args == 0 and r.action == ALLOW then
+        allow[#allow + 1] = name
+      else
+        local key = act .. "|" .. concat(args, ";")
+        local e = bykey[key]
+        if not e then
+          e = { action = act, args = #args > 0 and args or nil, syscalls = {}, marker = r.marker }
+          bykey[key] = e
+          order[#order + 1] = e
+        end
+        e.syscalls[#e.syscalls + 1] = name
+      end
+    end
+  end
+  sort(order, function(a, b)
+    if (a.args == nil) ~= (b.args == nil) then return a.args == nil end
+    if a.action ~= b.action then return a.action < b.action end
+    return a.syscalls[1] < b.syscalls[1]
+  end)
+  local rules = {}
+  for _, e in ipairs(order) do
+    local r = { action = e.action, args = e.args }
+    if #e.syscalls == 1 then r.syscall = e.syscalls[1] else r.syscalls = e.syscalls end
+    rules[#rules + 1] = r
+  end
+  if #allow > 0 then pol.allow = allow end
+  if #rules > 0 then pol.rules = rules end
+  return pol
+end
+
+---@param p seccomp.filter|string|(seccomp.filter|string)[]
+---@param opts? table
+function M.explain(p, opts)
+  local X = explain(p, opts, 2)
+  local U = X.U
+  local list = {}
+  for i = 1, #U do list[i] = U[i] end
+  local report = { unexplained = list, total = U.total, reasons = U.kinds, exhaustive = X.P.exhaustive,
+                   capped = X.P.capped, vectors = X.P.vectors }
+  if #X.groups == 0 then -- every call answered as a bad arch
+    local native = core.arch_name(core.native_arch())
+    return { default = action_name(X.badarch), arches = { native }, attrs = { badarch_action = action_name(X.badarch) } }, report
+  end
+  if #X.groups == 1 then
+    return policy_table(X.groups[1], X), report
+  end
+  local t = { badarch_action = action_name(X.badarch) }
+  report.per_arch = true
+  for _, g in ipairs(X.groups) do t[g[1].name] = policy_table(g, X) end
+  return t, report
+end
+
+-- ===========================================================================
+-- A policy as Lua source
+
+local MARKER = "arg0 > 0xffffffffffffffff"
+
+local function quote_list(items, indent, width)
+  local lines, line = {}, indent
+  for i, v in ipairs(items) do
+    local item = ("%q"):format(v) .. (i < #items and "," or "")
+    if #line > #indent and #line + 1 + #item > width then
+      lines[#lines + 1] = line
+      line = indent .. item
+    else
+      line = line .. (#line > #indent and " " or "") .. item
+    end
+  end
+  if #line > #indent then lines[#lines + 1] = line end
+  return lines
+end
+
+--- Lua source that returns `policy` (a policy table as explain gives it),
+--- as seccomp.load_policy reads it.  `header`: comment lines put first.
+function M.source(policy, header)
+  local L = {}
+  for _, h in ipairs(header or {}) do L[#L + 1] = "-- " .. h end
+  L[#L + 1] = "return {"
+  L[#L + 1] = ("  default = %q,"):format(policy.default)
+  if policy.arches then
+    L[#L + 1] = "  arches = { " .. concat(quote_list(policy.arches, "", 1e9), "") .. " },"
+  end
+  if policy.attrs then
+    local keys, parts = {}, {}
+    for k in pairs(policy.attrs) do keys[#keys + 1] = k end
+    sort(keys)
+    for _, k in ipairs(keys) do
+      local v = policy.attrs[k]
+      parts[#parts + 1] = ("%s = %s"):format(k, type(v) == "string" and ("%q"):format(v) or tostring(v))
+    end
+    L[#L + 1] = "  attrs = { " .. concat(parts, ", ") .. " },"
+  end
+  if policy.unknown then
+    L[#L + 1] = "  -- numbers above the highest one the rules name (per arch) return ENOSYS"
+    L[#L + 1] = ("  unknown = %q,"):format(policy.unknown)
+  end
+  if policy.allow then
+    L[#L + 1] = "  allow = {"
+    for _, l in ipairs(quote_list(policy.allow, "    ", 100)) do L[#L + 1] = l end
+    L[#L + 1] = "  },"
+  end
+  if policy.rules then
+    L[#L + 1] = "  rules = {"
+    for _, r in ipairs(policy.rules) do
+      local parts = { ("action = %q"):format(r.action) }
+      if r.syscall then
+        parts[#parts + 1] = ("syscall = %q"):format(r.syscall)
+      else
+        parts[#parts + 1] = "syscalls = { " .. concat(quote_list(r.syscalls, "", 1e9), "") .. " }"
+      end
+      if r.args then
+        parts[#parts + 1] = "args = { " .. concat(quote_list(r.args, "", 1e9), "") .. " }"
+      end
+      local line = "    { " .. concat(parts, ", ") .. " },"
+      if r.args and #r.args == 1 and r.args[1] == MARKER then
+        line = line .. " -- never holds: names the call so that the numbers above it return ENOSYS"
+      end
+      L[#L + 1] = line
+    end
+    L[#L + 1] = "  },"
+  end
+  L[#L + 1] = "}"
+  return concat(L, "\n") .. "\n"
+end
+
+M._explain = explain
+M._split_point, M._slice_answers, M._set_slice = split_point, slice_answers, set_slice
+M._cell_stats, M._policy_arch, M._count_le, M._max_le, M._min_ge = cell_stats, policy_arch, count_le, max_le, min_ge
+M._rules_low = rules_low
+M._call_rules = call_rules
+M._pieces_of = pieces_of
+M._vector_args = vector_args
+M._rank, M._norm, M._partition = rank, norm, partition
+M._cond_text, M._rule_conds, M._rules_key = cond_text, rule_conds, rules_key
+
+return M
