@@ -20,7 +20,7 @@ local core = require "seccomp.core"
 local private = core._private
 local ult, mathtype = math.ult, math.type
 local concat, sort = table.concat, table.sort
-local pairs, ipairs, type, error, tostring = pairs, ipairs, type, error, tostring
+local pairs, ipairs, type, error, tostring, getmetatable = pairs, ipairs, type, error, tostring, getmetatable
 local action_name = core.action_name
 
 local M = {}
@@ -29,8 +29,7 @@ local U32 = 0xffffffff
 local X32_BIT = 0x40000000
 local ENOSYS = core.errno("ENOSYS")
 local ALLOW = core.ACT_ALLOW
-local LOG = core.ACT_LOG
-local MAX_PIECES = 64      -- conditions one class of values may need
+local MAX_PIECES = 256    -- conditions one class of values may need (an interval takes up to 126)
 local MAX_TERNARIES = 4096 -- patterns a class is read from
 local MAX_UNEXPLAINED = 64 -- cells kept in a report (all counted)
 
@@ -42,16 +41,13 @@ local function partition(fname, p, opts, level)
   if opts ~= nil and type(opts) ~= "table" then
     error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), level)
   end
-  local copts
-  if opts then
-    copts = { arches = opts.arches, endian = opts.endian, budget = opts.budget, seed = opts.seed }
-  end
-  local ok, P = private.call(private.partition, p, copts)
+  local ok, P = private.call(private.partition, p, opts)
   if ok then
     return P
   end
   if type(P) == "table" and getmetatable(P) == nil and mathtype(P.argument) == "integer" then
-    error(("bad argument #%d to '%s' (%s)"):format(P.argument, fname, P.message), level)
+    -- a filter inside a stack is checked at the top of the stack (-1): it is argument 1
+    error(("bad argument #%d to '%s' (%s)"):format(P.argument < 1 and 1 or P.argument, fname, P.message), level)
   end
   error(P, level)
 end
@@ -313,19 +309,45 @@ local ALL = {} -- the piece "any value": no condition
 
 -- The pieces of a class: disjoint conditions {op, a [, b]} whose union is
 -- the class (ALL alone: every value); nil where there would be too many.
+local PIECES -- the pieces found for one call's classes, by the classes' key
+
+-- A class's key: its boxes' cells (the same class built twice has one key).
+local function class_key(class)
+  if class.key then return class.key end
+  local parts = {}
+  for _, b in ipairs(class) do
+    parts[#parts + 1] = tostring(b.loW) .. cells_key(b.loW, b.lo) .. "/" .. tostring(b.hiW) .. cells_key(b.hiW, b.hi)
+  end
+  sort(parts)
+  class.key = concat(parts, " ")
+  return class.key
+end
+
+local pieces_uncached
+
 local function pieces_of(class, low_only)
   if class.pieces ~= nil then return class.pieces or nil end
+  local key = PIECES and class_key(class)
+  if key and PIECES[key] ~= nil then
+    class.pieces = PIECES[key]
+    return class.pieces or nil
+  end
+  local p = pieces_uncached(class, low_only)
+  class.pieces = p or false
+  if key then PIECES[key] = p or false end
+  return p
+end
+
+function pieces_uncached(class, low_only)
   local maxv = low_only and U32 or -1
   local best
   local I = class_intervals(class, low_only)
   if I then
     if #I == 1 and I[1][1] == 0 and I[1][2] == maxv then
-      class.pieces = { ALL }
-      return class.pieces
+      return { ALL }
     end
     if #I == 2 and I[1][1] == 0 and I[2][2] == maxv and I[2][1] == I[1][2] + 2 then
-      class.pieces = { { "!=", I[1][2] + 1 } }
-      return class.pieces
+      return { { "!=", I[1][2] + 1 } }
     end
     local out = {}
     for _, iv in ipairs(I) do
@@ -365,7 +387,6 @@ local function pieces_of(class, low_only)
       best = out
     end
   end
-  class.pieces = best or false
   return best
 end
 
@@ -530,7 +551,21 @@ local function synth(F, default, low_only, conds, out, memo)
     local c = split_cost(F, d, default, low_only, memo, best)
     if c < best then best, bestd = c, d end
   end
-  if best == math.huge then return false end
+  if best == math.huge then
+    if os.getenv("EXPLAIN_DEBUG") then
+      for d, dim in ipairs(F.dims) do
+        for j, c in ipairs(dim.classes) do
+          local pcs = pieces_of(c, low_only)
+          local I = class_intervals(c, low_only)
+          io.stderr:write(("dim %d arg %s class %d: pieces %s intervals %s boxes %d\n"):format(d, dim.arg, j, pcs and #pcs or "nil", I and #I or "nil", #simplify(c)))
+          for _, b in ipairs(simplify(c)) do
+            io.stderr:write("   box lo ", cells_key(b.loW, b.lo), " hi ", cells_key(b.hiW, b.hi), "\n")
+          end
+        end
+      end
+    end
+    return false
+  end
   local dim = F.dims[bestd]
   for j = 1, dim.n do
     local sub = restrict(F, bestd, j)
@@ -612,7 +647,10 @@ local function call_rules(K, default, low_only)
     adims[#adims + 1] = { arg = ((lo or hi).word) // 2, n = nlo * nhi, classes = classes }
   end
   local out = {}
-  if not synth({ dims = adims, tab = F.tab }, default, low_only, {}, out, {}) then
+  PIECES = {}
+  local ok = synth({ dims = adims, tab = F.tab }, default, low_only, {}, out, {})
+  PIECES = nil
+  if not ok then
     return nil, "a set of argument values that takes more than " .. MAX_PIECES .. " conditions"
   end
   return out
@@ -789,6 +827,39 @@ local function normalized(call)
   return k
 end
 
+local NAMEABLE = {}
+
+-- Does the module have a name for action a (so a rule can give it)?
+local function nameable(a)
+  local v = NAMEABLE[a]
+  if v == nil then
+    v = pcall(action_name, a)
+    NAMEABLE[a] = v
+  end
+  return v
+end
+
+local UNNAMED_ACTION = "an answer no action names (the kernel kills the process)"
+
+-- Call with its answers normalized, those no action names read as
+-- `default`; where `note` is given, note(pos) for each of them (pos nil: the
+-- call's one answer).
+local function clean(call, default, note)
+  local K = normalized(call)
+  if mathtype(K) == "integer" then
+    if nameable(K) then return K end
+    if note then note(nil) end
+    return default
+  end
+  for i, a in ipairs(K.answers or {}) do
+    if not nameable(a) then
+      if note then note(i) end
+      K.answers[i] = default
+    end
+  end
+  return K
+end
+
 -- The policy arches: { name =, A =, low =, ranges =, calls = { [nr] = call },
 -- names = { [nr] = name }, cells = { [c] = { size, min, max, named, call } } }.
 local function policy_arch(P, A, name, ranges)
@@ -830,6 +901,18 @@ local function policy_arch(P, A, name, ranges)
   end
   pa.cells = stats
   return pa
+end
+
+local X86_64_ONLY = { { 0, X32_BIT - 1 } }
+local X32_AND_MINUS_1 = { { X32_BIT, U32 } }
+
+-- Does some call of the policy arch get another answer than `badarch`?
+local function differs_from(pa, badarch)
+  if pa.constant then return pa.constant ~= badarch end
+  for _, st in pairs(pa.cells) do
+    if st.size > 0 and not all_equal(st.call, badarch) then return true end
+  end
+  return false
 end
 
 -- Is this arch (a name) in the program's byte order?
@@ -877,6 +960,7 @@ local function call_entry(pa, nr, call, why, pos)
     e.action = call.answers and call.answers[pos]
   elseif mathtype(call) == "integer" then
     e.action = call
+    e.args = { 0, 0, 0, 0, 0, 0 } -- any arguments: the call tests none
   end
   if e.ip == 0 then e.ip = nil end
   return e
@@ -1028,7 +1112,7 @@ end
 local function mux_rules(pa, rules, default, widen)
   local out, bad = {}, {}
   for nr, m in pairs(multiplexers(pa)) do
-    local K = normalized(pa.calls[nr])
+    local K = clean(pa.calls[nr], default)
     if mathtype(K) == "integer" then
       K = { words = {}, cells = {}, answers = { K } }
     end
@@ -1124,15 +1208,15 @@ local function copy_rules(t)
 end
 
 -- explain's work: the policies of the program, and the report.
-local function explain(p, opts, level)
-  local P = partition("explain", p, opts, level + 1)
+local function explain(p, opts, level, fname)
+  local P = partition(fname or "explain", p, opts, level + 1)
   local U = unexplained_list()
   -- the bad-arch action: what values no arch has get
   local votes, foreign = {}, {}
   for _, A in ipairs(P.arches) do
     if A.foreign then
       foreign[#foreign + 1] = A
-      if A.answer then count_votes(votes, norm(A.answer)) end
+      if A.answer and nameable(norm(A.answer)) then count_votes(votes, norm(A.answer)) end
     end
   end
   local badarch = most_common(votes) or core.ACT_KILL_THREAD
@@ -1150,16 +1234,22 @@ local function explain(p, opts, level)
   local pas = {}
   for _, A in ipairs(P.arches) do
     if not A.foreign then
-      local list = A.name == "x86_64" and { { "x86_64", RANGES.x86_64 }, { "x32", RANGES.x32 } }
+      -- x86_64's value carries x32's calls; -1 is x86_64's where the
+      -- policy has x86_64, else x32's (as libseccomp's programs and the
+      -- module's place it)
+      local list = A.name == "x86_64" and { { "x86_64", X86_64_ONLY }, { "x32", RANGES.x32 } }
         or { { A.name, ALL_NUMBERS } }
+      local has_x86_64 = false
       for _, d in ipairs(list) do
-        local pa = policy_arch(P, A, d[1], d[2])
-        local differs = pa.constant and pa.constant ~= badarch
-        if not pa.constant then
-          for _, st in pairs(pa.cells) do
-            if st.size > 0 and not all_equal(st.call, badarch) then differs = true break end
-          end
+        local ranges = d[2]
+        if d[1] == "x86_64" then
+          has_x86_64 = differs_from(policy_arch(P, A, "x86_64", ranges), badarch)
+          if has_x86_64 then ranges = RANGES.x86_64 end
+        elseif d[1] == "x32" and not has_x86_64 then
+          ranges = X32_AND_MINUS_1
         end
+        local pa = policy_arch(P, A, d[1], ranges)
+        local differs = differs_from(pa, badarch)
         if differs and not same_order(P, pa.name) then
           if pa.constant then
             note_call(U, pa, -1, pa.constant, badarch, "an arch of the other byte order")
@@ -1191,7 +1281,9 @@ local function explain(p, opts, level)
       for _, st in pairs(pa.cells) do
         if st.size > st.named and pa.M and st.min <= pa.M then
           local v = {}
-          for _, a in ipairs(answers_of(st.call)) do count_votes(v, a) end
+          for _, a in ipairs(answers_of(st.call)) do
+            if nameable(a) then count_votes(v, a) end
+          end
           local a = most_common(v)
           if a then count_votes(votes, a) end
         end
@@ -1202,7 +1294,9 @@ local function explain(p, opts, level)
   if not default then
     for _, pa in ipairs(pas) do
       for _, call in pairs(pa.calls) do
-        for _, a in ipairs(answers_of(call)) do count_votes(votes, a) end
+        for _, a in ipairs(answers_of(call)) do
+          if nameable(a) then count_votes(votes, a) end
+        end
       end
     end
     default = most_common(votes) or badarch
@@ -1239,7 +1333,10 @@ local function explain(p, opts, level)
       for nr, name in pairs(pa.names) do
         local call = pa.calls[nr]
         if not muxnr[nr] and not (unknown and pa.M and u32(nr) > pa.M) then
-          local R, why = call_rules(normalized(call), default, pa.low)
+          local K = clean(call, default, function(pos)
+            note_unexplained(U, call_entry(pa, nr, call, UNNAMED_ACTION, pos))
+          end)
+          local R, why = call_rules(K, default, pa.low)
           if not R then
             note_call(U, pa, nr, call, nil, why)
             R = {}
@@ -1331,6 +1428,14 @@ local function explain(p, opts, level)
       end
     end
   end
+  -- the multiplexers' answers no action names
+  for _, pa in ipairs(pas) do
+    for nr in pairs(multiplexers(pa)) do
+      clean(pa.calls[nr], default, function(pos)
+        note_unexplained(U, call_entry(pa, nr, pa.calls[nr], UNNAMED_ACTION, pos))
+      end)
+    end
+  end
   -- the numbers no syscall name stands for
   for _, g in ipairs(groups) do
     for _, pa in ipairs(g) do
@@ -1406,7 +1511,7 @@ end
 ---@param p seccomp.filter|string|(seccomp.filter|string)[]
 ---@param opts? table
 function M.explain(p, opts)
-  local X = explain(p, opts, 2)
+  local X = explain(p, opts, 3)
   local U = X.U
   local list = {}
   for i = 1, #U do list[i] = U[i] end
@@ -1423,6 +1528,306 @@ function M.explain(p, opts)
   report.per_arch = true
   for _, g in ipairs(X.groups) do t[g[1].name] = policy_table(g, X) end
   return t, report
+end
+
+-- ===========================================================================
+-- audit
+
+-- The call runs (allow, log) / is refused (the kills, trap, errno); trace
+-- and notify are neither: someone else decides.
+local OPEN = { [0x7fff0000] = true, [0x7ffc0000] = true }
+local DENIED = { [0x80000000] = true, [0] = true, [0x00030000] = true, [0x00050000] = true }
+local function is_open(a) return OPEN[a & 0xffff0000] or false end
+local function is_denied(a) return DENIED[a & 0xffff0000] or false end
+local function is_enosys(a) return norm(a) == ENOSYS end
+
+--- Calls that do what another does: a filter that refuses one while it
+--- allows its twin refuses nothing (docs/inspect.md says why each is here).
+M.TWINS = {
+  { "execve", "execveat", why = "both run a program" },
+  { "open", "openat", "openat2", "creat", why = "all open a file by its path (creat: open with O_CREAT|O_WRONLY|O_TRUNC)" },
+  { "clone", "clone3", "fork", "vfork", why = "all create a process (clone, clone3: or a thread)" },
+  { "socket", "socketcall", why = "socketcall(SYS_SOCKET, ...) is socket on the arches that multiplex it" },
+  { "ptrace", "process_vm_readv", "process_vm_writev", why = "all read or write another process's memory" },
+  { "mmap", "mmap2", why = "both map memory (mmap2 on 32-bit arches, offset in pages)" },
+  { "rename", "renameat", "renameat2", why = "all rename a file" },
+  { "unlink", "unlinkat", why = "both remove a file (unlinkat with flags 0)" },
+  { "rmdir", "unlinkat", why = "both remove a directory (unlinkat with AT_REMOVEDIR)" },
+  { "dup2", "dup3", why = "both put a copy of a descriptor on a chosen number" },
+  { "pipe", "pipe2", why = "both create a pipe" },
+  { "link", "linkat", why = "both make a hard link" },
+  { "symlink", "symlinkat", why = "both make a symbolic link" },
+  { "mkdir", "mkdirat", why = "both make a directory" },
+  { "mknod", "mknodat", why = "both make a device node or FIFO" },
+  { "chmod", "fchmod", "fchmodat", "fchmodat2", why = "all change a file's mode" },
+  { "chown", "lchown", "fchown", "fchownat", "chown32", "lchown32", "fchown32", why = "all change a file's owner" },
+  { "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
+    why = "all send a signal to another process" },
+  { "setuid", "setreuid", "setresuid", "setuid32", "setreuid32", "setresuid32", why = "all change the user ids" },
+  { "setgid", "setregid", "setresgid", "setgid32", "setregid32", "setresgid32", why = "all change the group ids" },
+  { "mount", "move_mount", why = "both attach a file system to the tree (move_mount: the new mount API's last step)" },
+  { "umount", "umount2", why = "both detach a file system" },
+  { "kexec_load", "kexec_file_load", why = "both load a kernel to boot into" },
+  { "init_module", "finit_module", why = "both load a kernel module" },
+}
+
+--- What each io_uring operation (IORING_OP_* of <linux/io_uring.h>, Linux
+--- 6.1's list) does as a system call would; false: nothing a filter
+--- decides (the ring's own bookkeeping, or no system call does it).
+M.IORING_OPS = {
+  NOP = false, READV = "readv", WRITEV = "writev", FSYNC = "fsync", READ_FIXED = "pread64",
+  WRITE_FIXED = "pwrite64", POLL_ADD = "poll", POLL_REMOVE = false, SYNC_FILE_RANGE = "sync_file_range",
+  SENDMSG = "sendmsg", RECVMSG = "recvmsg", TIMEOUT = false, TIMEOUT_REMOVE = false, ACCEPT = "accept4",
+  ASYNC_CANCEL = false, LINK_TIMEOUT = false, CONNECT = "connect", FALLOCATE = "fallocate",
+  OPENAT = "openat", CLOSE = "close", FILES_UPDATE = false, STATX = "statx", READ = "read",
+  WRITE = "write", FADVISE = "fadvise64", MADVISE = "madvise", SEND = "sendto", RECV = "recvfrom",
+  OPENAT2 = "openat2", EPOLL_CTL = "epoll_ctl", SPLICE = "splice", PROVIDE_BUFFERS = false,
+  REMOVE_BUFFERS = false, TEE = "tee", SHUTDOWN = "shutdown", RENAMEAT = "renameat2",
+  UNLINKAT = "unlinkat", MKDIRAT = "mkdirat", SYMLINKAT = "symlinkat", LINKAT = "linkat",
+  MSG_RING = false, FSETXATTR = "fsetxattr", SETXATTR = "setxattr", FGETXATTR = "fgetxattr",
+  GETXATTR = "getxattr", SOCKET = "socket", URING_CMD = "ioctl", SEND_ZC = "sendto",
+  SENDMSG_ZC = "sendmsg",
+}
+
+--- The severities, most severe first.
+M.SEVERITIES = { "high", "medium", "low" }
+
+-- A finding's cell: { arch, nr, syscall, args, action } of vector pos.
+local function finding_cell(pa, nr, call, pos)
+  local e = call_entry(pa, nr, call, nil, pos)
+  e.reason = nil
+  if e.action then e.action = norm(e.action) end
+  return e
+end
+
+-- The answers of a policy arch's call by name: { nr =, call = } or nil
+-- where the arch has no such call.
+local function named_call(pa, name)
+  local nr = pa.byname[name]
+  if not nr or not in_ranges(pa.ranges, nr) then return nil end
+  if pa.constant then return { nr = nr, call = pa.constant } end
+  local call = pa.calls[nr]
+  if call == nil then return nil end
+  return { nr = nr, call = call }
+end
+
+-- The cells of call c (named_call's) whose answer satisfies pred: the
+-- first `max` as finding cells, and how many.
+local function cells_where(pa, c, pred, max)
+  local out, n = {}, 0
+  if mathtype(c.call) == "integer" then
+    if pred(norm(c.call)) then
+      out[1] = finding_cell(pa, c.nr, c.call)
+      n = 1
+    end
+    return out, n
+  end
+  for i, a in ipairs(c.call.answers or {}) do
+    if pred(norm(a)) then
+      n = n + 1
+      if #out < max then out[#out + 1] = finding_cell(pa, c.nr, c.call, i) end
+    end
+  end
+  return out, n
+end
+
+local function every(c, pred)
+  if mathtype(c.call) == "integer" then return pred(norm(c.call)) end
+  if not c.call.answers then return false end
+  for _, a in ipairs(c.call.answers) do
+    if not pred(norm(a)) then return false end
+  end
+  return true
+end
+
+local function some(c, pred)
+  local _, n = cells_where({ name = "" }, c, pred, 0)
+  return n > 0
+end
+
+local function add_cells(dst, src)
+  for _, c in ipairs(src) do dst[#dst + 1] = c end
+end
+
+local function audit(p, opts, level)
+  local X = explain(p, opts, level + 1, "audit")
+  local F = {}
+  local function finding(kind, severity, message, cells)
+    F[#F + 1] = { kind = kind, severity = severity, message = message, cells = cells or {} }
+  end
+  -- arch-unchecked: values no arch has reach the rules, or pass
+  for _, A in ipairs(X.P.arches) do
+    if A.foreign and not A.answer then
+      local cells, n = {}, 0
+      for nr, call in pairs(A.calls) do
+        local c, k = cells_where({ name = A.data }, { nr = nr, call = call }, function(a) return a ~= X.badarch end, 4)
+        add_cells(cells, c)
+        n = n + k
+      end
+      local known = {}
+      for _, B in ipairs(X.P.arches) do
+        if B.name and B.cell == A.cell then known[#known + 1] = B.name end
+      end
+      finding("arch-unchecked", "high",
+        ("calls from arch 0x%08x, which no arch has, are answered by their number, as the program's own arches' calls: "
+          .. "it does not check the arch%s (%d cells)"):format(A.data,
+          #known > 0 and (" (" .. concat(known, ", ") .. " take the same path)") or "", n), cells)
+    end
+  end
+  if is_open(X.badarch) then
+    finding("arch-unchecked", "high", ("calls from arches the filter does not have get %s: every arch passes"):format(
+      action_name(X.badarch)), {})
+  end
+  -- x32-guard: x32 numbers answered other than the x86_64 call of the same name
+  local by = {}
+  for _, pa in ipairs(X.pas) do by[pa.name] = pa end
+  if by.x86_64 and by.x32 then
+    local cells, names = {}, {}
+    local list = {}
+    for name in pairs(by.x32.byname) do list[#list + 1] = name end
+    sort(list)
+    for _, name in ipairs(list) do
+      local c64, c32 = named_call(by.x86_64, name), named_call(by.x32, name)
+      if c64 and c32 and some(c64, is_denied) and some(c32, is_open) then
+        local r64, r32 = by.x86_64.rules[name], by.x32.rules[name]
+        if not (r64 and r32 and rules_key(rules_low(r64)) == rules_key(r32)) then
+          names[#names + 1] = name
+          add_cells(cells, (cells_where(by.x32, c32, is_open, 1)))
+          add_cells(cells, (cells_where(by.x86_64, c64, is_denied, 1)))
+        end
+      end
+    end
+    if #names > 0 then
+      finding("x32-guard", "high", ("x32 calls are answered apart from the x86_64 rules: %s %s refused on x86_64 "
+        .. "but allowed by %s x32 number%s"):format(concat(names, ", "), #names == 1 and "is" or "are",
+        #names == 1 and "its" or "their", #names == 1 and "" or "s"), cells)
+    end
+  end
+  -- permissive-default
+  if is_open(X.default) then
+    local cells = {}
+    for _, pa in ipairs(X.pas) do
+      for _, st in pairs(pa.cells) do
+        if st.size > st.named and #cells < 4 then
+          add_cells(cells, (cells_where(pa, { nr = st.nr, call = st.call }, is_open, 1)))
+        end
+      end
+    end
+    finding("permissive-default", "medium", ("the default action is %s: every call no rule names, and every call "
+      .. "a newer kernel adds, is let through (a deny-list)"):format(action_name(X.default)), cells)
+  end
+  -- syscall-alt-gap
+  for _, group in ipairs(M.TWINS) do
+    local denied, open, cells, arches = {}, {}, {}, {}
+    for _, pa in ipairs(X.pas) do
+      local d, o = {}, {}
+      for _, name in ipairs(group) do
+        local c = named_call(pa, name)
+        if c and every(c, is_denied) then d[#d + 1] = { name, c } end
+        if c and every(c, is_open) then o[#o + 1] = { name, c } end
+      end
+      if #d > 0 and #o > 0 then
+        arches[#arches + 1] = pa.name
+        for _, x in ipairs(d) do
+          if denied[x[1]] ~= false then denied[x[1]] = every(x[2], is_enosys) end
+          add_cells(cells, (cells_where(pa, x[2], is_denied, 1)))
+        end
+        for _, x in ipairs(o) do
+          open[x[1]] = true
+          add_cells(cells, (cells_where(pa, x[2], is_open, 1)))
+        end
+      end
+    end
+    if #arches > 0 then
+      local dn, on, fallback = {}, {}, true
+      for n, enosys in pairs(denied) do
+        dn[#dn + 1] = n
+        fallback = fallback and enosys
+      end
+      for n in pairs(open) do on[#on + 1] = n end
+      sort(dn)
+      sort(on)
+      finding("syscall-alt-gap", fallback and "low" or "medium",
+        ("%s %s refused while %s %s allowed (on %s): %s%s"):format(concat(dn, ", "), #dn == 1 and "is" or "are",
+          concat(on, ", "), #on == 1 and "is" or "are", concat(arches, ", "), group.why,
+          fallback and "; the refusal is ENOSYS, which makes callers fall back to the twin" or ""), cells)
+    end
+  end
+  -- io-uring-bypass
+  local ops = {}
+  for op in pairs(M.IORING_OPS) do ops[#ops + 1] = op end
+  sort(ops)
+  for _, pa in ipairs(X.pas) do
+    local setup = named_call(pa, "io_uring_setup")
+    if setup and some(setup, is_open) then
+      local cells, what = {}, {}
+      add_cells(cells, (cells_where(pa, setup, is_open, 1)))
+      for _, op in ipairs(ops) do
+        local name = M.IORING_OPS[op]
+        local c = name and named_call(pa, name)
+        if c and some(c, is_denied) then
+          what[#what + 1] = ("%s (IORING_OP_%s)"):format(name, op)
+          add_cells(cells, (cells_where(pa, c, is_denied, 1)))
+        end
+      end
+      if #what > 0 then
+        finding("io-uring-bypass", "high", ("io_uring_setup is allowed on %s, and a ring's operations pass no "
+          .. "filter: %s, refused here (in some or all of their cells), can be done through one"):format(pa.name, concat(what, ", ")), cells)
+      end
+    end
+  end
+  -- multiplexed-widening: socketcall/ipc wider than the call's own number
+  for _, pa in ipairs(X.pas) do
+    local names = {}
+    for name in pairs(pa.mux) do names[#names + 1] = name end
+    sort(names)
+    for _, name in ipairs(names) do
+      local e = pa.mux[name]
+      local direct, mux = named_call(pa, name), pa.calls[e.nr]
+      if direct and mux and some(direct, is_denied) then
+        -- the multiplexer's answers where arg0 == the call's number
+        local answers
+        if mathtype(mux) == "integer" then
+          answers = { mux }
+        elseif mux.answers then
+          local K = split_point(normalized(mux), 0, e.sub)
+          local fixed = { [0] = #K.cells[1].rep }
+          if not pa.low then
+            K = split_point(K, 1, 0)
+            fixed[1] = #K.cells[2].rep
+          end
+          answers = slice_answers(K, fixed)
+        end
+        local wider = false
+        for _, a in ipairs(answers or {}) do
+          if is_open(norm(a)) then wider = true end
+        end
+        if wider then
+          local cells = cells_where(pa, direct, is_denied, 2)
+          cells[#cells + 1] = { arch = pa.name, nr = e.nr, syscall = pa.names[e.nr], args = { e.sub, 0, 0, 0, 0, 0 },
+                                action = ALLOW }
+          finding("multiplexed-widening", "medium", ("%s is refused in some cells on %s, but %s(%d, ...), which "
+            .. "does the same call with its arguments in memory no filter can read, is allowed"):format(name,
+            pa.name, pa.names[e.nr] or "the multiplexer", e.sub), cells)
+        end
+      end
+    end
+  end
+  local order = {}
+  for i, sv in ipairs(M.SEVERITIES) do order[sv] = i end
+  sort(F, function(a, b)
+    if a.severity ~= b.severity then return order[a.severity] < order[b.severity] end
+    if a.kind ~= b.kind then return a.kind < b.kind end
+    return a.message < b.message
+  end)
+  return F, X
+end
+
+---@param p seccomp.filter|string|(seccomp.filter|string)[]
+---@param opts? table
+function M.audit(p, opts)
+  local F = audit(p, opts, 3)
+  return F
 end
 
 -- ===========================================================================
