@@ -13,7 +13,8 @@
  *   P = { big_endian =, exhaustive =, capped = { message... }, vectors =,
  *         archword = W, arches = { A... }, low_words = { [arch name] =
  *         true where conditions compare low words only (verify.c) },
- *         big_arches = { [arch name] = true for the big-endian ones } }
+ *         big_arches = { [arch name] = true for the big-endian ones },
+ *         order = { the names of the arches the module knows, in its order } }
  *   W = { rep = { value per cell }, F = {...}, V = {...}, C = {...} }:
  *       the cells of one 32-bit word, each stood for by a value, and the
  *       leaves (F[i], V[i]) of cell C[i]; the cells cover every value
@@ -488,6 +489,13 @@ static int l_partition(lua_State *L)
                 lua_setfield(L, -2, sc_arches[i].name);
             }
         lua_setfield(L, -2, "big_arches");
+        lua_newtable(L);
+        for (i = 0; i < SC_NARCHES; i++)
+            if (sc_arch_known(&sc_arches[i])) {
+                lua_pushstring(L, sc_arches[i].name);
+                lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+            }
+        lua_setfield(L, -2, "order");
     }
     sc_part_core(L, D);
     if (D->fault != NULL) /* cannot happen: every program passed bpf_check */

@@ -363,7 +363,9 @@ function pieces_uncached(class, low_only)
         if not ult(#bl, b - a + 1) then
           for x = a, b do out[#out + 1] = { "==", x } end
         else
-          for _, blk in ipairs(bl) do out[#out + 1] = { "&=", blk[1], blk[2] } end
+          for _, blk in ipairs(bl) do
+            out[#out + 1] = blk[1] == maxv and { "==", blk[2] } or { "&=", blk[1], blk[2] }
+          end
         end
       end
       if #out > MAX_PIECES then out = nil break end
@@ -892,12 +894,28 @@ local function policy_arch(P, A, name, ranges)
       end
     end
   end
+  -- the greatest number of each cell but -1 (unknown = "enosys" gives -1
+  -- ENOSYS whatever the highest number named is)
+  for _, r in ipairs(ranges) do
+    local hi = r[2] == U32 and U32 - 1 or r[2]
+    if r[1] <= hi then
+      for c, st in ipairs(cell_stats(W, r[1], hi)) do
+        local s = stats[c]
+        if st.size > 0 and (not s.below or st.max > s.below) then s.below = st.max end
+      end
+    end
+  end
+  for c = 1, #W.rep do stats[c].unnamed = {} end
   for nr, call in pairs(A.calls) do
     local s = stats[A.cellof[nr]]
     if pa.names[nr] then s.named = s.named + 1 end
+    if not pa.names[nr] and in_ranges(ranges, nr) then s.unnamed[#s.unnamed + 1] = nr end
     if s.size > 0 and (not s.call or in_ranges(ranges, nr)) then
       s.call, s.nr = call, nr
     end
+  end
+  for _, st in ipairs(stats) do
+    sort(st.unnamed, function(a, b) return ult(a, b) end)
   end
   pa.cells = stats
   return pa
@@ -905,6 +923,7 @@ end
 
 local X86_64_ONLY = { { 0, X32_BIT - 1 } }
 local X32_AND_MINUS_1 = { { X32_BIT, U32 } }
+local X32_NUMBERS = { { X32_BIT, 0x7fffffff } }
 
 -- Does some call of the policy arch get another answer than `badarch`?
 local function differs_from(pa, badarch)
@@ -1201,6 +1220,25 @@ local function agree(group, field)
   return out
 end
 
+-- Would libseccomp refuse the rules R of a call that pa also routes through
+-- socketcall/ipc?  There it puts every rule with arg0 == the call's number
+-- in place of the rule's own test of arg0: two rules alike but for arg0,
+-- with different actions, collide (EEXIST).
+local function mux_conflict(R)
+  local seen = {}
+  for _, r in ipairs(R) do
+    local rest = {}
+    for a, c in pairs(r.conds) do
+      if a ~= 0 then rest[#rest + 1] = cond_text(a, c) end
+    end
+    sort(rest)
+    local key = concat(rest, ";")
+    if seen[key] and seen[key] ~= r.action then return true end
+    seen[key] = r.action
+  end
+  return false
+end
+
 local function copy_rules(t)
   local c = {}
   for k, v in pairs(t) do c[k] = v end
@@ -1241,34 +1279,47 @@ local function explain(p, opts, level, fname)
         or { { A.name, ALL_NUMBERS } }
       local has_x86_64 = false
       for _, d in ipairs(list) do
-        local ranges = d[2]
+        local ranges, test = d[2], d[2]
         if d[1] == "x86_64" then
           has_x86_64 = differs_from(policy_arch(P, A, "x86_64", ranges), badarch)
           if has_x86_64 then ranges = RANGES.x86_64 end
-        elseif d[1] == "x32" and not has_x86_64 then
-          ranges = X32_AND_MINUS_1
+        elseif d[1] == "x32" then
+          -- x32 is there when its own numbers (the x32 bit, not the sign
+          -- bit) get other answers than bad-arch ones
+          test = X32_NUMBERS
+          if not has_x86_64 then ranges = X32_AND_MINUS_1 end
         end
+        local differs = differs_from(policy_arch(P, A, d[1], test), badarch)
         local pa = policy_arch(P, A, d[1], ranges)
-        local differs = differs_from(pa, badarch)
         if differs and not same_order(P, pa.name) then
           if pa.constant then
             note_call(U, pa, -1, pa.constant, badarch, "an arch of the other byte order")
           else
-            for _, st in pairs(pa.cells) do
-              if st.size > 0 then note_call(U, pa, st.nr, st.call, badarch, "an arch of the other byte order") end
+            for nr, call in pairs(pa.calls) do
+              note_call(U, pa, nr, call, badarch, "an arch of the other byte order")
             end
           end
         elseif differs then
           pas[#pas + 1] = pa
+        elseif not pa.constant then
+          -- left out: every number it owns must get the bad-arch action
+          for nr, call in pairs(pa.calls) do
+            note_call(U, pa, nr, call, badarch, "numbers of an arch the policy leaves out, answered otherwise")
+          end
         end
       end
     end
   end
+  -- this machine's arch first, then in the module's order
+  local native, pos = core.arch_name(core.native_arch()), {}
+  for i, name in ipairs(P.order) do pos[name] = i end
+  pos[native] = 0
+  sort(pas, function(a, b) return pos[a.name] < pos[b.name] end)
   -- the greatest number not answered ENOSYS, per arch: above it, unknown = "enosys"
   for _, pa in ipairs(pas) do
     if not pa.constant then
       for _, st in pairs(pa.cells) do
-        if st.size > 0 and not all_equal(st.call, ENOSYS) and (not pa.M or st.max > pa.M) then pa.M = st.max end
+        if st.below and not all_equal(st.call, ENOSYS) and (not pa.M or st.below > pa.M) then pa.M = st.below end
       end
     end
   end
@@ -1305,7 +1356,7 @@ local function explain(p, opts, level, fname)
   if default ~= ENOSYS then
     for _, pa in ipairs(pas) do
       for _, st in pairs(pa.cells) do
-        if st.size > st.named and (not pa.M or st.min > pa.M) then unknown = true end
+        if st.size > st.named and (not pa.M or st.min > pa.M) and all_equal(st.call, ENOSYS) then unknown = true end
       end
     end
   end
@@ -1355,6 +1406,15 @@ local function explain(p, opts, level, fname)
       if not rules then return nil, name end
       g.rules = rules
       g.mux_bad = {}
+      g.dropped = {}
+      for _, pa in ipairs(g) do
+        for mname in pairs(pa.mux) do
+          if rules[mname] and #rules[mname] > 0 and mux_conflict(rules[mname]) then
+            rules[mname] = {}
+            g.dropped[mname] = true
+          end
+        end
+      end
       for _, pa in ipairs(g) do
         local mr, mb = mux_rules(pa, rules, default, widen)
         pa.muxrules = mr
@@ -1411,6 +1471,18 @@ local function explain(p, opts, level, fname)
       try(groups, false)
     end
   end
+  -- the calls whose rules libseccomp would refuse on a multiplexer
+  for _, g in ipairs(groups) do
+    for name in pairs(g.dropped or {}) do
+      for _, pa in ipairs(g) do
+        local nr = pa.byname[name]
+        if nr and pa.calls[nr] ~= nil then
+          note_call(U, pa, nr, clean(pa.calls[nr], default), default, ("rules on %s that differ only in arg0 "
+            .. "collide on the socketcall/ipc path (libseccomp refuses them there: EEXIST)"):format(name))
+        end
+      end
+    end
+  end
   -- what the multiplexed paths answer that the rules do not say
   for _, g in ipairs(groups) do
     for _, b in ipairs(g.mux_bad or {}) do
@@ -1441,16 +1513,25 @@ local function explain(p, opts, level, fname)
     for _, pa in ipairs(g) do
       if not pa.constant then
         local max = pa.max
-        for c, st in pairs(pa.cells) do
-          if st.size > st.named then
+        for _, st in pairs(pa.cells) do
+          -- each number of the cell that no name stands for and that diff
+          -- checks (-1, the one past the table, one of each cell)
+          for _, nr in ipairs(st.unnamed) do
             local expected = default
-            if unknown and (not max or st.min > max) then
-              expected = ENOSYS
-            elseif unknown and st.max > max and default ~= ENOSYS then
-              expected = nil -- both: below and above the threshold
+            if unknown and (not max or u32(nr) > max) then expected = ENOSYS end
+            if not all_equal(pa.calls[nr], expected) then
+              note_call(U, pa, nr, pa.calls[nr], expected, "numbers no syscall name stands for")
             end
-            if expected == nil or not all_equal(st.call, expected) then
-              note_call(U, pa, st.nr, st.call, expected, "numbers no syscall name stands for")
+          end
+        end
+        -- named calls no rule names, above the highest number the rules
+        -- name: unknown = "enosys" gives them ENOSYS
+        if unknown then
+          for nr, name in pairs(pa.names) do
+            local R = g.rules and g.rules[name]
+            if (not R or #R == 0) and (not max or u32(nr) > max) and not all_equal(pa.calls[nr], ENOSYS) then
+              note_call(U, pa, nr, pa.calls[nr], ENOSYS, "calls above the highest one the rules name on "
+                .. "this arch, answered otherwise than ENOSYS")
             end
           end
         end
@@ -1835,10 +1916,10 @@ end
 
 local MARKER = "arg0 > 0xffffffffffffffff"
 
-local function quote_list(items, indent, width)
+local function quote_list(items, indent, width, trailing)
   local lines, line = {}, indent
   for i, v in ipairs(items) do
-    local item = ("%q"):format(v) .. (i < #items and "," or "")
+    local item = ("%q"):format(v) .. ((trailing or i < #items) and "," or "")
     if #line > #indent and #line + 1 + #item > width then
       lines[#lines + 1] = line
       line = indent .. item
@@ -1876,7 +1957,7 @@ function M.source(policy, header)
   end
   if policy.allow then
     L[#L + 1] = "  allow = {"
-    for _, l in ipairs(quote_list(policy.allow, "    ", 100)) do L[#L + 1] = l end
+    for _, l in ipairs(quote_list(policy.allow, "    ", 100, true)) do L[#L + 1] = l end
     L[#L + 1] = "  },"
   end
   if policy.rules then
