@@ -1141,28 +1141,62 @@ local function mux_rules(pa, rules, default, widen)
       local subs = {}
       for sub in pairs(m.subs) do subs[#subs + 1] = sub end
       sort(subs)
+      -- where the call's rules give the multiplexer the answer it has
+      -- there, its own rules may cover that path too (the same action);
+      -- elsewhere they must leave it to the call's rules: that path is
+      -- split off and left to the default
+      local function path(K2, sub)
+        local fixed = {}
+        if K2.cells[1] then fixed[0] = cell_of(K2.cells[1], sub) end
+        if not pa.low and K2.cells[2] then fixed[1] = cell_of(K2.cells[2], 0) end
+        return fixed
+      end
+      local wrong, right = {}, {}
       for _, sub in ipairs(subs) do
         local name = m.subs[sub]
         local R = rules[name]
         if R and #R > 0 then
           local I = induced(R, default, widen)
-          K = split_point(K, 0, sub)
-          local fixed = { [0] = #K.cells[1].rep }
-          if not pa.low then
-            K = split_point(K, 1, 0)
-            fixed[1] = #K.cells[2].rep
-          end
           local ok = I ~= nil
-          for _, a in ipairs(slice_answers(K, fixed)) do
+          for _, a in ipairs(slice_answers(K, path(K, sub))) do
             if a ~= I then ok = false end
           end
           if not ok then
-            bad[#bad + 1] = { nr = nr, call = K, fixed = fixed, expected = I, name = name, sub = sub }
+            wrong[#wrong + 1] = { sub = sub, name = name, I = I }
+          else
+            right[#right + 1] = sub
           end
-          set_slice(K, fixed, default)
         end
       end
+      for _, w in ipairs(wrong) do
+        K = split_point(K, 0, w.sub)
+        local fixed = { [0] = #K.cells[1].rep }
+        if not pa.low then
+          K = split_point(K, 1, 0)
+          fixed[1] = #K.cells[2].rep
+        end
+        bad[#bad + 1] = { nr = nr, call = K, fixed = fixed, expected = w.I, name = w.name, sub = w.sub,
+                          answers = slice_answers(K, fixed) }
+        set_slice(K, fixed, default)
+      end
+      -- the paths the calls' rules answer right: covered by the
+      -- multiplexer's rules too, or left to the default, whichever takes
+      -- fewer rules
       local R, why = call_rules(K, default, pa.low)
+      if R and #right > 0 then
+        local K2 = K
+        for _, sub in ipairs(right) do
+          K2 = split_point(K2, 0, sub)
+          local fixed = { [0] = #K2.cells[1].rep }
+          if not pa.low then
+            K2 = split_point(K2, 1, 0)
+            fixed[1] = #K2.cells[2].rep
+          end
+          set_slice(K2, fixed, default)
+        end
+        local R2 = call_rules(K2, default, pa.low)
+        if R2 and #R2 < #R then R = R2 end
+      end
       if R then
         out[m.name] = R
       else
@@ -1487,7 +1521,7 @@ local function explain(p, opts, level, fname)
   for _, g in ipairs(groups) do
     for _, b in ipairs(g.mux_bad or {}) do
       if b.fixed then
-        local answers = slice_answers(b.call, b.fixed)
+        local answers = b.answers
         local why = ("a rule on %s also decides this %s path (arg0 == %d)"):format(b.name, b.pa.names[b.nr] or "multiplexer", b.sub)
         for _, a in ipairs(answers) do
           if a ~= b.expected then
