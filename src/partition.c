@@ -123,7 +123,7 @@ static uint32_t sc_part_answer(sc_differ *D, uint32_t arch_data, int32_t nr, con
     uint64_t args[6];
     int i;
     for (i = 0; i < 6; i++)
-        args[i] = ((uint64_t)v[2 * i + 1] << 32) | v[2 * i];
+        args[i] = ((uint64_t)v[(size_t)2 * i + 1] << 32) | v[(size_t)2 * i];
     for (i = 0; i < 2; i++)
         if (D->need_be[i])
             bpf_pack_data(data[i], i, nr, arch_data, ((uint64_t)v[SC_VW_IP + 1] << 32) | v[SC_VW_IP],
@@ -163,6 +163,10 @@ static void sc_part_call(lua_State *L, sc_differ *D, uint32_t arch_data, int32_t
             continue;
         D->nreps[w] = sc_part_word(L, D, D->wtests, wt, NULL, 0,
                                    D->reps + (size_t)w * SC_DIFF_MAXREPS, &capped_cells);
+        if (D->nreps[w] == 0) { /* cannot be: every word has a cell */
+            D->reps[(size_t)w * SC_DIFF_MAXREPS] = 0;
+            D->nreps[w] = 1;
+        }
         lua_rawseti(L, -2, w + 1);
         if (capped_cells) {
             sc_diff_note(D, SC_DN_CELLS, shown, nr, w, 0);

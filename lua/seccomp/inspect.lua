@@ -29,7 +29,7 @@ local U32 = 0xffffffff
 local X32_BIT = 0x40000000
 local ENOSYS = core.errno("ENOSYS")
 local ALLOW = core.ACT_ALLOW
-local MAX_PIECES = 256    -- conditions one class of values may need (an interval takes up to 126)
+local MAX_PIECES = 256       -- conditions one class of values may take (an interval takes up to 126)
 local MAX_TERNARIES = 4096 -- patterns a class is read from
 local MAX_UNEXPLAINED = 64 -- cells kept in a report (all counted)
 
@@ -554,18 +554,6 @@ local function synth(F, default, low_only, conds, out, memo)
     if c < best then best, bestd = c, d end
   end
   if best == math.huge then
-    if os.getenv("EXPLAIN_DEBUG") then
-      for d, dim in ipairs(F.dims) do
-        for j, c in ipairs(dim.classes) do
-          local pcs = pieces_of(c, low_only)
-          local I = class_intervals(c, low_only)
-          io.stderr:write(("dim %d arg %s class %d: pieces %s intervals %s boxes %d\n"):format(d, dim.arg, j, pcs and #pcs or "nil", I and #I or "nil", #simplify(c)))
-          for _, b in ipairs(simplify(c)) do
-            io.stderr:write("   box lo ", cells_key(b.loW, b.lo), " hi ", cells_key(b.hiW, b.hi), "\n")
-          end
-        end
-      end
-    end
     return false
   end
   local dim = F.dims[bestd]
@@ -1063,7 +1051,7 @@ end
 -- Set every answer of K where word w is in cell c to `a`.
 local function set_slice(K, fixed, a)
   local strides, size, ns = {}, 1, {}
-  for i, w in ipairs(K.words) do
+  for _, w in ipairs(K.words) do
     strides[w], ns[w] = size, #K.cells[w + 1].rep
     size = size * ns[w]
   end
@@ -1273,12 +1261,6 @@ local function mux_conflict(R)
   return false
 end
 
-local function copy_rules(t)
-  local c = {}
-  for k, v in pairs(t) do c[k] = v end
-  return c
-end
-
 -- explain's work: the policies of the program, and the report.
 local function explain(p, opts, level, fname)
   local P = partition(fname or "explain", p, opts, level + 1)
@@ -1345,10 +1327,10 @@ local function explain(p, opts, level, fname)
     end
   end
   -- this machine's arch first, then in the module's order
-  local native, pos = core.arch_name(core.native_arch()), {}
-  for i, name in ipairs(P.order) do pos[name] = i end
-  pos[native] = 0
-  sort(pas, function(a, b) return pos[a.name] < pos[b.name] end)
+  local native, order = core.arch_name(core.native_arch()), {}
+  for i, name in ipairs(P.order) do order[name] = i end
+  order[native] = 0
+  sort(pas, function(a, b) return order[a.name] < order[b.name] end)
   -- the greatest number not answered ENOSYS, per arch: above it, unknown = "enosys"
   for _, pa in ipairs(pas) do
     if not pa.constant then
@@ -1400,15 +1382,11 @@ local function explain(p, opts, level, fname)
     local muxnr = {}
     for _, e in pairs(pa.mux) do muxnr[e.nr] = true end
     if pa.constant then
-      local nrs = {}
       for _, name in ipairs(core.syscalls(pa.name)) do
         local nr = core.syscall(name, pa.name)
-        if nr then
-          pa.byname[name], pa.names[nr] = nr, name
-          nrs[#nrs + 1] = nr
-        end
+        if nr then pa.byname[name], pa.names[nr] = nr, name end
       end
-      for nr, name in pairs(pa.names) do
+      for _, name in pairs(pa.names) do
         pa.rules[name] = pa.constant ~= default and { { action = pa.constant, conds = {} } } or {}
       end
       if pa.constant ~= default then
@@ -1490,8 +1468,7 @@ local function explain(p, opts, level, fname)
   end
   local widen = false
   groups = { pas }
-  local bad, why = try(groups, false)
-  if os.getenv("EXPLAIN_DEBUG") then io.stderr:write("combined: ", tostring(bad), " ", tostring(why), "\n") end
+  local bad = try(groups, false)
   if bad == nil then
     groups = singles()
     bad = try(groups, false)
@@ -1588,7 +1565,7 @@ local function policy_table(g, X)
     if #R > 0 then names[#names + 1] = name end
   end
   sort(names)
-  local allow, byact, order, bykey = {}, {}, {}, {}
+  local allow, order, bykey = {}, {}, {}
   for _, name in ipairs(names) do
     for _, r in ipairs(g.rules[name]) do
       local args = rule_conds(r)
@@ -2017,15 +1994,5 @@ function M.source(policy, header)
   L[#L + 1] = "}"
   return concat(L, "\n") .. "\n"
 end
-
-M._explain = explain
-M._split_point, M._slice_answers, M._set_slice = split_point, slice_answers, set_slice
-M._cell_stats, M._policy_arch, M._count_le, M._max_le, M._min_ge = cell_stats, policy_arch, count_le, max_le, min_ge
-M._rules_low = rules_low
-M._call_rules = call_rules
-M._pieces_of = pieces_of
-M._vector_args = vector_args
-M._rank, M._norm, M._partition = rank, norm, partition
-M._cond_text, M._rule_conds, M._rules_key = cond_text, rule_conds, rules_key
 
 return M

@@ -8,7 +8,6 @@
 -- "defaultErrno" and per-rule "errno" keys): those are taken out of a copy,
 -- one at a time, as the error names them, and listed in `removed`; every
 -- other entry is read as the module reads it.
-local seccomp = require "seccomp"
 local oci = require "seccomp.oci"
 
 local M = {}
