@@ -47,6 +47,7 @@
     } while (0)
 #include "bpf.c"
 #include "gen.c"
+#include "stub.c"
 #include "simulate.c"
 #include "verify.c"
 #include "program.c"
@@ -305,6 +306,7 @@ static const luaL_Reg sc_private_functions[] = {
     {"unknown_key", l_unknown_key},
     {"guess", l_guess},
     {"note", l_note},
+    {"runc_stub", l_runc_stub},
     {NULL, NULL},
 };
 
