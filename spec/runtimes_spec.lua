@@ -109,7 +109,7 @@ end)
 
 describe("ctx.runtime", function()
   it("is docker, podman or runc", function()
-    assert.matches("ctx%.runtime: \"docker\", \"podman\" or \"runc\" expected, got string \"dokcer\" %(did you mean 'docker'%?%)",
+    assert.matches("ctx%.runtime: \"docker\", \"podman\", \"runc\" or \"docker%-20%.10\" expected, got string \"dokcer\" %(did you mean 'docker'%?%)",
       err_of(profile {}, { runtime = "dokcer" }))
   end)
 
@@ -120,13 +120,13 @@ describe("ctx.runtime", function()
     -- Podman: its errno keys, not Docker's minKernel
     local pod = oci.filter(p, { runtime = "podman" })
     assert.are.same({ "errno(EACCES)", "errno(ENOENT)" }, { act(pod, "uname"), act(pod, "getpid") })
-    assert.are.same({ "syscalls[2].includes.minKernel: key 'minKernel' is read by docker only: Podman ignores it" },
+    assert.are.same({ "syscalls[2].includes.minKernel: key 'minKernel' is read by Docker only: Podman ignores it" },
       notes(pod, "ignored_key"))
     -- Docker: its minKernel (the entry is left out), not Podman's errno keys
     local dock = oci.filter(p, { runtime = "docker" })
     assert.are.same({ "errno(EPERM)", "errno(EPERM)" }, { act(dock, "uname"), act(dock, "getpid") })
-    assert.are.same({ "defaultErrno: key 'defaultErrno' is read by podman only: Docker ignores it",
-                      "syscalls[2].errno: key 'errno' is read by podman only: Docker ignores it" },
+    assert.are.same({ "defaultErrno: key 'defaultErrno' is read by Podman only: Docker ignores it",
+                      "syscalls[2].errno: key 'errno' is read by Podman only: Docker ignores it" },
       notes(dock, "ignored_key"))
     -- runc: neither, nor comments and includes; the ignored keys noted once each
     local runc = oci.filter(p, { runtime = "runc" })
@@ -180,7 +180,7 @@ describe("ctx.runtime", function()
     -- runc reads no archMap
     local runc = oci.filter(profile { archMap = map }, { runtime = "runc" })
     assert.are.same({ true, false }, { runc:has_arch("x86_64"), runc:has_arch("x86") })
-    assert.matches("key 'archMap' is read by docker and podman only: runc ignores it", notes(runc, "ignored_key")[1])
+    assert.matches("key 'archMap' is read by Docker and Podman only: runc ignores it", notes(runc, "ignored_key")[1])
   end)
 
   it("includes and excludes: caps compared as written, all of includes, any of excludes", function()
@@ -230,6 +230,21 @@ describe("ctx.runtime", function()
     assert.matches("Podman refuses", err_of(p, { runtime = "podman", caps = { "CAP_SYS_ADMIN" } }))
     local runc = oci.filter(p, { runtime = "runc" })
     assert.are.same({ "errno(EPERM)", "allow", "errno(EPERM)" }, { act(runc, "getppid"), act(runc, "getpid"), act(runc, "gettid") })
+  end)
+
+  x86_it("docker-20.10: Docker 20.10 reads no defaultErrnoRet, flags or listener keys, and checks name/names in kept entries only", function()
+    -- Podman's profile under Docker 20.10: its default is EPERM, not ENOSYS
+    local f = oci.filter(data("containers-common-0.50.1-seccomp"), { runtime = "docker-20.10" })
+    assert.are.equal("errno(EPERM)", act(f, "create_module"))
+    assert.matches("key 'defaultErrnoRet' is read by Docker, Podman and runc only: Docker 20%.10 ignores it",
+      notes(f, "ignored_key")[2])
+    assert.are.equal("errno(ENOSYS)", act(oci.filter(data("containers-common-0.50.1-seccomp")), "create_module"))
+    -- flags are not read, so runc never sees them
+    assert.are.equal("allow", act(oci.filter(profile { flags = { "SECCOMP_FILTER_FLAG_LOG" } }, { runtime = "docker-20.10" }), "getppid"))
+    local p = profile { syscalls = { { name = "getppid", names = { "getpid" }, action = "SCMP_ACT_ALLOW",
+      includes = { caps = { "CAP_SYS_ADMIN" } } } } }
+    assert.are.equal("errno(EPERM)", act(oci.filter(p, { runtime = "docker-20.10" }), "getppid"))
+    assert.matches("Docker 20%.10 refuses", err_of(p, { runtime = "docker-20.10", caps = { "CAP_SYS_ADMIN" } }))
   end)
 
   it("Podman's errno names are its own table's", function()

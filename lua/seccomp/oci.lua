@@ -565,16 +565,17 @@ end
 -- patchbpf), whose reading follows them all.
 
 -- The keys of each object, and the runtimes whose decoder reads each.
-local ALL = "docker podman runc"
+local ALL = "docker docker-20.10 podman runc"
+local DP = "docker docker-20.10 podman"  -- Docker's and Podman's own format
+local CURRENT = "docker podman runc"      -- Docker 20.10's struct lacks these
 local KEYS = {
-  profile = { defaultAction = ALL, defaultErrnoRet = ALL, defaultErrno = "podman", architectures = ALL,
-              archMap = "docker podman", syscalls = ALL, flags = ALL, listenerPath = ALL,
-              listenerMetadata = ALL },
-  syscall = { names = ALL, name = "docker podman", action = ALL, errnoRet = ALL, errno = "podman", args = ALL,
-              comment = "docker podman", includes = "docker podman", excludes = "docker podman" },
+  profile = { defaultAction = ALL, defaultErrnoRet = CURRENT, defaultErrno = "podman", architectures = ALL,
+              archMap = DP, syscalls = ALL, flags = CURRENT, listenerPath = CURRENT, listenerMetadata = CURRENT },
+  syscall = { names = ALL, name = DP, action = ALL, errnoRet = ALL, errno = "podman", args = ALL,
+              comment = DP, includes = DP, excludes = DP },
   arg = { index = ALL, value = ALL, valueTwo = ALL, op = ALL },
-  condition = { caps = "docker podman", arches = "docker podman", minKernel = "docker" },
-  archmap = { architecture = "docker podman", subArchitectures = "docker podman" },
+  condition = { caps = DP, arches = DP, minKernel = "docker docker-20.10" },
+  archmap = { architecture = DP, subArchitectures = DP },
 }
 -- the same keys folded to lower case: Go's decoder matches keys without
 -- regard to case
@@ -610,6 +611,14 @@ local DOCKER_WORD = {
 }
 local DOCKER_ARCHMAP = set_of("x86 x86_64 arm aarch64 mips64 mips64n32 mipsel64 mipsel64n32 ppc ppc64 ppc64le "
                               .. "riscv64 s390 s390x")
+-- Docker 20.10's tables lack loong64 and riscv64
+local DOCKER20_WORD, DOCKER20_ARCHMAP = {}, {}
+for k, v in pairs(DOCKER_WORD) do
+  if k ~= "loongarch64" and k ~= "riscv64" then DOCKER20_WORD[k] = v end
+end
+for k in pairs(DOCKER_ARCHMAP) do
+  if k ~= "riscv64" then DOCKER20_ARCHMAP[k] = true end
+end
 local PODMAN_WORD = {
   x86 = "x86", x86_64 = "amd64", x32 = "x32", arm = "arm", aarch64 = "arm64", mips = "mips",
   mips64 = "mips64", mips64n32 = "mips64n32", mipsel = "mipsel", mipsel64 = "mipsel64",
@@ -637,8 +646,12 @@ local PODMAN_ERRNOS = set_of(
   .. "EPROTOTYPE ERANGE EREMOTE EROFS ESHUTDOWN ESOCKTNOSUPPORT ESPIPE ESRCH ESTALE ETIMEDOUT ETOOMANYREFS "
   .. "ETXTBSY EUSERS EXDEV")
 
-local RUNTIMES = set_of("docker podman runc")
-local WHO = { docker = "Docker", podman = "Podman", runc = "runc" }
+local RUNTIMES = set_of("docker docker-20.10 podman runc")
+local WHO = { docker = "Docker", ["docker-20.10"] = "Docker 20.10", podman = "Podman", runc = "runc" }
+-- each runtime's word for ctx.arch, and the arches it reads archMap on
+local WORD = { docker = DOCKER_WORD, ["docker-20.10"] = DOCKER20_WORD, podman = PODMAN_WORD, runc = {} }
+local READS_ARCHMAP = { docker = DOCKER_ARCHMAP, ["docker-20.10"] = DOCKER20_ARCHMAP, podman = PODMAN_ARCHMAP,
+                        runc = {} }
 
 -- ===========================================================================
 -- Profile -> filter
@@ -686,12 +699,14 @@ local function sorted_keys(t)
   return list
 end
 
+-- "Docker and Podman": the runtimes that read a key (Docker 20.10 only
+-- named when the current Docker does not)
 local function who_reads(set)
   local w = {}
-  for _, r in ipairs { "docker", "podman", "runc" } do
-    if set[r] then w[#w + 1] = r end
+  for _, r in ipairs { "docker", "docker-20.10", "podman", "runc" } do
+    if set[r] and not (r == "docker-20.10" and set.docker) then w[#w + 1] = WHO[r] end
   end
-  return concat(w, " and ")
+  return #w == 1 and w[1] or concat(w, ", ", 1, #w - 1) .. " and " .. w[#w]
 end
 
 -- Take a note for the filter (added once it is built), one per key and
@@ -915,7 +930,7 @@ local function check_ctx(ctx)
     c.kernel = mm
   end
   if type(c.runtime) ~= "string" or not RUNTIMES[c.runtime] then
-    argerr("filter", 2, format("ctx.runtime: \"docker\", \"podman\" or \"runc\" expected, got %s%s",
+    argerr("filter", 2, format("ctx.runtime: \"docker\", \"podman\", \"runc\" or \"docker-20.10\" expected, got %s%s",
       describe(c.runtime), type(c.runtime) == "string" and did_you_mean(c.runtime, RUNTIMES) or ""))
   end
   for _, k in ipairs { "skip_unknown", "strict", "widen" } do
@@ -1138,12 +1153,12 @@ local function read_syscalls(rd, p, top)
     local inc = read_condition(rd, o.includes, op.includes, s, "includes")
     local exc = read_condition(rd, o.excludes, op.excludes, s, "excludes")
     local both = name ~= "" and #names > 0
-    if both and runtime == "docker" then
+    if both and runtime == "docker" then -- Docker 20.10 checks the entries it keeps only
       fail(path, s, "both 'name' and 'names' are given: Docker refuses the profile (use one)")
     end
     if kept(rd, inc, exc, s) then
       if both then
-        fail(path, s, "both 'name' and 'names' are given: Podman refuses the profile (use one)")
+        fail(path, s, format("both 'name' and 'names' are given: %s refuses the profile (use one)", WHO[runtime]))
       end
       if e.errno ~= nil then
         e.ret = podman_errno(e.errno, e.errno_path, s, e.ret)
@@ -1176,7 +1191,7 @@ local function read_arches(rd, p, top)
   -- the entry for the runtime's own arch, if it reads archMap there: its
   -- words go to runc; the other entries are not interpreted
   local want = nil
-  if (runtime == "docker" and DOCKER_ARCHMAP[ctx.arch]) or (runtime == "podman" and PODMAN_ARCHMAP[ctx.arch]) then
+  if READS_ARCHMAP[runtime][ctx.arch] then
     want = "SCMP_ARCH_" .. ctx.arch:upper()
   end
   local found = false
@@ -1206,7 +1221,7 @@ local function plan_of(p, ctx, negative)
   local runtime = ctx.runtime
   local rd = { ctx = ctx, runtime = runtime, strict = ctx.strict, notes = {}, noted = {},
                json = negative ~= nil, negative = negative or {} }
-  rd.word = (runtime == "docker" and DOCKER_WORD[ctx.arch]) or (runtime == "podman" and PODMAN_WORD[ctx.arch]) or ""
+  rd.word = WORD[runtime][ctx.arch] or ""
   local top = read_object(rd, p, "", nil, "profile", "a seccomp profile")
   local paths = top[0]
   local default_word = check_string(top.defaultAction, paths.defaultAction or "defaultAction", p)
@@ -1428,7 +1443,7 @@ end
 
 ---A filter from an OCI `LinuxSeccomp` object (a Lua table, or JSON text),
 ---read as `ctx.runtime` reads it ("docker", default; "podman"; "runc" for
----the bare OCI form) and built as runc builds it.  Returns the filter and
+---the bare OCI form; "docker-20.10") and built as runc builds it.  Returns the filter and
 ---the list of syscall names skipped because the linked libseccomp does not
 ---know them.  A profile either builds completely or raises: a located
 ---message ("NAME:LINE: syscalls[3].args[1].op: unknown operator
@@ -1436,7 +1451,7 @@ end
 ---What it accepted but will not do what it seems to is in `f:notes()`.
 ---See docs/oci.md.
 ---@param profile table|string
----@param ctx? { caps?: string[], arch?: string, kernel?: string, runtime?: "docker"|"podman"|"runc", strict?: boolean, skip_unknown?: boolean, unknown?: "runc"|"enosys"|"default", widen_multiplexed?: boolean, name?: string }
+---@param ctx? { caps?: string[], arch?: string, kernel?: string, runtime?: "docker"|"podman"|"runc"|"docker-20.10", strict?: boolean, skip_unknown?: boolean, unknown?: "runc"|"enosys"|"default", widen_multiplexed?: boolean, name?: string }
 ---@return seccomp.filter, string[]
 function O.filter(profile, ctx)
   local ok, c = pcall(check_ctx, ctx)
