@@ -342,6 +342,30 @@ describe("runc's ENOSYS stub", function()
     assert.are.equal(1, #f:rules())
   end)
 
+  it("is an attribute: set_attr replaces it, merge needs the same stub", function()
+    local p = profile { architectures = { "SCMP_ARCH_" .. NATIVE:upper() }, syscalls = {
+      { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } }
+    local top = seccomp.syscall("getppid")
+    local f = oci.filter(p)
+    assert.are.equal("errno(ENOSYS)", act(f, top + 1))
+    f:set_attr("unknown", "default")
+    assert.are.same({ "default", "errno(EPERM)" }, { f:get_attr("unknown"), act(f, top + 1) })
+    -- two filters with runc's stub merge when their limits are the same
+    local a, b = oci.filter(p), oci.filter(p)
+    b:add_arch(NATIVE == "aarch64" and "arm" or "x86")
+    b:remove_arch("native")
+    assert.are.equal("kill_thread", act(b, top + 1, nil, NATIVE)) -- an arch it no longer has: no limit
+    assert.is_true((b:verify()))
+    a:merge(b)
+    assert.are.equal("errno(ENOSYS)", act(a, top + 1))
+    local c = oci.filter(profile { architectures = { "SCMP_ARCH_" .. NATIVE:upper() }, syscalls = {
+      { names = { "getppid", "gettid" }, action = "SCMP_ACT_ALLOW" } } })
+    local d = oci.filter(p)
+    d:add_arch(NATIVE == "aarch64" and "arm" or "x86")
+    d:remove_arch("native")
+    assert.matches("'unknown' attributes differ", H.method_message(c, "merge", d))
+  end)
+
   it("not under an allow, log or trace default; ctx.unknown chooses", function()
     for _, word in ipairs { "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE" } do
       local f = oci.filter(profile { defaultAction = word, architectures = { "SCMP_ARCH_" .. NATIVE:upper() },

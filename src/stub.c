@@ -36,13 +36,14 @@ static int sc_stub_is_s390(uint32_t audit)
 
 /* The limits the stub has for one kernel arch: *max for the arch (on
  * x86_64: numbers without the x32 bit), *max32 for x32.  Returns which are
- * present (bit 0: max, bit 1: max32). */
+ * present (bit 0: max, bit 1: max32).  An arch removed from the filter
+ * since has none: its calls get the bad-arch action. */
 static int sc_stub_limits(const sc_filter *f, uint32_t audit, uint32_t *max, uint32_t *max32)
 {
     size_t i;
     int have = 0;
     for (i = 0; i < f->nstub; i++) {
-        if (sc_stub_audit(f->stub_arch[i]) != audit)
+        if (sc_stub_audit(f->stub_arch[i]) != audit || seccomp_arch_exist(f->ctx, f->stub_arch[i]) != 0)
             continue;
         if (f->stub_arch[i] == SCMP_ARCH_X32) {
             *max32 = f->stub_max[i];
@@ -133,6 +134,9 @@ static size_t sc_stub_build(const sc_filter *f, sc_stub_prog *s)
         return 0;
     for (i = 0; i < f->nstub; i++) {
         uint32_t a = sc_stub_audit(f->stub_arch[i]);
+        uint32_t m = 0, m32 = 0;
+        if (sc_stub_limits(f, a, &m, &m32) == 0)
+            continue; /* the filter no longer has it */
         for (j = 0; j < na && audit[j] != a; j++)
             ;
         if (j == na)
@@ -218,6 +222,8 @@ static void sc_push_stub_comment(lua_State *L, const sc_filter *f)
     for (i = 0; i < f->nstub; i++) {
         uint32_t a = f->stub_arch[i];
         const char *name = sc_arch_name(a);
+        if (seccomp_arch_exist(f->ctx, a) != 0)
+            continue;
         lua_pushfstring(L, "#   %s: syscall numbers above %d%s return errno(ENOSYS)%s\n",
                         name ? name : "?", (int)(f->stub_max[i] & ~(a == SCMP_ARCH_X32 ? SC_STUB_X32_BIT : 0u)),
                         a == SCMP_ARCH_X32 ? " (x32, with 0x40000000)" : a == SCMP_ARCH_X86_64
