@@ -45,6 +45,17 @@ describe("against podman and runc", function()
     end)
   end)
 
+  it_diff("the profile export --oci writes gives back the same filter under Podman", function()
+    local json = os.tmpname()
+    assert.is_true(os.execute(CLI .. " export examples/policies/container.json --oci -o " .. H.shellquote(json)))
+    R.with_container({ profile = json }, function(c)
+      local f = oci.filter(H.read(json), { runtime = "podman", caps = c.caps })
+      local cells = seccomp.diff(f, seccomp.dump(c.pid)[1])
+      assert.are.same({}, cells)
+    end)
+    os.remove(json)
+  end)
+
   it_diff("the module's filter for Podman's default profile is the one runc installed", function()
     for _, caps in ipairs { {}, { "CAP_SYS_ADMIN" }, "all" } do
       R.with_container({ profile = "spec/data/profiles/containers-common-0.50.1-seccomp.json", caps = caps }, function(c)
