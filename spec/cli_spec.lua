@@ -165,6 +165,17 @@ describe("lua-seccomp", function()
       refused("check " .. q(prof) .. " getpid --strict --no-strict", 2, "give one of %-%-strict, %-%-no%-strict")
     end)
 
+    it("a profile runc refuses: runc's reason, located once", function()
+      local prof = file_with([[{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+        {"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+        {"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}]], ".json")
+      local _, err, code = cli("check " .. q(prof) .. " getppid")
+      assert.are.equal(1, code)
+      assert.matches("^lua%-seccomp: [^\n]*:3: syscalls%[2%]%.names%[1%]: runc refuses the profile too %(\"error adding seccomp "
+        .. "rule for syscall getppid\"%): [^\n]* %(EEXIST%)\n$", err)
+      assert.are.equal(1, select(2, err:gsub("syscalls%[2%]", "")))
+    end)
+
     it("names unknown syscalls with the closest known one", function()
       local prof = file_with([[{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
         {"names": ["getppid", "mkdri"], "action": "SCMP_ACT_ERRNO"}]}]], ".json")
