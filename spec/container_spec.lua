@@ -39,10 +39,26 @@ describe("against podman and runc", function()
   end)
 
   it_rt("runs Podman's default profile with its default capabilities, one filter installed", function()
-    R.with_container({ profile = "spec/data/profiles/containers-common-0.50.1-seccomp.json" }, function(c)
+    local name = R.with_container({ profile = "spec/data/profiles/containers-common-0.50.1-seccomp.json" }, function(c)
       assert.are.same({ 2, 1 }, { R.status(c.pid) })
       assert.is_true(#c.caps >= 10)
+      assert.is_true(R.left_behind(c.name))
+      return c.name
     end)
+    assert.is_false(R.left_behind(name))
+  end)
+
+  it_rt("a profile runc refuses, the module refuses, and no container is left behind", function()
+    local p = { defaultAction = "SCMP_ACT_ERRNO", syscalls = {
+      { names = { "getpriority" }, action = "SCMP_ACT_ALLOW", args = { { index = 0, value = 1, op = "SCMP_CMP_EQ" } } },
+      { names = { "getpriority" }, action = "SCMP_ACT_ERRNO", errnoRet = 13, args = { { index = 0, value = 1, op = "SCMP_CMP_EQ" } } } } }
+    local name = "lua-seccomp-eexist-" .. os.time() .. "-" .. math.random(1e6)
+    local ok, err = pcall(R.with_container, { profile = p, name = name }, function() error("ran") end)
+    assert.is_false(ok)
+    assert.matches("podman refused the container: .*error adding seccomp rule for syscall getpriority: file exists", err)
+    assert.is_false(R.left_behind(name))
+    local e = H.raises(oci.filter, p, { runtime = "podman" })
+    assert.are.equal("EEXIST", e.ename)
   end)
 
   it_diff("the profile export --oci writes gives back the same filter under Podman", function()

@@ -3,7 +3,7 @@
 --
 --   local R = require "support.runtime"
 --   local ok, why = R.available()                 -- root, podman, runc, busybox-static
---   R.with_container({ profile = path_or_json, caps = { "CAP_SYS_ADMIN" } or "all" },
+--   R.with_container({ profile = path_or_json, caps = { "CAP_SYS_ADMIN" } or "all" [, name = ...] },
 --     function(c) ... c.pid, c.id, c.caps (the bounding set) ... end)
 --   R.with_bundle({ seccomp = linux_seccomp_table, caps = {...} }, function(c) ... c.pid ... end)
 --   local ok, out = R.run({ profile = ..., argv = { "/bin/busybox", "true" } })
@@ -138,9 +138,15 @@ local function cap_options(caps)
   return table.concat(o)
 end
 
+-- A container name of our own: a container whose start fails stays behind
+-- ("Created") unless it is removed by name.
+local function name_of(dir, opts)
+  return opts and opts.name or "lua-seccomp-" .. dir:match("[^/]*$"):gsub("[^%w]", "")
+end
+
 local function podman_cmd(dir, opts, detach)
-  return ("podman --runtime %s run %s %s --security-opt seccomp=%s%s --rootfs %s %s")
-    :format(q(R.RUNC), detach and "-d" or "--rm", PODMAN_LIMITS, q(profile_file(dir, opts.profile)),
+  return ("podman --runtime %s run --name %s %s %s --security-opt seccomp=%s%s --rootfs %s %s")
+    :format(q(R.RUNC), q(name_of(dir, opts)), detach and "-d" or "--rm", PODMAN_LIMITS, q(profile_file(dir, opts.profile)),
       cap_options(opts.caps), q(rootfs(dir)), table.concat((function()
         local a = {}
         for i, w in ipairs(opts.argv or { R.BUSYBOX, "sleep", "60" }) do a[i] = q(w) end
@@ -151,7 +157,11 @@ end
 --- podman run --rm: returns ok, stdout, stderr.
 function R.run(opts)
   local dir, rm = tempdir()
-  return finally(rm, function()
+  local function cleanup()
+    sh("podman rm -f -t 0 " .. q(name_of(dir, opts)) .. " >/dev/null")
+    rm()
+  end
+  return finally(cleanup, function()
     return sh(podman_cmd(dir, opts, false))
   end)
 end
@@ -163,7 +173,7 @@ function R.with_container(opts, fn)
   local dir, rm = tempdir()
   local id
   local function cleanup()
-    if id then sh("podman rm -f -t 0 " .. q(id) .. " >/dev/null") end
+    sh("podman rm -f -t 0 " .. q(id or name_of(dir, opts)) .. " >/dev/null")
     rm()
   end
   return finally(cleanup, function()
@@ -174,7 +184,7 @@ function R.with_container(opts, fn)
     end
     local _, pid = sh("podman inspect -f '{{.State.Pid}}' " .. q(id))
     local _, caps = sh("podman inspect -f '{{.BoundingCaps}}' " .. q(id))
-    local c = { id = id, pid = math.tointeger(tonumber(pid:match("%d+"))), caps = {} }
+    local c = { id = id, name = name_of(dir, opts), pid = math.tointeger(tonumber(pid:match("%d+"))), caps = {} }
     for cap in caps:gmatch("CAP_[%u_]+") do c.caps[#c.caps + 1] = cap end
     assert(c.pid and c.pid > 0, "podman inspect gave no pid")
     wait_started(c.pid, "podman")
@@ -251,8 +261,17 @@ function R.with_bundle(opts, fn)
     fh:close()
     assert(pid and pid > 0, "runc gave no pid")
     wait_started(pid, "runc")
-    return fn({ id = id, pid = pid, bundle = dir, caps = opts.caps == "all" and R.host_caps() or opts.caps })
+    return fn({ id = id, pid = pid, bundle = dir, name = id, caps = opts.caps == "all" and R.host_caps() or opts.caps })
   end)
+end
+
+--- Is a container of that name left (podman ps -a)?
+function R.left_behind(name)
+  local _, out = sh("podman ps -a --format '{{.Names}}'")
+  for n in out:gmatch("[^\n]+") do
+    if n == name then return true end
+  end
+  return false
 end
 
 --- The process's seccomp lines of /proc/PID/status: mode and filter count.
