@@ -165,6 +165,10 @@ static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto",
 
 #define SC_TX_MAX 32 /* nested transactions */
 
+/* The `unknown` attribute: what a syscall number no rule names gets */
+enum { SC_UNKNOWN_DEFAULT, SC_UNKNOWN_ENOSYS, SC_UNKNOWN_RUNC };
+#define SC_STUB_MAX 16 /* arches of runc's ENOSYS stub (stub.c) */
+
 typedef struct {
     scmp_filter_ctx ctx;
     unsigned long gen; /* bumped by every change, so caches can tell they are stale */
@@ -177,7 +181,10 @@ typedef struct {
     int verify;       /* the module's `verify` attribute (default on) */
     int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
     int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
-    int unknown;      /* `unknown` = "enosys": numbers past the highest one named get ENOSYS */
+    int unknown;      /* `unknown`: SC_UNKNOWN_DEFAULT, _ENOSYS (gen.c's) or _RUNC (stub.c's stub) */
+    size_t nstub;     /* unknown = "runc": the stub's arches and the highest number named on each */
+    uint32_t stub_arch[SC_STUB_MAX];
+    uint32_t stub_max[SC_STUB_MAX];
     int listener;     /* the listener fd load got for this filter, -1 */
     size_t tx_depth;  /* open transactions, and the ledger's length at each start */
     size_t tx_mark[SC_TX_MAX];
@@ -458,6 +465,12 @@ static const char *sc_push_call(lua_State *L, const sc_cex *c);
 
 /* diff.c */
 static void sc_open_diff(lua_State *L);
+
+/* stub.c */
+static int sc_stub_enosys(const sc_filter *f, uint32_t audit_arch, uint32_t nr);
+static void sc_push_stubbed(lua_State *L, const sc_filter *f, const char *bytes, size_t len, int big_endian);
+static void sc_push_stub_comment(lua_State *L, const sc_filter *f);
+static int l_runc_stub(lua_State *L);
 
 /* program.c */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);

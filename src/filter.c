@@ -474,7 +474,10 @@ static int l_get_attr(lua_State *L)
         case SC_MATTR_VERIFY: lua_pushboolean(L, f->verify); break;
         case SC_MATTR_WIDEN: lua_pushboolean(L, f->widen); break;
         case SC_MATTR_COMPILER: lua_pushstring(L, sc_compiler_names[f->compiler]); break;
-        case SC_MATTR_UNKNOWN: lua_pushstring(L, f->unknown ? "enosys" : "default"); break;
+        case SC_MATTR_UNKNOWN:
+            lua_pushstring(L, f->unknown == SC_UNKNOWN_ENOSYS ? "enosys"
+                           : f->unknown == SC_UNKNOWN_RUNC ? "runc" : "default");
+            break;
         default: lua_pushstring(L, sc_compiler_used(L, 1, f)); break;
         }
         return 1;
@@ -517,18 +520,22 @@ static int l_set_attr(lua_State *L)
                     sc_argerror(L, 3, "the filter has a rule libseccomp would never return "
                                   "from (held back from it): only \"auto\" and \"binding\" can "
                                   "compile it");
-            if (c == SC_COMPILER_LIBSECCOMP && f->unknown)
+            if (c == SC_COMPILER_LIBSECCOMP && f->unknown == SC_UNKNOWN_ENOSYS)
                 sc_argerror(L, 3, "the filter has unknown = \"enosys\", which libseccomp cannot "
                               "compile: only \"auto\" and \"binding\" can");
             f->compiler = c;
         } else if (a->attr == SC_MATTR_UNKNOWN) {
             const char *u = lua_type(L, 3) == LUA_TSTRING ? lua_tostring(L, 3) : "";
+            if (strcmp(u, "runc") == 0)
+                sc_argerror(L, 3, "unknown = \"runc\" is set by seccomp.oci.filter, from a "
+                              "profile's arches and names; set \"enosys\" or \"default\"");
             if (strcmp(u, "enosys") != 0 && strcmp(u, "default") != 0)
                 sc_argerror_value(L, 3, "unknown must be \"enosys\" or \"default\", got");
             if (u[0] == 'e' && f->compiler == SC_COMPILER_LIBSECCOMP)
                 sc_argerror(L, 3, "unknown = \"enosys\" needs the module's compiler (\"auto\" or "
                               "\"binding\"); the filter's compiler is \"libseccomp\"");
-            f->unknown = u[0] == 'e';
+            f->unknown = u[0] == 'e' ? SC_UNKNOWN_ENOSYS : SC_UNKNOWN_DEFAULT;
+            f->nstub = 0;
         } else {
             if (!lua_isboolean(L, 3))
                 sc_argerror_value(L, 3, lua_pushfstring(L, "attribute '%s' takes a boolean, got",
@@ -627,6 +634,11 @@ static void sc_merge_check_attrs(lua_State *L, sc_filter *f, sc_filter *o)
         if (rx < 0 || ry < 0)
             sc_fail(L, "merge", rx < 0 ? rx : ry, lua_pushfstring(L, "reading attribute '%s' "
                     "failed", a->name));
+        if (x == y && a->kind == SC_ATTR_MODULE && a->attr == SC_MATTR_UNKNOWN &&
+            x == SC_UNKNOWN_RUNC && (f->nstub != o->nstub ||
+            memcmp(f->stub_arch, o->stub_arch, f->nstub * sizeof f->stub_arch[0]) != 0 ||
+            memcmp(f->stub_max, o->stub_max, f->nstub * sizeof f->stub_max[0]) != 0))
+            x = !y; /* two stubs with other limits */
         if (x != y)
             sc_fail(L, "merge", EINVAL, lua_pushfstring(L, "the two filters' '%s' attributes "
                     "differ; a merge would silently keep this filter's: set them equal first "
@@ -902,11 +914,20 @@ static int l_export_pfc(lua_State *L)
                 "would describe another program; seccomp.disasm(f:export_bpf()) lists the one in use");
     lua_settop(L, 2);
     if (lua_isnoneornil(L, 2)) {
+        sc_push_stub_comment(L, f);
         sc_export_string(L, f, 0, "export_pfc");
+        lua_remove(L, -2); /* the fd guard */
+        lua_concat(L, 2);
         return 1;
     } else {
         luaL_Stream *s = sc_checkfile(L, 2);
+        size_t clen;
+        const char *comment;
         int rc;
+        sc_push_stub_comment(L, f);
+        comment = lua_tolstring(L, -1, &clen);
+        if (clen > 0 && fwrite(comment, 1, clen, s->f) != clen)
+            sc_fail(L, "export_pfc", errno, "writing runc's stub to the file failed");
         if (fflush(s->f) != 0)
             sc_fail(L, "export_pfc", errno, "flushing the file before the export failed");
         rc = sc_export_fd(f, 0, fileno(s->f));

@@ -51,6 +51,7 @@
     } while (0)
 #include "bpf.c"
 #include "gen.c"
+#include "stub.c"
 #include "simulate.c"
 #include "walk.c"
 #include "verify.c"
@@ -313,6 +314,7 @@ static const luaL_Reg sc_private_functions[] = {
     {"unknown_key", l_unknown_key},
     {"guess", l_guess},
     {"note", l_note},
+    {"runc_stub", l_runc_stub},
     {NULL, NULL},
 };
 

@@ -12,7 +12,7 @@
 
 /* The kinds a note may have (docs/api.md describes each). */
 static const char *const sc_note_kinds[] = {
-    "shadowed", "unplaced", "defaulted", "widened", "ignored_key", NULL,
+    "shadowed", "unplaced", "defaulted", "widened", "ignored_key", "never_holds", NULL,
 };
 
 /* Push the filter's notes list (creating it, and the user-value table,
@@ -258,6 +258,65 @@ static void sc_notes_computed(lua_State *L, int fidx, sc_filter *f, lua_Integer 
     }
 }
 
+/* Append the notes computed from the ledger when the filter accepts
+ * libseccomp's widening (widen_multiplexed): each conditional rule on a
+ * call an arch of the filter also routes through socketcall or ipc, where
+ * the conditions cannot be tested (kind "widened"). */
+static void sc_notes_widened(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
+{
+    uint64_t fmask = sc_filter_arch_mask(f);
+    int list = lua_gettop(L);
+    size_t i, a;
+    if (!f->widen)
+        return;
+    for (i = 0; i < f->ledger.n; i++) {
+        const sc_rule *r = &f->ledger.v[i];
+        char mux[SC_LEDGER_NAMELEN];
+        luaL_Buffer b;
+        int n = 0;
+        uint32_t sub = 0;
+        if (r->nconds == 0 || r->name[0] == '\0')
+            continue;
+        luaL_buffinit(L, &b);
+        for (a = 0; a < SC_NARCHES && a < 64; a++) {
+            sc_target t;
+            if (!((fmask >> a) & 1u) || !sc_rule_on_arch(r, a))
+                continue;
+            sc_rule_target(r, sc_arches[a].token, &t);
+            if (!t.has_mux)
+                continue;
+            if (n++ == 0) {
+                sub = t.sub;
+                if (!sc_syscall_name(sc_arches[a].token, t.mux, mux, sizeof mux))
+                    snprintf(mux, sizeof mux, "%d", t.mux);
+            }
+            luaL_addstring(&b, n > 1 ? ", " : "");
+            luaL_addstring(&b, sc_arches[a].name);
+        }
+        luaL_pushresult(&b);
+        if (n == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_createtable(L, 0, 3);
+        lua_pushliteral(L, "widened");
+        lua_setfield(L, -2, "kind");
+        sc_push_action_name(L, r->action);
+        lua_pushfstring(L, "rule #%d (%s on '%s' with conditions) is widened on %s: there the call "
+                        "also goes through %s(%d, ...), whose real arguments no filter can read, "
+                        "and that path gets %s whatever the arguments (widen_multiplexed, as "
+                        "libseccomp and the container runtimes do)", (int)i + 1,
+                        lua_tostring(L, -1), r->name, lua_tostring(L, -3), mux, (int)sub,
+                        lua_tostring(L, -1));
+        lua_remove(L, -2);
+        lua_setfield(L, -2, "message");
+        sc_push_origin(L, fidx, r);
+        lua_setfield(L, -2, "origin");
+        lua_rawseti(L, list, ++*k);
+        lua_pop(L, 1); /* the arch list */
+    }
+}
+
 /* f:notes() -> list of {kind =, message =, origin =}: the notes taken, in
  * order (copies), then those the rules give now. */
 static int l_notes(lua_State *L)
@@ -282,6 +341,7 @@ static int l_notes(lua_State *L)
         lua_pop(L, 1);
     }
     sc_notes_computed(L, 1, f, &k);
+    sc_notes_widened(L, 1, f, &k);
     return 1;
 }
 

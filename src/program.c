@@ -75,6 +75,10 @@ static sc_sim_prog *sc_program_libseccomp(lua_State *L, sc_filter *f, const char
     sc_sim_prog *p;
     sc_export_libseccomp_bpf(L, f, op);
     bytes = lua_tolstring(L, -1, &len);
+    if (f->unknown == SC_UNKNOWN_RUNC) {
+        sc_push_stubbed(L, f, bytes, len, be);
+        bytes = lua_tolstring(L, -1, &len);
+    }
     p = sc_record_new(L, bytes, len, be, op, "libseccomp");
     sc_record_adopt(f, p);
     lua_settop(L, top);
@@ -106,7 +110,7 @@ static sc_sim_prog *sc_program_binding(lua_State *L, sc_filter *f, const char *o
     in.arches = arches;
     in.arch_index = index;
     in.widen_multiplexed = f->widen;
-    in.unknown_enosys = f->unknown;
+    in.unknown_enosys = f->unknown == SC_UNKNOWN_ENOSYS;
     if ((rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, &in.def_action)) < 0 ||
         (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_BADARCH, &in.badarch_action)) < 0)
         sc_raise(L, op, rc, "reading the filter's actions failed");
@@ -115,8 +119,13 @@ static sc_sim_prog *sc_program_binding(lua_State *L, sc_filter *f, const char *o
     if (msg != NULL)
         sc_raise(L, op, msg == err && strstr(err, "instructions") ? E2BIG : ENOMEM, msg);
     /* host-order instructions: decoded as little-endian bytes on this host,
-     * the data laid out in the arches' byte order */
-    p = sc_record_new(L, (const char *)out, n * sizeof *out, 0, op, "the module's compiler");
+     * the data laid out in the arches' byte order; runc's stub in front */
+    sc_push_stubbed(L, f, (const char *)out, n * sizeof *out, 0);
+    {
+        size_t len;
+        const char *bytes = lua_tolstring(L, -1, &len);
+        p = sc_record_new(L, bytes, len, 0, op, "the module's compiler");
+    }
     p->big_endian = be;
     p->compiler_used = SC_COMPILER_BINDING;
     sc_record_adopt(f, p);
@@ -146,7 +155,7 @@ static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, cons
     int top = lua_gettop(L);
     if (f->cache != NULL && f->cache_free == sc_sim_prog_free && f->cache_gen == f->gen)
         return f->cache;
-    if (f->compiler == SC_COMPILER_BINDING || f->unknown || sc_ledger_held_back(f))
+    if (f->compiler == SC_COMPILER_BINDING || f->unknown == SC_UNKNOWN_ENOSYS || sc_ledger_held_back(f))
         return sc_program_binding(L, f, op);
     p = sc_program_libseccomp(L, f, op);
     if (f->compiler == SC_COMPILER_LIBSECCOMP)

@@ -64,6 +64,7 @@ typedef struct {
     int most_restrictive; /* the module's semantics (compiler "binding") */
     int widen;            /* multiplexed paths take a conditional rule's action */
     int unknown;          /* numbers past the highest one named get ERRNO(ENOSYS) */
+    int stub;             /* runc's stub (unknown = "runc") answers first (stub.c) */
     int have_max;         /* on the arch being verified: the highest number named */
     uint32_t max;
     uint64_t budget;
@@ -214,6 +215,11 @@ static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
     size_t k;
     unsigned char data[BPF_SC_DATA_SIZE];
     const char *fault = NULL;
+    /* runc's stub runs before the rules */
+    if (v->stub && sc_stub_enosys(v->f, arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, (uint32_t)nr)) {
+        ne = 0;
+        dflt = SCMP_ACT_ERRNO(ENOSYS);
+    }
     for (k = 0; k < ne; k++) {
         const sc_rule *r = &l->v[e[k].rule];
         uint32_t act = r->action;
@@ -516,6 +522,13 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, unsigned char *placed)
         ;
     if (k == v->nent)
         sc_vgroup(v, NULL, 0, last + 1, arch, is32);
+    /* and s390's 0 where no rule and no table has it (the multiplexer of
+     * large numbers, which runc's stub answers) */
+    for (k = 0; k < v->nent && v->ent[k].nr != 0; k++)
+        ;
+    if (v->stub && (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X) && k == v->nent &&
+        (t->n == 0 || t->nr[0] != 0))
+        sc_vgroup(v, NULL, 0, 0, arch, is32);
 }
 
 /* A call on an arch the filter lacks must get the bad-arch action. */
@@ -638,7 +651,8 @@ static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *
     v.seed = seed ^ 0x5eccull;
     v.most_restrictive = p->compiler_used == SC_COMPILER_BINDING;
     v.widen = f->widen;
-    v.unknown = f->unknown;
+    v.unknown = f->unknown == SC_UNKNOWN_ENOSYS;
+    v.stub = f->unknown == SC_UNKNOWN_RUNC;
     if ((rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, &v.def)) < 0 ||
         (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_BADARCH, &v.badarch)) < 0)
         sc_raise(L, "verify", rc, "reading the filter's actions failed");
