@@ -224,6 +224,16 @@ static int64_t max_named(const struct tfilter *f, size_t a)
     return max;
 }
 
+/* The bits of a multiplexer's arg0 the kernel dispatches on: socketcall
+ * takes an int; ipc an unsigned int whose high half is a version
+ * (ipc/syscall.c), but s390's ipc refuses any version (EINVAL). */
+static uint64_t call_bits(size_t a, int ipc)
+{
+    if (ipc && T_ARCH[a].tok != SCMP_ARCH_S390X && T_ARCH[a].tok != SCMP_ARCH_S390)
+        return 0xffffu;
+    return 0xffffffffu;
+}
+
 /* The action the documented semantics give a call; *why: a short note. */
 static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, const uint64_t args[6])
 {
@@ -267,7 +277,7 @@ static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, co
                     match = 0;
         } else if (T_ARCH[a].mux && name != NULL && r->name[0] != '\0' &&
                    mux_of(r->name, &sub) == (strcmp(name, "ipc") == 0 ? 1 : strcmp(name, "socketcall") == 0 ? 0 : -2) &&
-                   (T_ARCH[a].bits == 64 ? args[0] : (args[0] & 0xffffffffu)) == (uint64_t)sub) {
+                   (args[0] & call_bits(a, strcmp(name, "ipc") == 0)) == (uint64_t)sub) {
             /* the multiplexed path: the rule's real arguments are hidden */
             int uncond = f->widen;
             for (j = 0; j < f->l.n; j++)
@@ -410,8 +420,11 @@ static void cands_of(const struct tfilter *f, struct cands *c)
         cand_add(c, a, 0xffffffffu);
         cand_add(c, a, ~(uint64_t)0);
     }
-    for (i = 0; i < 25; i++)
-        cand_add(c, 0, i); /* the multiplexers' call numbers */
+    for (i = 0; i < 25; i++) {
+        cand_add(c, 0, i); /* the multiplexers' call numbers, */
+        cand_add(c, 0, 0x10000 | i); /* with an ipc version, */
+        cand_add(c, 0, 0x100000000ull | i); /* with a high word (ignored by the kernel) */
+    }
     for (i = 0; i < f->l.n; i++)
         for (j = 0; j < f->l.v[i].nconds; j++) {
             const struct scmp_arg_cmp *k = &f->l.v[i].conds[j];
@@ -771,6 +784,14 @@ static void test_hand(void)
     expect(&f, A86, 102, 1, 0, ERR(1), "socketcall(SYS_SOCKET): conditional deny, default allow: deny");
     expect(&f, A86, 102, 2, 0, ALLOW, "socketcall(SYS_BIND): default");
     sc_ledger_free(&f.l);
+    /* ipc on x86: the kernel dispatches on call & 0xffff (the high half is a version) */
+    tf_init(&f, ALLOW, T_X86, none, none);
+    add_rule(&f, ERR(5), "shmget", 0, NULL);
+    expect(&f, A86, 117, 23, 0, ERR(5), "x86 ipc(SHMGET)");
+    expect(&f, A86, 117, 0x10017, 0, ERR(5), "x86 ipc(SHMGET) with version 1");
+    expect(&f, A86, 117, 0xffff0017u, 0, ERR(5), "x86 ipc(SHMGET) with version 0xffff");
+    expect(&f, A86, 117, 0x10018, 0, ALLOW, "x86 ipc(SHMCTL) with version 1");
+    sc_ledger_free(&f.l);
     tf_init(&f, ERR(1), T_X86, none, none);
     c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 1, 0};
     add_rule(&f, ALLOW, "socket", 1, c);
@@ -787,8 +808,17 @@ static void test_hand(void)
     tf_init(&f, ALLOW, T_S390X, none, none);
     add_rule(&f, ERR(5), "shmget", 0, NULL);
     expect(&f, 0x80000016u, 117, 23, 0, ERR(5), "s390x ipc(SHMGET)");
-    expect(&f, 0x80000016u, 117, 0x100000017ull, 0, ALLOW, "s390x compares the whole 64-bit arg0");
+    expect(&f, 0x80000016u, 117, 0x100000017ull, 0, ERR(5), "s390x ipc: the kernel takes the low 32 bits");
+    expect(&f, 0x80000016u, 117, 0x10017, 0, ALLOW, "s390x ipc: a version is EINVAL, no shmget");
+    expect(&f, 0x80000016u, 117, 24, 0, ALLOW, "s390x ipc(SHMCTL)");
     expect(&f, 0x80000016u, 395, 0, 0, ERR(5), "s390x direct shmget");
+    sc_ledger_free(&f.l);
+    /* socketcall on s390x: the call is an int, the high word ignored */
+    tf_init(&f, ALLOW, T_S390X, none, none);
+    add_rule(&f, ERR(5), "socket", 0, NULL);
+    expect(&f, 0x80000016u, 102, 1, 0, ERR(5), "s390x socketcall(SYS_SOCKET)");
+    expect(&f, 0x80000016u, 102, 0x100000001ull, 0, ERR(5), "s390x socketcall: the kernel takes an int");
+    expect(&f, 0x80000016u, 102, 0x100000002ull, 0, ALLOW, "s390x socketcall(SYS_BIND)");
     sc_ledger_free(&f.l);
 
     /* x32 */

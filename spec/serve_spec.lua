@@ -308,6 +308,43 @@ describe("serve", function()
     assert.is_nil(msgs["/fine"])
   end)
 
+  it("an integer that is no errno is the handler's error: the call is denied, never faked", function()
+    -- 4095 and -4095 are the edges of an errno; past them, and at the ends
+    -- of Lua's integers (whose negation overflows), the call must fail with
+    -- opts.error_errno (EACCES here) and on_error hears of it
+    local answers = {
+      ["/min"] = math.mininteger, ["/max"] = math.maxinteger, ["/4096"] = 4096, ["/-4096"] = -4096,
+      ["/min+1"] = math.mininteger + 1, ["/4095"] = 4095, ["/-4095"] = -4095,
+    }
+    local paths = { "/min", "/max", "/4096", "/-4096", "/min+1", "/4095", "/-4095" }
+    local reports = {}
+    local why, out, st = run({ unlink = by_path(answers) }, paths,
+      { error_errno = "EACCES", on_error = function(err, req) reports[req:read_string(req.args[1])] = err end })
+    assert.are.equal("closed", why)
+    assert.are.same({ true, "exit", 0 }, st)
+    assert.are.equal("13 13 13 13 13 4095 4095 ", out)
+    for _, p in ipairs { "/min", "/max", "/4096", "/-4096", "/min+1" } do
+      assert.is_truthy(reports[p]:find("answer " .. math.tointeger(answers[p]) .. " is not an errno (1..4095 or -4095..-1",
+        1, true), p .. ": " .. tostring(reports[p]))
+    end
+    assert.is_nil(reports["/4095"])
+    assert.is_nil(reports["/-4095"])
+  end)
+
+  it("deny and respond refuse an errno past 4095 either way, math.mininteger too", function()
+    local child = notifying("unlink"):spawn(remover { "/a" }, { stdout = devnull })
+    local n = child.notifier
+    local req = assert(n:receive(10))
+    for _, e in ipairs { math.mininteger, math.maxinteger, 4096, -4096 } do
+      local want = "errno " .. e .. " out of range -4095..4095"
+      assert.is_truthy(H.message(req.deny, req, e):find(want, 1, true), want)
+      assert.is_truthy(H.message(n.respond, n, req.id, 0, e):find(want, 1, true), want)
+    end
+    assert.is_true(req:valid()) -- none of that reached the kernel
+    assert.is_true(req:deny(-4095))
+    assert.are.same({ true, "exit", 0 }, { child:wait() })
+  end)
+
   it("opts.error_errno is the errno of a failed handler; on_error's own error ends the loop", function()
     local why, out = run({ unlink = function() error("x") end }, { "/a" },
       { error_errno = "EACCES", on_error = function() end })

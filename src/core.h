@@ -163,6 +163,9 @@ struct sc_feature {
 enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
 static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto", NULL};
 
+/* the `verify` attribute: false, true, "sample" (a sampled check is accepted) */
+enum { SC_VERIFY_OFF, SC_VERIFY_ON, SC_VERIFY_SAMPLE };
+
 #define SC_TX_MAX 32 /* nested transactions */
 
 /* The `unknown` attribute: what a syscall number no rule names gets */
@@ -178,7 +181,7 @@ typedef struct {
     void (*cache_free)(void *);
     unsigned long cache_gen;
     sc_ledger ledger; /* every rule as given (ledger.c) */
-    int verify;       /* the module's `verify` attribute (default on) */
+    int verify;       /* the module's `verify` attribute: SC_VERIFY_* (default on) */
     int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
     int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
     int unknown;      /* `unknown`: SC_UNKNOWN_DEFAULT, _ENOSYS (gen.c's) or _RUNC (stub.c's stub) */
@@ -315,16 +318,25 @@ typedef struct {
 } sc_vwalk;
 
 /* verify.c: a counterexample */
+#define SC_CEX_FIRST 8 /* actions and rules a counterexample holds itself (the report has all) */
 typedef struct {
     int nr;
     uint32_t arch;
     uint64_t args[6];
     uint32_t got;
-    uint32_t expected[8];
-    int nexpected;
-    int rules[8]; /* ledger indices (0-based) of the rules that matched */
-    int nrules;
+    uint32_t expected[SC_CEX_FIRST]; /* the first of the actions the rules allow */
+    int nexpected;                   /* how many there are */
+    int rules[SC_CEX_FIRST];         /* the first ledger indices (0-based) of the rules that matched */
+    int nrules;                      /* how many there are */
+    size_t pool;                     /* where the verifier keeps both whole lists */
 } sc_cex;
+
+/* verify.c: what a verification found */
+typedef struct {
+    size_t total;   /* wrong answers */
+    int exhaustive; /* every cell was checked */
+    sc_cex first;   /* the first wrong answer (when total > 0) */
+} sc_vresult;
 
 /* ---- prototypes: the static functions one part calls in another ---- */
 
@@ -457,8 +469,9 @@ static void sc_vw_run(sc_vwalk *w, size_t pc, int s);
 /* verify.c */
 static uint64_t sc_vrand(uint64_t *s);
 static int l_varea_gc(lua_State *L);
-static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_cex *first);
+static void sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_vresult *res);
 static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
+static int sc_verify_raise_capped(lua_State *L, const char *op);
 static int sc_arch_is32(uint32_t arch);
 static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32);
 static const char *sc_push_call(lua_State *L, const sc_cex *c);

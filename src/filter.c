@@ -91,7 +91,7 @@ static int l_filter_new(lua_State *L)
     lua_settop(L, 1);
     f = sc_newuserdata(L, sizeof *f);
     memset(f, 0, sizeof *f);
-    f->verify = 1;
+    f->verify = SC_VERIFY_ON;
     f->compiler = SC_COMPILER_AUTO;
     f->listener = -1;
     luaL_setmetatable(L, SC_FILTER_MT);
@@ -471,7 +471,12 @@ static int l_get_attr(lua_State *L)
     int rc;
     if (a->kind == SC_ATTR_MODULE) {
         switch (a->attr) {
-        case SC_MATTR_VERIFY: lua_pushboolean(L, f->verify); break;
+        case SC_MATTR_VERIFY:
+            if (f->verify == SC_VERIFY_SAMPLE)
+                lua_pushliteral(L, "sample");
+            else
+                lua_pushboolean(L, f->verify);
+            break;
         case SC_MATTR_WIDEN: lua_pushboolean(L, f->widen); break;
         case SC_MATTR_COMPILER: lua_pushstring(L, sc_compiler_names[f->compiler]); break;
         case SC_MATTR_UNKNOWN:
@@ -490,6 +495,16 @@ static int l_get_attr(lua_State *L)
     else
         lua_pushinteger(L, (lua_Integer)v);
     return 1;
+}
+
+/* The `verify` attribute's value at idx: true, false or "sample". */
+static int sc_check_verify_attr(lua_State *L, int idx)
+{
+    if (lua_isboolean(L, idx))
+        return lua_toboolean(L, idx) ? SC_VERIFY_ON : SC_VERIFY_OFF;
+    if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "sample") == 0)
+        return SC_VERIFY_SAMPLE;
+    return sc_argerror_value(L, idx, "attribute 'verify' takes true, false or \"sample\", got");
 }
 
 /* f:set_attr(name, value) -> f   (flags take booleans, optimize 1 or 2,
@@ -536,14 +551,13 @@ static int l_set_attr(lua_State *L)
                               "\"binding\"); the filter's compiler is \"libseccomp\"");
             f->unknown = u[0] == 'e' ? SC_UNKNOWN_ENOSYS : SC_UNKNOWN_DEFAULT;
             f->nstub = 0;
+        } else if (a->attr == SC_MATTR_VERIFY) {
+            f->verify = sc_check_verify_attr(L, 3);
         } else {
             if (!lua_isboolean(L, 3))
                 sc_argerror_value(L, 3, lua_pushfstring(L, "attribute '%s' takes a boolean, got",
                                   a->name));
-            if (a->attr == SC_MATTR_VERIFY)
-                f->verify = lua_toboolean(L, 3);
-            else
-                f->widen = lua_toboolean(L, 3);
+            f->widen = lua_toboolean(L, 3);
         }
         f->gen++;
         lua_settop(L, 1);

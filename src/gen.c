@@ -29,7 +29,9 @@
  *   - socket/ipc calls on arches that multiplex them (x86, s390, s390x,
  *     ppc, ppc64, ppc64le, mips, mipsel): a rule gives the direct call (when
  *     the arch has one) with its conditions, and the multiplexer
- *     (socketcall/ipc) with arg0 == the call's number.  There the real
+ *     (socketcall/ipc) whose arg0 holds the call's number in the bits the
+ *     kernel dispatches on (sc_mux_callmask: the low 32 bits of socketcall's,
+ *     the low 16 of ipc's, all 32 on s390 and s390x).  There the real
  *     arguments are out of reach, so when the rules on that call include an
  *     unconditional one (or widen_multiplexed), each rule gives its own
  *     action; otherwise each gives the more restrictive of its action and
@@ -65,6 +67,28 @@ static const struct { const char *name; unsigned char mux; unsigned char sub; } 
     {"shmat", 1, 21}, {"shmdt", 1, 22}, {"shmget", 1, 23}, {"shmctl", 1, 24},
 };
 #define SC_GEN_NSUB (sizeof sc_gen_subcalls / sizeof sc_gen_subcalls[0])
+
+/* The bits of a multiplexer's call number (arg0) that the kernel
+ * dispatches on.  socketcall(int call, ...) takes the low 32 bits of the
+ * register on every arch.  ipc(unsigned int call, ...) takes the low 32
+ * bits and dispatches on the low 16 (ipc/syscall.c: the high half is a
+ * "version"), except on s390 and s390x, whose s390_ipc refuses a non-zero
+ * version (EINVAL) and so dispatches on all 32. */
+SC_LEDGER_API uint32_t sc_mux_callmask(uint32_t arch, int ipc)
+{
+    if (!ipc)
+        return 0xffffffffu;
+#ifdef SCMP_ARCH_S390
+    if (arch == SCMP_ARCH_S390)
+        return 0xffffffffu;
+#endif
+#ifdef SCMP_ARCH_S390X
+    if (arch == SCMP_ARCH_S390X)
+        return 0xffffffffu;
+#endif
+    (void)arch;
+    return 0xffffu;
+}
 
 static int sc_gen_subcall(const char *name)
 {
@@ -270,12 +294,13 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                     if (nr >= 0 && sc_gen_push_rule(out, &x, r, is64, nr) != 0)
                         return -1;
                 } else {
-                    /* the multiplexed path: arg0 == the call's number */
+                    /* the multiplexed path: arg0 holds the call's number
+                     * in the bits the kernel dispatches on */
                     x.nr = arch.mux[sc_gen_subcalls[k].mux];
                     x.nconds = 1;
                     x.c[0].arg = 0;
-                    x.c[0].op = SCMP_CMP_EQ;
-                    x.c[0].mask = is64 ? ~(uint64_t)0 : 0xffffffffu;
+                    x.c[0].op = SCMP_CMP_MASKED_EQ;
+                    x.c[0].mask = sc_mux_callmask(tok, sc_gen_subcalls[k].mux == 1);
                     x.c[0].datum = sc_gen_subcalls[k].sub;
                     /* the default when it is of a more restrictive kind */
                     if (r->nconds > 0 && !uncond[k] && !in->widen_multiplexed &&

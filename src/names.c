@@ -389,10 +389,14 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
         lua_Integer v = lua_tointegerx(L, idx, &ok);
         if (!ok)
             return lua_pushfstring(L, "errno %s is not an integer", sc_repr(L, idx));
-        if (allow_negative && v < 0)
+        /* range first: negating math.mininteger would overflow */
+        if (v < (allow_negative ? -SC_MAX_ERRNO : 0) || v > SC_MAX_ERRNO)
+            return allow_negative ? lua_pushfstring(L, "errno %s out of range -%d..%d", sc_repr(L, idx),
+                                                    SC_MAX_ERRNO, SC_MAX_ERRNO)
+                                  : lua_pushfstring(L, "errno %s out of range 0..%d", sc_repr(L, idx),
+                                                    SC_MAX_ERRNO);
+        if (v < 0)
             v = -v;
-        if (v < 0 || v > SC_MAX_ERRNO)
-            return lua_pushfstring(L, "errno %s out of range 0..%d", sc_repr(L, idx), SC_MAX_ERRNO);
         *out = (int)v;
         return NULL;
     }

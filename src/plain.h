@@ -93,4 +93,7 @@ SC_LEDGER_API int sc_syscall_on_arch(uint32_t arch, const char *name);
 SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t);
 SC_LEDGER_API void sc_arch_tables_free(void);
 
+/* gen.c */
+SC_LEDGER_API uint32_t sc_mux_callmask(uint32_t arch, int ipc);
+
 #endif /* SC_PLAIN_H */

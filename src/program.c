@@ -145,13 +145,15 @@ static int sc_ledger_held_back(const sc_filter *f)
 }
 
 /* The filter's (at fidx) current program, compiled if nothing is cached.
- * Under "auto" libseccomp's program is verified to choose (the module's
- * when it is wrong), and the module's is verified in turn: both checks are
- * kept with the record. */
+ * Under "auto" libseccomp's program is verified to choose: it is used only
+ * when the check covered every cell and found no wrong answer; otherwise
+ * the module's program is, verified in turn (a sampled check is accepted
+ * for it: it is correct by construction and differentially tested).  Both
+ * checks are kept with the record. */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op)
 {
     sc_sim_prog *p;
-    sc_cex first;
+    sc_vresult r;
     int top = lua_gettop(L);
     if (f->cache != NULL && f->cache_free == sc_sim_prog_free && f->cache_gen == f->gen)
         return f->cache;
@@ -160,31 +162,38 @@ static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, cons
     p = sc_program_libseccomp(L, f, op);
     if (f->compiler == SC_COMPILER_LIBSECCOMP)
         return p;
-    if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, NULL) == 0) {
+    sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
+    lua_settop(L, top);
+    if (r.total == 0 && r.exhaustive) {
         p->verified = 1;
-        lua_settop(L, top);
         return p;
     }
-    lua_settop(L, top);
     p = sc_program_binding(L, f, op);
-    if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &first) > 0)
-        sc_verify_raise(L, fidx, f, op, &first, 1);
+    sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
+    if (r.total > 0)
+        sc_verify_raise(L, fidx, f, op, &r.first, 1);
     p->verified = 1;
     lua_settop(L, top);
     return p;
 }
 
 /* The program that load, spawn and export_bpf hand out: verified first
- * unless the filter's `verify` attribute is off; a contradiction raises the
- * error object with a counterexample. */
+ * unless the filter's `verify` attribute is off.  A contradiction raises
+ * the error object with a counterexample; so does a check of libseccomp's
+ * program that could not cover every cell (a cap or the budget), unless
+ * `verify` is "sample". */
 static sc_sim_prog *sc_filter_checked_program(lua_State *L, int fidx, sc_filter *f, const char *op)
 {
     sc_sim_prog *p = sc_filter_program(L, fidx, f, op);
-    if (f->verify && !p->verified) {
+    if (f->verify != SC_VERIFY_OFF && !p->verified) {
         int top = lua_gettop(L);
-        sc_cex first;
-        if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &first) > 0)
-            sc_verify_raise(L, fidx, f, op, &first, p->compiler_used == SC_COMPILER_BINDING);
+        sc_vresult r;
+        sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
+        if (r.total > 0)
+            sc_verify_raise(L, fidx, f, op, &r.first, p->compiler_used == SC_COMPILER_BINDING);
+        if (!r.exhaustive && p->compiler_used == SC_COMPILER_LIBSECCOMP &&
+            f->verify != SC_VERIFY_SAMPLE)
+            sc_verify_raise_capped(L, op);
         p->verified = 1;
         lua_settop(L, top);
     }
@@ -347,6 +356,7 @@ static int l_verify(lua_State *L)
     sc_filter *f = sc_checkfilter(L, 1);
     lua_Integer budget = SC_VERIFY_BUDGET, seed = 0;
     sc_sim_prog *p;
+    sc_vresult r;
     if (!lua_isnoneornil(L, 2)) {
         static const char *const keys[] = {"budget", "seed", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
@@ -368,14 +378,12 @@ static int l_verify(lua_State *L)
     }
     lua_settop(L, 1);
     p = sc_filter_program(L, 1, f, "verify");
-    if (sc_verify_push(L, 1, f, p, (uint64_t)budget, (uint64_t)seed, NULL) == 0) {
-        if (budget >= SC_VERIFY_BUDGET)
-            p->verified = 1;
-        lua_pushboolean(L, 1);
-        lua_insert(L, -2);
-        return 2;
-    }
-    lua_pushboolean(L, 0);
+    sc_verify_push(L, 1, f, p, (uint64_t)budget, (uint64_t)seed, &r);
+    /* kept for load, spawn and export_bpf when it is what they would accept */
+    if (r.total == 0 && budget >= SC_VERIFY_BUDGET &&
+        (r.exhaustive || p->compiler_used == SC_COMPILER_BINDING || f->verify == SC_VERIFY_SAMPLE))
+        p->verified = 1;
+    lua_pushboolean(L, r.total == 0);
     lua_insert(L, -2);
     return 2;
 }

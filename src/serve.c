@@ -248,12 +248,11 @@ static const char *sc_serve_answer(lua_State *L, sc_request *r, sc_notifier *n, 
         if (!lua_isinteger(L, aidx))
             return lua_pushfstring(L, "answer %s is not an errno", sc_repr(L, aidx));
         e = lua_tointeger(L, aidx);
-        if (e < 0)
-            e = -e;
-        if (e == 0 || e > SC_MAX_ERRNO)
-            return lua_pushfstring(L, "answer %s is not an errno (1..%d; { value = 0 } fakes success)",
-                                   sc_repr(L, aidx), SC_MAX_ERRNO);
-        sc_serve_send(L, r, n, 0, (int)e, 0);
+        /* range first: negating math.mininteger would overflow */
+        if (e == 0 || e < -SC_MAX_ERRNO || e > SC_MAX_ERRNO)
+            return lua_pushfstring(L, "answer %s is not an errno (1..%d or -%d..-1; { value = 0 } "
+                                   "fakes success)", sc_repr(L, aidx), SC_MAX_ERRNO, SC_MAX_ERRNO);
+        sc_serve_send(L, r, n, 0, (int)(e < 0 ? -e : e), 0);
         return NULL;
     case LUA_TTABLE:
         return sc_serve_table_answer(L, r, n, aidx);
