@@ -981,7 +981,7 @@ static int kernel_outcome(const struct sock_filter *prog, size_t n, int i386, co
 
 static void test_kernel(int sets)
 {
-    int s, calls = 0, bad = 0, broken = 0, i386_calls = 0, seen[4] = {0, 0, 0, 0};
+    int s, calls = 0, bad = 0, broken = 0, i386_calls = 0, seen[4] = {0, 0, 0, 0}, i386_ok;
     struct sock_filter probe[1] = {BPF_STMT(BPF_RET | BPF_K, SCMP_ACT_ALLOW)};
     uint64_t zero[6] = {0, 0, 0, 0, 0, 0};
     g_ks = mmap(NULL, sizeof *g_ks, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -997,12 +997,13 @@ static void test_kernel(int sets)
         printf("kernel agreement skipped: cannot install seccomp filters here\n");
         return;
     }
-    {
-        int i386_ok = kernel_outcome(probe, 1, 1, zero) == K_SUCCESS;
-        CHECK(i386_ok, "int 0x80 getppid works under an allow-all filter (IA-32 emulation)");
-        if (!i386_ok)
-            return;
-    }
+    /* int 0x80 needs the kernel's IA-32 emulation, which some kernels and
+     * hypervisors do not give (the instruction faults): then the i386 calls
+     * are pending, named, and the x86_64 ones still run */
+    i386_ok = kernel_outcome(probe, 1, 1, zero) == K_SUCCESS;
+    if (!i386_ok)
+        printf("pending: kernel agreement through int 0x80: this kernel has no IA-32 emulation "
+               "(int 0x80 under an allow-all filter does not return)\n");
     for (s = 0; s < sets; s++) {
         struct tfilter f;
         static struct sock_filter prog[BPF_SC_MAXINSNS];
@@ -1020,6 +1021,8 @@ static void test_kernel(int sets)
             int i386 = (int)(v & 1), want, got;
             uint64_t a[6];
             unsigned o;
+            if (i386 && !i386_ok)
+                continue;
             uint32_t audit = i386 ? 0x40000003u : 0xc000003eu;
             int32_t nr = i386 ? 64 : SYS_getppid;
             for (o = 0; o < 6; o++) {
