@@ -91,6 +91,7 @@ SC_LEDGER_API int sc_rule_on_arch(const sc_rule *r, size_t ai);
 SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch);
 SC_LEDGER_API int sc_syscall_on_arch(uint32_t arch, const char *name);
 SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t);
-SC_LEDGER_API void sc_arch_tables_free(void);
+SC_LEDGER_API void sc_arch_tables_hold(void);
+SC_LEDGER_API void sc_arch_tables_release(void);
 
 #endif /* SC_PLAIN_H */
