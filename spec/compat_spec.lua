@@ -13,7 +13,7 @@ local api = seccomp.api()
 -- The spec's own statement of what each feature needs (libseccomp version,
 -- API level); kernel-gated ones are checked only against the library side.
 local needs = {
-  log = { ver(2, 4, 0), 3 }, kill_process = { ver(2, 4, 0), 3 }, tskip = { ver(2, 3, 1), 0 },
+  log = { ver(2, 4, 0), 3 }, kill_process = { ver(2, 4, 0), 3 }, tskip = { ver(2, 3, 2), 0 },
   ssb = { ver(2, 5, 0), 4 }, optimize = { ver(2, 5, 0), 0 }, raw_rc = { ver(2, 5, 0), 0 },
   notify = { ver(2, 5, 0), 5 }, tsync_notify = { ver(2, 5, 0), 6 },
   notify_continue = { ver(2, 5, 0), 5 }, notify_addfd = { ver(2, 5, 0), 5 },

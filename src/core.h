@@ -86,17 +86,19 @@ struct sc_arch {
 };
 
 /* names.c: the arches the module knows, in one table (names.c, filter.c,
- * verify.c, program.c, notify.c, module.c read it) */
+ * verify.c, program.c, notify.c, module.c read it).  An arch newer than
+ * 2.3.1 is in it where the headers define its SCMP_ARCH_* macro (a gate,
+ * forced off by -DSC_FORCE_OFF_ARCH_<NAME>: compat.h). */
 static const struct sc_arch sc_arches[] = {
     {"x86", SCMP_ARCH_X86},
     {"x86_64", SCMP_ARCH_X86_64},
     {"x32", SCMP_ARCH_X32},
     {"arm", SCMP_ARCH_ARM},
     {"aarch64", SCMP_ARCH_AARCH64},
-#ifdef SCMP_ARCH_LOONGARCH64
+#if defined(SCMP_ARCH_LOONGARCH64) && !defined(SC_FORCE_OFF_ARCH_LOONGARCH64)
     {"loongarch64", SCMP_ARCH_LOONGARCH64},
 #endif
-#ifdef SCMP_ARCH_M68K
+#if defined(SCMP_ARCH_M68K) && !defined(SC_FORCE_OFF_ARCH_M68K)
     {"m68k", SCMP_ARCH_M68K},
 #endif
     {"mips", SCMP_ARCH_MIPS},
@@ -105,34 +107,34 @@ static const struct sc_arch sc_arches[] = {
     {"mipsel", SCMP_ARCH_MIPSEL},
     {"mipsel64", SCMP_ARCH_MIPSEL64},
     {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
-#ifdef SCMP_ARCH_PPC
+#if defined(SCMP_ARCH_PPC) && !defined(SC_FORCE_OFF_ARCH_PPC)
     {"ppc", SCMP_ARCH_PPC},
 #endif
-#ifdef SCMP_ARCH_PPC64
+#if defined(SCMP_ARCH_PPC64) && !defined(SC_FORCE_OFF_ARCH_PPC64)
     {"ppc64", SCMP_ARCH_PPC64},
 #endif
-#ifdef SCMP_ARCH_PPC64LE
+#if defined(SCMP_ARCH_PPC64LE) && !defined(SC_FORCE_OFF_ARCH_PPC64LE)
     {"ppc64le", SCMP_ARCH_PPC64LE},
 #endif
-#ifdef SCMP_ARCH_S390
+#if defined(SCMP_ARCH_S390) && !defined(SC_FORCE_OFF_ARCH_S390)
     {"s390", SCMP_ARCH_S390},
 #endif
-#ifdef SCMP_ARCH_S390X
+#if defined(SCMP_ARCH_S390X) && !defined(SC_FORCE_OFF_ARCH_S390X)
     {"s390x", SCMP_ARCH_S390X},
 #endif
-#ifdef SCMP_ARCH_PARISC
+#if defined(SCMP_ARCH_PARISC) && !defined(SC_FORCE_OFF_ARCH_PARISC)
     {"parisc", SCMP_ARCH_PARISC},
 #endif
-#ifdef SCMP_ARCH_PARISC64
+#if defined(SCMP_ARCH_PARISC64) && !defined(SC_FORCE_OFF_ARCH_PARISC64)
     {"parisc64", SCMP_ARCH_PARISC64},
 #endif
-#ifdef SCMP_ARCH_RISCV64
+#if defined(SCMP_ARCH_RISCV64) && !defined(SC_FORCE_OFF_ARCH_RISCV64)
     {"riscv64", SCMP_ARCH_RISCV64},
 #endif
-#ifdef SCMP_ARCH_SH
+#if defined(SCMP_ARCH_SH) && !defined(SC_FORCE_OFF_ARCH_SH)
     {"sh", SCMP_ARCH_SH},
 #endif
-#ifdef SCMP_ARCH_SHEB
+#if defined(SCMP_ARCH_SHEB) && !defined(SC_FORCE_OFF_ARCH_SHEB)
     {"sheb", SCMP_ARCH_SHEB},
 #endif
 };

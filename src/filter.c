@@ -150,12 +150,14 @@ static void sc_check_rule_lands(lua_State *L, sc_filter *f, const sc_rule *r, ui
     size_t i;
     int known = 0;
     uint32_t tskip = 0;
-    (void)f;
-    (void)op;
     if (r->sys == -1) {
-#ifdef SCMP_FLTATR_API_TSKIP
-        if (sc_has(L, "tskip"))
-            seccomp_attr_get(f->ctx, SCMP_FLTATR_API_TSKIP, &tskip);
+#if SC_GATE_TSKIP
+        int rc;
+        if (sc_has(L, "tskip") && (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_API_TSKIP, &tskip)) < 0)
+            sc_fail(L, op, rc, "reading the filter's 'tskip' attribute failed");
+#else
+        (void)f;
+        (void)op;
 #endif
         if (!tskip)
             sc_argerror(L, 3, "syscall -1 is the tracer's skipped call: a rule on it needs "
@@ -287,7 +289,7 @@ enum { SC_MATTR_VERIFY, SC_MATTR_COMPILER, SC_MATTR_COMPILER_USED, SC_MATTR_WIDE
 
 static const struct sc_attr {
     const char *name;
-    int attr;     /* enum scmp_filter_attr, -1 where the headers lack it */
+    int attr;     /* enum scmp_filter_attr, -1 where the headers lack it (its gate is off) */
     int kind;
     int readonly;
     const char *feature;
@@ -296,22 +298,32 @@ static const struct sc_attr {
     {"badarch_action", SCMP_FLTATR_ACT_BADARCH, SC_ATTR_ACTION, 0, NULL},
     {"nnp", SCMP_FLTATR_CTL_NNP, SC_ATTR_BOOL, 0, NULL},
     {"tsync", SCMP_FLTATR_CTL_TSYNC, SC_ATTR_BOOL, 0, NULL},
+#if SC_GATE_TSKIP
     {"tskip", SCMP_FLTATR_API_TSKIP, SC_ATTR_BOOL, 0, "tskip"},
-#if SC_HAVE(2, 4, 0)
+#else
+    {"tskip", -1, SC_ATTR_BOOL, 0, "tskip"},
+#endif
+#if SC_GATE_LOG
     {"log", SCMP_FLTATR_CTL_LOG, SC_ATTR_BOOL, 0, "log"},
 #else
     {"log", -1, SC_ATTR_BOOL, 0, "log"},
 #endif
-#if SC_HAVE(2, 5, 0)
+#if SC_GATE_SSB
     {"ssb", SCMP_FLTATR_CTL_SSB, SC_ATTR_BOOL, 0, "ssb"},
-    {"optimize", SCMP_FLTATR_CTL_OPTIMIZE, SC_ATTR_INT, 0, "optimize"},
-    {"raw_rc", SCMP_FLTATR_API_SYSRAWRC, SC_ATTR_BOOL, 0, "raw_rc"},
 #else
     {"ssb", -1, SC_ATTR_BOOL, 0, "ssb"},
+#endif
+#if SC_GATE_OPTIMIZE
+    {"optimize", SCMP_FLTATR_CTL_OPTIMIZE, SC_ATTR_INT, 0, "optimize"},
+#else
     {"optimize", -1, SC_ATTR_INT, 0, "optimize"},
+#endif
+#if SC_GATE_RAW_RC
+    {"raw_rc", SCMP_FLTATR_API_SYSRAWRC, SC_ATTR_BOOL, 0, "raw_rc"},
+#else
     {"raw_rc", -1, SC_ATTR_BOOL, 0, "raw_rc"},
 #endif
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_WAIT_KILL
     {"wait_kill", SCMP_FLTATR_CTL_WAITKILL, SC_ATTR_BOOL, 0, "wait_kill"},
 #else
     {"wait_kill", -1, SC_ATTR_BOOL, 0, "wait_kill"},
@@ -685,7 +697,7 @@ static int l_precompute(lua_State *L)
 {
     sc_filter *f = sc_checkfilter(L, 1);
     sc_require(L, "precompute", "precompute");
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_PRECOMPUTE
     {
         int rc = seccomp_precompute(f->ctx);
         if (rc < 0)
@@ -814,7 +826,7 @@ static void sc_export_string(lua_State *L, sc_filter *f, int bpf, const char *op
     sc_fdguard_close(fd);
 }
 
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_EXPORT_BPF_MEM
 /* libseccomp >= 2.6: straight into memory, in two passes so the buffer is
  * exactly the program's size (2.6.0 over-reads a larger buffer). */
 static void sc_export_bpf_mem(lua_State *L, sc_filter *f, const char *op)
@@ -836,7 +848,7 @@ static void sc_export_bpf_mem(lua_State *L, sc_filter *f, const char *op)
 /* Push the BPF libseccomp generates for the filter, as a string. */
 static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op)
 {
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_EXPORT_BPF_MEM
     if (sc_has(L, "export_bpf_mem")) {
         sc_export_bpf_mem(L, f, op);
         return;

@@ -88,7 +88,7 @@ static int l_set_api(lua_State *L)
 {
     lua_Integer level = sc_checkrange(L, 1, 1, 255);
     int rc = -EOPNOTSUPP;
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_API_LEVEL
     if (seccomp_api_set != NULL && sc_runtime_version() >= SC_VER(2, 4, 0))
         rc = seccomp_api_set((unsigned)level);
 #endif
