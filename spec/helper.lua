@@ -177,8 +177,8 @@ H.SIGSYS = 31
 -- visibly pending (with the reason) where it is not, in the manner of
 -- luasystem's nix_it/win_it:
 --
---   local it_tx = H.gated(it, pending, H.feature("transactions"))
---   it_tx("commits a transaction", function() ... end)
+--   local it_pre = H.gated(it, pending, H.feature("precompute"))
+--   it_pre("precomputes", function() ... end)
 --
 -- A spec never passes without asserting because its feature is absent.
 

@@ -110,11 +110,6 @@
 #if SC_GATE_EXPORT_BPF_MEM
 #pragma weak seccomp_export_bpf_mem
 #endif
-#if SC_HAVE(2, 6, 0)
-#pragma weak seccomp_transaction_start
-#pragma weak seccomp_transaction_commit
-#pragma weak seccomp_transaction_reject
-#endif
 
 /* Lua 5.3 has no to-be-closed variables and one user value per userdata. */
 #if LUA_VERSION_NUM >= 504

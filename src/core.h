@@ -168,8 +168,15 @@ static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto",
 
 #define SC_TX_MAX 32 /* nested transactions */
 
+struct sc_tx; /* filter.c: what a transaction restores when it is rejected */
+
 typedef struct {
+    /* libseccomp's context: derived from the ledger and the setup (filter.c);
+     * NULL once released.  ctx_stale: a failed call may have left it out of
+     * step with them, and it is rebuilt before any further use. */
     scmp_filter_ctx ctx;
+    int ctx_stale;
+    sc_setup setup;   /* default action, arches, attributes, priorities (ledger.c) */
     unsigned long gen; /* bumped by every change, so caches can tell they are stale */
     /* Data derived from the filter (the simulator's decoded program), owned
      * by the filter and valid while cache_gen == gen. */
@@ -182,8 +189,9 @@ typedef struct {
     int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
     int unknown;      /* `unknown` = "enosys": numbers past the highest one named get ENOSYS */
     int listener;     /* the listener fd load got for this filter, -1 */
-    size_t tx_depth;  /* open transactions, and the ledger's length at each start */
-    size_t tx_mark[SC_TX_MAX];
+    size_t tx_depth;  /* open transactions; tx[i] is what rejecting the i-th restores */
+    struct sc_tx *tx; /* SC_TX_MAX of them, allocated by the first one */
+    unsigned long tx_serial;
     int closed;       /* released by __close (a <close> variable's scope ended) */
 } sc_filter;
 

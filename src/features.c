@@ -23,7 +23,8 @@ static const struct sc_feature sc_features[] = {
     {"notify_addfd", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 5, SC_VER(5, 9, 0)},
     {"notify_addfd_send", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 5, SC_VER(5, 14, 0)},
     {"wait_kill", SC_GATE_WAIT_KILL, SC_VER(2, 6, 0), 7, 0},
-    {"transactions", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 0, 0},
+    /* the module's own (filter.c): nothing from libseccomp */
+    {"transactions", 1, SC_VER(2, 3, 1), 0, 0},
     {"precompute", SC_GATE_PRECOMPUTE, SC_VER(2, 6, 0), 0, 0},
     {"export_bpf_mem", SC_GATE_EXPORT_BPF_MEM, SC_VER(2, 6, 0), 0, 0},
 };
@@ -87,12 +88,6 @@ static const char *sc_feature_missing_symbol(const struct sc_feature *f)
 #if SC_GATE_EXPORT_BPF_MEM
     if (strcmp(f->name, "export_bpf_mem") == 0 && seccomp_export_bpf_mem == NULL)
         return "seccomp_export_bpf_mem";
-#endif
-#if SC_HAVE(2, 6, 0)
-    if (strcmp(f->name, "transactions") == 0 &&
-        (seccomp_transaction_start == NULL || seccomp_transaction_commit == NULL ||
-         seccomp_transaction_reject == NULL))
-        return "seccomp_transaction_start/_commit/_reject";
 #endif
     (void)f;
     return NULL;

@@ -6,7 +6,9 @@
  * an arch added later, and list them (f:rules()).
  *
  * Plain C, no Lua: the code generator and its C tests and fuzz target use
- * these types without an interpreter.  The memory is malloc'd and owned by
+ * these types without an interpreter.  Next to the rules, the setup holds
+ * the rest of the filter (default action, arches, attributes, priorities);
+ * filter.c builds libseccomp's context from the two.  The memory is malloc'd and owned by
  * the filter userdata; filter.c never holds it across a call that can raise
  * without the filter owning it.
  */
@@ -71,6 +73,92 @@ SC_LEDGER_API void sc_ledger_free(sc_ledger *l)
     free(l->v);
     l->v = NULL;
     l->n = l->cap = 0;
+}
+
+/* dst = a copy of src (dst's old contents are not freed); 0, or -1 (out of
+ * memory, dst untouched). */
+SC_LEDGER_API int sc_ledger_copy(sc_ledger *dst, const sc_ledger *src)
+{
+    sc_rule *v = NULL;
+    if (src->n > 0 && (v = malloc(src->n * sizeof *v)) == NULL)
+        return -1;
+    if (src->n > 0)
+        memcpy(v, src->v, src->n * sizeof *v);
+    dst->v = v;
+    dst->n = dst->cap = src->n;
+    return 0;
+}
+
+/* ---- the setup: arches, attributes, priorities ------------------------------- */
+
+SC_LEDGER_API int sc_setup_has_arch(const sc_setup *s, uint32_t arch)
+{
+    size_t i;
+    for (i = 0; i < s->narches; i++)
+        if (s->arches[i] == arch)
+            return 1;
+    return 0;
+}
+
+/* 0, or -1 (already there, or no room: the caller checks the first) */
+SC_LEDGER_API int sc_setup_add_arch(sc_setup *s, uint32_t arch)
+{
+    if (sc_setup_has_arch(s, arch) || s->narches == SC_SETUP_MAXARCH)
+        return -1;
+    s->arches[s->narches++] = arch;
+    return 0;
+}
+
+/* 0, or -1 (not there); the others keep their order */
+SC_LEDGER_API int sc_setup_remove_arch(sc_setup *s, uint32_t arch)
+{
+    size_t i;
+    for (i = 0; i < s->narches; i++)
+        if (s->arches[i] == arch) {
+            memmove(&s->arches[i], &s->arches[i + 1], (s->narches - i - 1) * sizeof s->arches[0]);
+            s->narches--;
+            return 0;
+        }
+    return -1;
+}
+
+/* Record a set_priority call; 0, or -1 (out of memory, setup unchanged). */
+SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority)
+{
+    if (s->nprio == s->capprio) {
+        size_t cap = s->capprio ? s->capprio * 2 : 8;
+        sc_prio *p = realloc(s->prio, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        s->prio = p;
+        s->capprio = cap;
+    }
+    s->prio[s->nprio].sys = sys;
+    s->prio[s->nprio].priority = priority;
+    s->nprio++;
+    return 0;
+}
+
+/* dst = a copy of src (dst's old contents are not freed); 0, or -1 (out of
+ * memory, dst untouched). */
+SC_LEDGER_API int sc_setup_copy(sc_setup *dst, const sc_setup *src)
+{
+    sc_prio *p = NULL;
+    if (src->nprio > 0 && (p = malloc(src->nprio * sizeof *p)) == NULL)
+        return -1;
+    *dst = *src;
+    if (src->nprio > 0)
+        memcpy(p, src->prio, src->nprio * sizeof *p);
+    dst->prio = p;
+    dst->capprio = src->nprio;
+    return 0;
+}
+
+SC_LEDGER_API void sc_setup_free(sc_setup *s)
+{
+    free(s->prio);
+    s->prio = NULL;
+    s->nprio = s->capprio = 0;
 }
 
 /* Does rule r apply on the arch at index ai of sc_arches? */
