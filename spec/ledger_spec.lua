@@ -192,6 +192,32 @@ describe("the ledger is the filter", function()
     assert.are.equal(b:export_bpf(), a:export_bpf())
   end)
 
+  it_x86("a priority stays on the arches it was set on when the context is rebuilt", function()
+    -- libseccomp 2.5.4 miscompiles a priority on a call with no rule in a
+    -- filter of two arches or more: a rebuilt context must not put one
+    -- where the filter never had it (here: on the merged aarch64 part)
+    local function build(rebuilt)
+      local f = seccomp.filter("errno(EPERM)")
+      f:set_attr("compiler", "libseccomp")
+      f:set_attr("verify", false)
+      if rebuilt then f:add_arch("x86") else f:remove_arch("native"):add_arch("x86") end
+      f:add_rule("allow", "read")
+      f:set_priority("read", 200)
+      local g = seccomp.filter("errno(EPERM)")
+      g:set_attr("compiler", "libseccomp")
+      g:set_attr("verify", false)
+      g:remove_arch("native"):add_arch("aarch64"):add_rule("allow", "close")
+      f:merge(g)
+      if rebuilt then f:remove_arch("native") end
+      return f
+    end
+    local a, b = build(true), build(false)
+    assert.are.equal(b:export_bpf(), a:export_bpf())
+    a:set_attr("verify", true)
+    assert.is_true((a:verify()))
+    assert.are.equal(seccomp.ACT_ALLOW, a:simulate("close", nil, "aarch64"))
+  end)
+
   it_x86("an arch removed and added again gets the filter's rules", function()
     local f = seccomp.filter("allow")
     f:add_arch("x86")

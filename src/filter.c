@@ -253,10 +253,10 @@ static int sc_ctx_set_attrs(scmp_filter_ctx t, const sc_setup *s)
     return 0;
 }
 
-/* A new context of the one arch `arch`, with the setup's attributes and
- * priorities and every rule of the ledger that applies on that arch, in
- * ledger order (what that arch's part of the filter got, one call at a
- * time).  0, or a negative errno with nothing held; *bad is the index of
+/* A new context of the one arch `arch`, with the setup's attributes, every
+ * rule of the ledger that applies on that arch, in ledger order, and the
+ * priorities set while the filter had the arch (what that arch's part of
+ * the filter got, one call at a time).  0, or a negative errno with nothing held; *bad is the index of
  * the rule libseccomp refused, or the ledger's length. */
 static int sc_ctx_for_arch(const sc_filter *f, const sc_setup *s, uint32_t arch,
                            scmp_filter_ctx *out, size_t *bad)
@@ -284,7 +284,8 @@ static int sc_ctx_for_arch(const sc_filter *f, const sc_setup *s, uint32_t arch,
             *bad = i;
     }
     for (i = 0; rc == 0 && i < s->nprio; i++)
-        rc = seccomp_syscall_priority(t, s->prio[i].sys, s->prio[i].priority);
+        if (ai < 64 && ((s->prio[i].arch_mask >> ai) & 1u))
+            rc = seccomp_syscall_priority(t, s->prio[i].sys, s->prio[i].priority);
     if (rc < 0) {
         seccomp_release(t);
         return rc;
@@ -542,7 +543,7 @@ static int l_set_priority(lua_State *L)
     int sys = sc_check_syscall(L, 2), rc;
     uint8_t p = (uint8_t)sc_checkrange(L, 3, 0, 255);
     /* room first, as for a rule */
-    if (sc_setup_push_prio(&f->setup, sys, p) != 0)
+    if (sc_setup_push_prio(&f->setup, sys, p, sc_filter_arch_mask(f)) != 0)
         sc_fail(L, "set_priority", -ENOMEM, "recording the priority failed");
     f->setup.nprio--;
     f->gen++;
@@ -620,9 +621,12 @@ static int l_remove_arch(lua_State *L)
     f->ctx = t;
     f->setup.narches = s.narches;
     memcpy(f->setup.arches, s.arches, sizeof s.arches);
-    /* a merged rule no longer applies there: an arch added again later is new */
+    /* a merged rule or a priority no longer applies there: an arch added
+     * again later is new */
     for (i = 0; ai < 64 && i < f->ledger.n; i++)
         f->ledger.v[i].arch_mask &= ~((uint64_t)1 << ai);
+    for (i = 0; ai < 64 && i < f->setup.nprio; i++)
+        f->setup.prio[i].arch_mask &= ~((uint64_t)1 << ai);
     lua_settop(L, 1);
     return 1;
 }
@@ -850,7 +854,8 @@ static int l_merge(lua_State *L)
     if (sc_ledger_reserve(&f->ledger, o->ledger.n) != 0)
         sc_fail(L, "merge", -ENOMEM, "recording the merged rules failed");
     for (i = 0; i < o->setup.nprio; i++)
-        if (sc_setup_push_prio(&f->setup, o->setup.prio[i].sys, o->setup.prio[i].priority) != 0) {
+        if (sc_setup_push_prio(&f->setup, o->setup.prio[i].sys, o->setup.prio[i].priority,
+                               o->setup.prio[i].arch_mask) != 0) {
             f->setup.nprio -= i;
             sc_fail(L, "merge", -ENOMEM, "recording the merged priorities failed");
         }

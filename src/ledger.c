@@ -123,7 +123,7 @@ SC_LEDGER_API int sc_setup_remove_arch(sc_setup *s, uint32_t arch)
 }
 
 /* Record a set_priority call; 0, or -1 (out of memory, setup unchanged). */
-SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority)
+SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority, uint64_t arch_mask)
 {
     if (s->nprio == s->capprio) {
         size_t cap = s->capprio ? s->capprio * 2 : 8;
@@ -135,6 +135,7 @@ SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority)
     }
     s->prio[s->nprio].sys = sys;
     s->prio[s->nprio].priority = priority;
+    s->prio[s->nprio].arch_mask = arch_mask;
     s->nprio++;
     return 0;
 }
