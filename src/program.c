@@ -151,8 +151,12 @@ static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, cons
     p = sc_program_libseccomp(L, f, op);
     if (f->compiler == SC_COMPILER_LIBSECCOMP)
         return p;
+    /* not the filter's program until verify chose it: should the check
+     * raise (a failed call), the next one decides again */
+    f->cache_gen = f->gen - 1;
     if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, NULL) == 0) {
         p->verified = 1;
+        f->cache_gen = f->gen;
         lua_settop(L, top);
         return p;
     }
