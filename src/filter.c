@@ -1126,6 +1126,11 @@ static void sc_export_bpf_mem(lua_State *L, sc_filter *f, const char *op)
 /* Push the BPF libseccomp generates for the filter, as a string. */
 static void sc_export_libseccomp_bpf(lua_State *L, sc_filter *f, const char *op)
 {
+#ifdef SC_MEASURE_REBUILD_ALWAYS /* bench: the cost of a new context for every program */
+    int rc = sc_filter_rebuild(f);
+    if (rc < 0)
+        sc_fail(L, op, rc, "rebuilding the filter's context failed");
+#endif
 #if SC_GATE_EXPORT_BPF_MEM
     if (sc_has(L, "export_bpf_mem")) {
         sc_export_bpf_mem(L, f, op);
