@@ -7,34 +7,10 @@
 local seccomp = require "seccomp"
 local MODE, CASE, N = arg[1], arg[2], tonumber(arg[3] or 5)
 
-local function allow_list()
-  -- kill_process in bench/compiler.lua; valgrind reports API level 1
-  local f = seccomp.filter("kill")
-  f:set_attr("compiler", "libseccomp")
-  f:set_attr("verify", false)
-  local names, n = seccomp.syscalls(), 0
-  for _, name in ipairs(names) do
-    if n >= 300 then break end
-    if name ~= "getppid" then
-      n = n + 1
-      if n <= 50 then f:add_rule("allow", name, { 0, "<=", 1000 + n }) else f:add_rule("allow", name) end
-    end
-  end
-  for _, name in ipairs({ "getppid", "execve", "exit_group", "write", "brk", "mmap", "munmap",
-    "arch_prctl", "clock_gettime", "newfstatat", "fstat", "close", "openat", "read", "mprotect",
-    "access", "pread64", "set_tid_address", "set_robust_list", "rseq", "prlimit64", "getrandom" }) do
-    pcall(f.add_rule, f, "allow", name)
-  end
-  return f
-end
-
-local function container()
-  local f = seccomp.load_policy("examples/policies/container.lua")
-  for _, a in ipairs({ "x86", "x32" }) do f:remove_arch(a) end
-  f:set_attr("compiler", "libseccomp")
-  f:set_attr("verify", false)
-  return f
-end
+local filters = dofile((arg[0]:match("^(.*)/") or ".") .. "/filters.lua")
+-- kill_process in bench/compiler.lua; valgrind reports API level 1
+local function allow_list() return filters.allow_list("libseccomp", "kill") end
+local function container() return filters.container("libseccomp") end
 
 if MODE == "start" then return end
 local make = CASE == "allow" and allow_list or container

@@ -4,11 +4,9 @@
 local seccomp = require "seccomp"
 local H = require "helper"
 
-local function ver(a, b, c) return a * 10000 + b * 100 + c end
-local compiled = ver(seccomp.compiled_version())
-local running = ver(seccomp.version())
-local usable = math.min(compiled, running)
-local api = seccomp.api()
+local ver, dotted = H.ver, H.dotted
+local lib = H.libseccomp()
+local compiled, running, usable, api = lib.compiled, lib.running, lib.usable, lib.api
 
 -- The spec's own statement of what each feature needs (libseccomp version,
 -- API level); kernel-gated ones are checked only against the library side.
@@ -21,8 +19,6 @@ local needs = {
   wait_kill = { ver(2, 6, 0), 7 }, transactions = { ver(2, 3, 1), 0 }, -- the module's own
   precompute = { ver(2, 6, 0), 0 }, export_bpf_mem = { ver(2, 6, 0), 0 },
 }
-
-local function dotted(v) return ("%d.%d.%d"):format(v // 10000, v // 100 % 100, v % 100) end
 
 describe("compatibility", function()
   it("answers supports() from min(compiled, running) and the API level", function()

@@ -10,13 +10,9 @@
 local seccomp = require "seccomp"
 local H = require "helper"
 
-local function ver(a, b, c) return a * 10000 + b * 100 + c end
-local compiled = ver(seccomp.compiled_version())
-local running = ver(seccomp.version())
-local usable = math.min(compiled, running)
-local api = seccomp.api()
-
-local function dotted(v) return ("%d.%d.%d"):format(v // 10000, v // 100 % 100, v % 100) end
+local ver, dotted = H.ver, H.dotted
+local lib = H.libseccomp()
+local compiled, running, usable, api = lib.compiled, lib.running, lib.usable, lib.api
 
 -- The `it` of a gate that must be in where the libseccomp version in use
 -- (min of compiled and running) reaches `v` and the API level `level`.

@@ -210,6 +210,19 @@ function H.all(...)
   return { ok = true, why = "" }
 end
 
+--- libseccomp versions as comparable integers (2.5.4 is 20504), and back.
+function H.ver(a, b, c) return a * 10000 + b * 100 + c end
+function H.dotted(v) return ("%d.%d.%d"):format(v // 10000, v // 100 % 100, v % 100) end
+
+--- The libseccomp in play: the headers the module was built with, the
+--- library it runs with, the lower of the two (what a feature needs), and the
+--- API level.
+function H.libseccomp()
+  local seccomp = require("seccomp")
+  local compiled, running = H.ver(seccomp.compiled_version()), H.ver(seccomp.version())
+  return { compiled = compiled, running = running, usable = math.min(compiled, running), api = seccomp.api() }
+end
+
 --- The gate of arches the linked libseccomp knows.
 function H.arches(...)
   local seccomp = require("seccomp")
