@@ -543,16 +543,15 @@ static int l_set_priority(lua_State *L)
     int sys = sc_check_syscall(L, 2), rc;
     uint8_t p = (uint8_t)sc_checkrange(L, 3, 0, 255);
     /* room first, as for a rule */
-    if (sc_setup_push_prio(&f->setup, sys, p, sc_filter_arch_mask(f)) != 0)
+    if (sc_setup_reserve_prio(&f->setup, 1) != 0)
         sc_fail(L, "set_priority", -ENOMEM, "recording the priority failed");
-    f->setup.nprio--;
     f->gen++;
     rc = seccomp_syscall_priority(f->ctx, sys, p);
     if (rc < 0) {
         sc_ctx_failed(f);
         sc_fail(L, "set_priority", rc, rc == -EFAULT ? "libseccomp does not accept that syscall number" : NULL);
     }
-    f->setup.nprio++;
+    sc_setup_push_prio(&f->setup, sys, p, sc_filter_arch_mask(f)); /* cannot fail: reserved */
     lua_settop(L, 1);
     return 1;
 }
@@ -853,13 +852,8 @@ static int l_merge(lua_State *L)
     /* room first: the source's rules keep the source's arches */
     if (sc_ledger_reserve(&f->ledger, o->ledger.n) != 0)
         sc_fail(L, "merge", -ENOMEM, "recording the merged rules failed");
-    for (i = 0; i < o->setup.nprio; i++)
-        if (sc_setup_push_prio(&f->setup, o->setup.prio[i].sys, o->setup.prio[i].priority,
-                               o->setup.prio[i].arch_mask) != 0) {
-            f->setup.nprio -= i;
-            sc_fail(L, "merge", -ENOMEM, "recording the merged priorities failed");
-        }
-    f->setup.nprio -= o->setup.nprio;
+    if (sc_setup_reserve_prio(&f->setup, o->setup.nprio) != 0)
+        sc_fail(L, "merge", -ENOMEM, "recording the merged priorities failed");
     omask = sc_filter_arch_mask(o);
     fmask = sc_filter_arch_mask(f);
     f->gen++;
@@ -882,7 +876,9 @@ static int l_merge(lua_State *L)
         }
         for (i = 0; i < o->setup.narches; i++)
             sc_setup_add_arch(&f->setup, o->setup.arches[i]); /* disjoint: libseccomp checked */
-        f->setup.nprio += o->setup.nprio; /* copied above */
+        for (i = 0; i < o->setup.nprio; i++) /* reserved; the source's keep its arches */
+            sc_setup_push_prio(&f->setup, o->setup.prio[i].sys, o->setup.prio[i].priority,
+                               o->setup.prio[i].arch_mask);
         o->ctx = NULL; /* libseccomp freed it */
         sc_filter_release(o);
         lua_settop(L, 1);

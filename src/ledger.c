@@ -122,17 +122,28 @@ SC_LEDGER_API int sc_setup_remove_arch(sc_setup *s, uint32_t arch)
     return -1;
 }
 
+/* Make room for `more` priorities; 0, or -1 (out of memory, setup unchanged). */
+SC_LEDGER_API int sc_setup_reserve_prio(sc_setup *s, size_t more)
+{
+    size_t cap = s->capprio ? s->capprio : 8;
+    sc_prio *p;
+    if (s->nprio + more <= s->capprio)
+        return 0;
+    while (cap < s->nprio + more)
+        cap *= 2;
+    p = realloc(s->prio, cap * sizeof *p);
+    if (p == NULL)
+        return -1;
+    s->prio = p;
+    s->capprio = cap;
+    return 0;
+}
+
 /* Record a set_priority call; 0, or -1 (out of memory, setup unchanged). */
 SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority, uint64_t arch_mask)
 {
-    if (s->nprio == s->capprio) {
-        size_t cap = s->capprio ? s->capprio * 2 : 8;
-        sc_prio *p = realloc(s->prio, cap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        s->prio = p;
-        s->capprio = cap;
-    }
+    if (sc_setup_reserve_prio(s, 1) != 0)
+        return -1;
     s->prio[s->nprio].sys = sys;
     s->prio[s->nprio].priority = priority;
     s->prio[s->nprio].arch_mask = arch_mask;

@@ -119,6 +119,7 @@ SC_LEDGER_API int sc_ledger_copy(sc_ledger *dst, const sc_ledger *src);
 SC_LEDGER_API int sc_setup_has_arch(const sc_setup *s, uint32_t arch);
 SC_LEDGER_API int sc_setup_add_arch(sc_setup *s, uint32_t arch);
 SC_LEDGER_API int sc_setup_remove_arch(sc_setup *s, uint32_t arch);
+SC_LEDGER_API int sc_setup_reserve_prio(sc_setup *s, size_t more);
 SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority, uint64_t arch_mask);
 SC_LEDGER_API int sc_setup_copy(sc_setup *dst, const sc_setup *src);
 SC_LEDGER_API void sc_setup_free(sc_setup *s);
