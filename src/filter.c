@@ -20,7 +20,7 @@
  * last add (a removed arch comes back, open; an added or merged one goes),
  * and after a remove a successful add's commit releases the shadow's
  * filters past the end of its array (2.5.4: an off-by-one, fixed in 2.5.6
- * and 2.6.0) or, on 2.6, matches the shadow's filters to the wrong arches.
+ * and 2.6.0) or, on 2.6.1, pairs the shadow's filters with the wrong arches.
  * So the module:
  *
  *  - never calls seccomp_arch_remove on a context holding rules: remove_arch
