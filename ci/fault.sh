@@ -8,6 +8,8 @@
 #
 #   ci/fault.sh                 both passes
 #   SCFAULT_MAX=N ci/fault.sh   fail up to N calls of each point in turn (default 400)
+#   SCFAULT_ASAN_STRIDE=N       in the ASan pass, fail every Nth call of the long
+#                               pieces of work (default 8; the plain pass fails each)
 #
 # Ends with a line "fault: N passed, N failed" (busted cases over both passes).
 set -uo pipefail
@@ -53,7 +55,7 @@ pass plain build-fault -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSECCOMP_WERROR=ON
 echo "=== fault injection, ASan/UBSan build (LeakSanitizer in every run)"
 # busted itself runs without leak checks (its own children get them: the
 # spec sets detect_leaks in each run)
-run_env=(ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86
+run_env=(SCFAULT_STRIDE="${SCFAULT_ASAN_STRIDE:-8}" ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
   LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0
   LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)")

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -85,17 +86,19 @@ struct sc_arch {
 };
 
 /* names.c: the arches the module knows, in one table (names.c, filter.c,
- * verify.c, program.c, notify.c, module.c read it) */
+ * verify.c, program.c, notify.c, module.c read it).  An arch newer than
+ * 2.3.1 is in it where the headers define its SCMP_ARCH_* macro (a gate,
+ * forced off by -DSC_FORCE_OFF_ARCH_<NAME>: compat.h). */
 static const struct sc_arch sc_arches[] = {
     {"x86", SCMP_ARCH_X86},
     {"x86_64", SCMP_ARCH_X86_64},
     {"x32", SCMP_ARCH_X32},
     {"arm", SCMP_ARCH_ARM},
     {"aarch64", SCMP_ARCH_AARCH64},
-#ifdef SCMP_ARCH_LOONGARCH64
+#if defined(SCMP_ARCH_LOONGARCH64) && !defined(SC_FORCE_OFF_ARCH_LOONGARCH64)
     {"loongarch64", SCMP_ARCH_LOONGARCH64},
 #endif
-#ifdef SCMP_ARCH_M68K
+#if defined(SCMP_ARCH_M68K) && !defined(SC_FORCE_OFF_ARCH_M68K)
     {"m68k", SCMP_ARCH_M68K},
 #endif
     {"mips", SCMP_ARCH_MIPS},
@@ -104,34 +107,34 @@ static const struct sc_arch sc_arches[] = {
     {"mipsel", SCMP_ARCH_MIPSEL},
     {"mipsel64", SCMP_ARCH_MIPSEL64},
     {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
-#ifdef SCMP_ARCH_PPC
+#if defined(SCMP_ARCH_PPC) && !defined(SC_FORCE_OFF_ARCH_PPC)
     {"ppc", SCMP_ARCH_PPC},
 #endif
-#ifdef SCMP_ARCH_PPC64
+#if defined(SCMP_ARCH_PPC64) && !defined(SC_FORCE_OFF_ARCH_PPC64)
     {"ppc64", SCMP_ARCH_PPC64},
 #endif
-#ifdef SCMP_ARCH_PPC64LE
+#if defined(SCMP_ARCH_PPC64LE) && !defined(SC_FORCE_OFF_ARCH_PPC64LE)
     {"ppc64le", SCMP_ARCH_PPC64LE},
 #endif
-#ifdef SCMP_ARCH_S390
+#if defined(SCMP_ARCH_S390) && !defined(SC_FORCE_OFF_ARCH_S390)
     {"s390", SCMP_ARCH_S390},
 #endif
-#ifdef SCMP_ARCH_S390X
+#if defined(SCMP_ARCH_S390X) && !defined(SC_FORCE_OFF_ARCH_S390X)
     {"s390x", SCMP_ARCH_S390X},
 #endif
-#ifdef SCMP_ARCH_PARISC
+#if defined(SCMP_ARCH_PARISC) && !defined(SC_FORCE_OFF_ARCH_PARISC)
     {"parisc", SCMP_ARCH_PARISC},
 #endif
-#ifdef SCMP_ARCH_PARISC64
+#if defined(SCMP_ARCH_PARISC64) && !defined(SC_FORCE_OFF_ARCH_PARISC64)
     {"parisc64", SCMP_ARCH_PARISC64},
 #endif
-#ifdef SCMP_ARCH_RISCV64
+#if defined(SCMP_ARCH_RISCV64) && !defined(SC_FORCE_OFF_ARCH_RISCV64)
     {"riscv64", SCMP_ARCH_RISCV64},
 #endif
-#ifdef SCMP_ARCH_SH
+#if defined(SCMP_ARCH_SH) && !defined(SC_FORCE_OFF_ARCH_SH)
     {"sh", SCMP_ARCH_SH},
 #endif
-#ifdef SCMP_ARCH_SHEB
+#if defined(SCMP_ARCH_SHEB) && !defined(SC_FORCE_OFF_ARCH_SHEB)
     {"sheb", SCMP_ARCH_SHEB},
 #endif
 };
@@ -171,9 +174,15 @@ enum { SC_VERIFY_OFF, SC_VERIFY_ON, SC_VERIFY_SAMPLE };
 /* The `unknown` attribute: what a syscall number no rule names gets */
 enum { SC_UNKNOWN_DEFAULT, SC_UNKNOWN_ENOSYS, SC_UNKNOWN_RUNC };
 #define SC_STUB_MAX 16 /* arches of runc's ENOSYS stub (stub.c) */
+struct sc_tx; /* filter.c: what a transaction restores when it is rejected */
 
 typedef struct {
+    /* libseccomp's context: derived from the ledger and the setup (filter.c);
+     * NULL once released.  ctx_stale: a failed call may have left it out of
+     * step with them, and it is rebuilt before any further use. */
     scmp_filter_ctx ctx;
+    int ctx_stale;
+    sc_setup setup;   /* default action, arches, attributes, priorities (ledger.c) */
     unsigned long gen; /* bumped by every change, so caches can tell they are stale */
     /* Data derived from the filter (the simulator's decoded program), owned
      * by the filter and valid while cache_gen == gen. */
@@ -189,9 +198,10 @@ typedef struct {
     uint32_t stub_arch[SC_STUB_MAX];
     uint32_t stub_max[SC_STUB_MAX];
     int listener;     /* the listener fd load got for this filter, -1 */
-    size_t tx_depth;  /* open transactions, and the ledger's length at each start */
-    size_t tx_mark[SC_TX_MAX];
-    lua_Integer tx_notes[SC_TX_MAX]; /* and how many notes (notes.c) there were */
+    size_t tx_depth;  /* open transactions; tx[i] is what rejecting the i-th restores */
+    struct sc_tx *tx; /* SC_TX_MAX of them, allocated by the first one */
+    unsigned long tx_serial;
+    lua_Integer tx_notes[SC_TX_MAX]; /* and how many notes (notes.c) there were at each start */
     int closed;       /* released by __close (a <close> variable's scope ended) */
 } sc_filter;
 

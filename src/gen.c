@@ -823,8 +823,9 @@ static BPF_MAYBE_UNUSED const char *sc_gen(const struct sc_gen_in *in, struct so
             break;
     }
 
-    /* The arch checks: ld arch; jeq K1 -> S1; jeq K2 -> S2; ...; ret badarch. */
-    {
+    /* The arch checks: ld arch; jeq K1 -> S1; jeq K2 -> S2; ...; ret badarch
+     * (not after an overflow: the sections past it were never placed). */
+    if (!e.overflow) {
         size_t f = sc_gen_ret(&e, in->badarch_action);
         for (j = nsec; j-- > 0;)
             f = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, karch[j], sec[j], f);

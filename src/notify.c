@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <time.h>
@@ -36,22 +37,26 @@
 
 /* ---- objects --------------------------------------------------------------- */
 
-/* The kernel's structure sizes, asked once; ours where the call fails (the
- * kernel never has smaller ones). */
+/* The kernel's structure sizes, asked once per process (whichever Lua state
+ * or thread asks first); ours where the call fails (the kernel never has
+ * smaller ones). */
+static struct sc_notif_sizes sc_notif_sizes_v;
+static pthread_once_t sc_notif_sizes_once = PTHREAD_ONCE_INIT;
+
+static void sc_notif_sizes_init(void)
+{
+    struct sc_notif_sizes s = {0, 0, 0};
+    if (syscall(SYS_seccomp, SC_GET_NOTIF_SIZES, 0, &s) != 0)
+        memset(&s, 0, sizeof s);
+    sc_notif_sizes_v.notif = s.notif > sizeof(struct sc_notif) ? s.notif : sizeof(struct sc_notif);
+    sc_notif_sizes_v.resp = s.resp > sizeof(struct sc_notif_resp) ? s.resp : sizeof(struct sc_notif_resp);
+    sc_notif_sizes_v.data = s.data;
+}
+
 static const struct sc_notif_sizes *sc_kernel_notif_sizes(void)
 {
-    static struct sc_notif_sizes sizes;
-    static int done;
-    if (!done) {
-        struct sc_notif_sizes s = {0, 0, 0};
-        if (syscall(SYS_seccomp, SC_GET_NOTIF_SIZES, 0, &s) != 0)
-            memset(&s, 0, sizeof s);
-        sizes.notif = s.notif > sizeof(struct sc_notif) ? s.notif : sizeof(struct sc_notif);
-        sizes.resp = s.resp > sizeof(struct sc_notif_resp) ? s.resp : sizeof(struct sc_notif_resp);
-        sizes.data = s.data;
-        done = 1;
-    }
-    return &sizes;
+    pthread_once(&sc_notif_sizes_once, sc_notif_sizes_init);
+    return &sc_notif_sizes_v;
 }
 
 #define SC_ALIGN8(n) (((n) + 7u) & ~(size_t)7u)

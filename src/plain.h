@@ -53,6 +53,30 @@ typedef struct {
     size_t n, cap;
 } sc_ledger;
 
+/* The rest of what a filter is, next to its rules: the default action, the
+ * arches in the order they were added, libseccomp's attributes and the
+ * syscall priorities.  With the ledger it is the whole filter: libseccomp's
+ * context is built from the two (filter.c), never read back. */
+#define SC_SETUP_MAXARCH 64
+#define SC_SETUP_NATTR 32 /* room for every enum scmp_filter_attr value */
+
+typedef struct {
+    int sys;
+    uint8_t priority;
+    uint64_t arch_mask; /* the arches it was set on (bit i = sc_arches[i]), as libseccomp keeps it */
+} sc_prio;
+
+typedef struct {
+    uint32_t def_action;
+    size_t narches;
+    uint32_t arches[SC_SETUP_MAXARCH]; /* SCMP_ARCH_* tokens, in the order added */
+    uint32_t attr[SC_SETUP_NATTR];     /* libseccomp's attributes, by enum scmp_filter_attr */
+    uint32_t fresh[SC_SETUP_NATTR];    /* ... and their values in a new context */
+    uint32_t attr_known;               /* bit a: attr[a] and fresh[a] hold values */
+    sc_prio *prio;                     /* set_priority calls, in order */
+    size_t nprio, capprio;
+} sc_setup;
+
 /* An arch's syscall table: every number the kernel sees for a direct call,
  * ascending, with its name.  Built once per arch by scanning (a few ms) and
  * kept for the life of the process. */
@@ -91,7 +115,16 @@ SC_LEDGER_API int sc_rule_on_arch(const sc_rule *r, size_t ai);
 SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch);
 SC_LEDGER_API int sc_syscall_on_arch(uint32_t arch, const char *name);
 SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t);
-SC_LEDGER_API void sc_arch_tables_free(void);
+SC_LEDGER_API int sc_ledger_copy(sc_ledger *dst, const sc_ledger *src);
+SC_LEDGER_API int sc_setup_has_arch(const sc_setup *s, uint32_t arch);
+SC_LEDGER_API int sc_setup_add_arch(sc_setup *s, uint32_t arch);
+SC_LEDGER_API int sc_setup_remove_arch(sc_setup *s, uint32_t arch);
+SC_LEDGER_API int sc_setup_reserve_prio(sc_setup *s, size_t more);
+SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority, uint64_t arch_mask);
+SC_LEDGER_API int sc_setup_copy(sc_setup *dst, const sc_setup *src);
+SC_LEDGER_API void sc_setup_free(sc_setup *s);
+SC_LEDGER_API void sc_arch_tables_hold(void);
+SC_LEDGER_API void sc_arch_tables_release(void);
 
 /* gen.c */
 SC_LEDGER_API uint32_t sc_mux_callmask(uint32_t arch, int ipc);

@@ -162,10 +162,14 @@ static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, cons
     p = sc_program_libseccomp(L, f, op);
     if (f->compiler == SC_COMPILER_LIBSECCOMP)
         return p;
+    /* not the filter's program until verify chose it: should the check
+     * raise (a failed call), the next one decides again */
+    f->cache_gen = f->gen - 1;
     sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
     lua_settop(L, top);
     if (r.total == 0 && r.exhaustive) {
         p->verified = 1;
+        f->cache_gen = f->gen;
         return p;
     }
     p = sc_program_binding(L, f, op);
@@ -208,7 +212,7 @@ static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f)
 
 /* ---- installing it ------------------------------------------------------------ */
 
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_LOG || SC_GATE_SSB || SC_GATE_WAIT_KILL
 /* A boolean attribute of the filter, where the library has it (a failure to
  * read it raises: the kernel must get exactly the filter asked for). */
 static int sc_attr_on(lua_State *L, sc_filter *f, const char *feature, int attr, const char *op)
@@ -238,15 +242,15 @@ static unsigned sc_filter_flags(lua_State *L, sc_filter *f, int listener, int ts
         if (v) /* with a listener the kernel can only say which thread failed by ESRCH */
             flags |= SC_FLAG_TSYNC | (listener ? SC_FLAG_TSYNC_ESRCH : 0);
     }
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_LOG
     if (sc_attr_on(L, f, "log", SCMP_FLTATR_CTL_LOG, op))
         flags |= SC_FLAG_LOG;
 #endif
-#if SC_HAVE(2, 5, 0)
+#if SC_GATE_SSB
     if (sc_attr_on(L, f, "ssb", SCMP_FLTATR_CTL_SSB, op))
         flags |= SC_FLAG_SPEC_ALLOW;
 #endif
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_WAIT_KILL
     if (listener && sc_attr_on(L, f, "wait_kill", SCMP_FLTATR_CTL_WAITKILL, op))
         flags |= SC_FLAG_WAIT_KILLABLE_RECV;
 #endif
