@@ -62,7 +62,8 @@ typedef struct {
     const sc_sim_prog *p;
     uint32_t def, badarch;
     int most_restrictive; /* the module's semantics (compiler "binding") */
-    int widen;            /* multiplexed paths take a conditional rule's action */
+    int widen;            /* multiplexed paths take a conditional rule's action (its
+                           * conditions on arguments 1..5 tested there) */
     int unknown;          /* numbers past the highest one named get ERRNO(ENOSYS) */
     int stub;             /* runc's stub (unknown = "runc") answers first (stub.c) */
     int have_max;         /* on the arch being verified: the highest number named */
@@ -227,6 +228,11 @@ static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         unsigned c;
         if (e[k].mux) {
             holds = (is32 ? (args[0] & 0xffffffffu) : args[0]) == e[k].sub;
+            /* Widened (libseccomp's way), the rule's conditions on the
+             * other arguments are tested on the multiplexer's own. */
+            for (c = 0; c < r->nconds && holds && v->widen; c++)
+                if (r->conds[c].arg != 0)
+                    holds = sc_cond_holds(&r->conds[c], args[r->conds[c].arg], is32);
             /* The real arguments are in memory, out of reach: a conditional
              * rule may or may not match.  Where an unconditional rule on the
              * call matches anyway, the rule's own action is one of the
@@ -328,8 +334,8 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
             unsigned c;
             if (e[k].mux && a == 0)
                 used = 1;
-            for (c = 0; c < r->nconds && !e[k].mux; c++)
-                if (r->conds[c].arg == (unsigned)a)
+            for (c = 0; c < r->nconds && (!e[k].mux || v->widen); c++)
+                if (r->conds[c].arg == (unsigned)a && (!e[k].mux || a != 0))
                     used = 1;
         }
         if (!used)
@@ -344,7 +350,8 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
             if (e[k].mux) {
                 if (a == 0)
                     nlo = sc_words_add(lo, nlo, 256, e[k].sub);
-                continue;
+                if (a == 0 || !v->widen)
+                    continue; /* widened: the conditions on the others below */
             }
             for (c = 0; c < r->nconds; c++) {
                 const struct scmp_arg_cmp *x = &r->conds[c];
