@@ -29,10 +29,12 @@ local function q(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end
 
--- Run a shell command; returns ok, stdout, stderr.
+-- Run a shell command; returns ok, stdout, stderr.  It runs without the
+-- test's LD_LIBRARY_PATH and LD_PRELOAD (another libseccomp, the
+-- sanitizers): the runtimes run as installed.
 local function sh(cmd)
   local err = os.tmpname()
-  local p = assert(io.popen(cmd .. " 2>" .. q(err)))
+  local p = assert(io.popen("env -u LD_LIBRARY_PATH -u LD_PRELOAD sh -c " .. q(cmd) .. " 2>" .. q(err)))
   local out = p:read("a")
   local ok = p:close()
   local fh = io.open(err)
