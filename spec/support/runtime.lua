@@ -186,10 +186,10 @@ function R.with_container(opts, fn)
     if not ok or not id then
       error("podman refused the container: " .. (err ~= "" and err or out), 0)
     end
-    local _, pid = sh("podman inspect -f '{{.State.Pid}}' " .. q(id))
-    local _, caps = sh("podman inspect -f '{{.BoundingCaps}}' " .. q(id))
-    local c = { id = id, name = name_of(dir, opts), pid = math.tointeger(tonumber(pid:match("%d+"))), caps = {} }
-    for cap in caps:gmatch("CAP_[%u_]+") do c.caps[#c.caps + 1] = cap end
+    local _, info = sh("podman inspect -f '{{.State.Pid}} {{.BoundingCaps}}' " .. q(id))
+    local pid, caps = info:match("^%s*(%d+)(.*)")
+    local c = { id = id, name = name_of(dir, opts), pid = pid and math.tointeger(tonumber(pid)), caps = {} }
+    for cap in (caps or ""):gmatch("CAP_[%u_]+") do c.caps[#c.caps + 1] = cap end
     assert(c.pid and c.pid > 0, "podman inspect gave no pid")
     wait_started(c.pid, "podman")
     return fn(c)
@@ -359,8 +359,9 @@ function R.with_docker(opts, fn)
     if not ok or not id then
       error("docker refused the container: " .. (err ~= "" and err or out), 0)
     end
-    local _, pid = sh(cli .. " inspect -f '{{.State.Pid}}' " .. q(id))
-    local c = { id = id, name = name, pid = math.tointeger(tonumber(pid:match("%d+"))) }
+    local _, info = sh(cli .. " inspect -f '{{.State.Pid}}' " .. q(id))
+    local pid = info:match("%d+")
+    local c = { id = id, name = name, pid = pid and math.tointeger(tonumber(pid)) }
     assert(c.pid and c.pid > 0, "docker inspect gave no pid")
     wait_started(c.pid, "docker")
     return fn(c)
