@@ -285,6 +285,11 @@ static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, co
                     strcmp(f->l.v[j].name, r->name) == 0)
                     uncond = 1;
             match = 1;
+            /* widened, the rule's conditions on arguments 1..5 are tested
+             * on the multiplexer's own (libseccomp's abi_rule_add) */
+            for (j = 0; j < r->nconds && f->widen; j++)
+                if (r->conds[j].arg != 0 && !cond_holds(&r->conds[j], args[r->conds[j].arg], T_ARCH[a].bits))
+                    match = 0;
             /* the default only when of a strictly more restrictive kind */
             if (!uncond && (int32_t)(f->def & 0xffff0000u) < (int32_t)(act & 0xffff0000u))
                 act = f->def;
@@ -802,6 +807,23 @@ static void test_hand(void)
     expect(&f, A86, 102, 1, 0, ALLOW, "widen_multiplexed: socketcall(SYS_SOCKET) allowed");
     expect(&f, A86, 102, 3, 0, ERR(1), "widen_multiplexed: socketcall(SYS_CONNECT) denied");
     f.widen = 0;
+    sc_ledger_free(&f.l);
+    /* widened, a condition on another argument stays, on socketcall's own */
+    tf_init(&f, ERR(1), T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 2, 0};
+    c[1] = (struct scmp_arg_cmp){1, SCMP_CMP_NE, 9, 0};
+    add_rule(&f, ALLOW, "socket", 2, c);
+    f.widen = 1;
+    expect(&f, A86, 102, 1, 0, ALLOW, "widened: socketcall(SYS_SOCKET): arg0's condition gives way");
+    expect(&f, A86, 102, 1, 9, ERR(1), "widened: socketcall(SYS_SOCKET, 9): the rule's arg1 condition stays");
+    expect(&f, A86, 359, 2, 0, ALLOW, "widened: direct socket(AF_INET)");
+    expect(&f, A86, 359, 1, 0, ERR(1), "widened: direct socket(AF_UNIX): arg0's condition");
+    f.widen = 0;
+    expect(&f, A86, 102, 1, 0, ERR(1), "not widened: socketcall(SYS_SOCKET) denied");
+    sc_ledger_free(&f.l);
+    tf_init(&f, ERR(1), T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 1, 0};
+    add_rule(&f, ALLOW, "socket", 1, c);
     add_rule(&f, ALLOW, "socket", 0, NULL);
     expect(&f, A86, 102, 1, 0, ALLOW, "an unconditional rule opens the multiplexed path");
     sc_ledger_free(&f.l);

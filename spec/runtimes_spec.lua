@@ -303,6 +303,35 @@ describe("ctx.runtime", function()
     local q = with(p, { syscalls = { p.syscalls[1], p.syscalls[2], { names = { "socketcall" }, action = "SCMP_ACT_ALLOW" } } })
     assert.are.equal("allow", act(oci.filter(q), "socketcall", { 1 }, "x86"))
   end)
+
+  x86_it("socket through x86's socketcall: the widened rule keeps its conditions on the other arguments, "
+    .. "tested on socketcall's own, as libseccomp puts it there", function()
+    -- libseccomp 2.5.4-2.6.x (abi_rule_add) puts the call's number in place
+    -- of the rule's arg0 condition and keeps the others: runc's filter tests
+    -- socketcall's third argument against 9 here (found by
+    -- spec/runtime_matrix_spec.lua against runc)
+    local p = profile { archMap = X86_ARCHMAP, syscalls = {
+      { names = { "read", "process_mrelease" }, action = "SCMP_ACT_ALLOW" },
+      { names = { "socket" }, action = "SCMP_ACT_ALLOW", args = {
+        { index = 0, value = 16, op = "SCMP_CMP_NE" }, { index = 2, value = 9, op = "SCMP_CMP_NE" } } } } }
+    local f = oci.filter(p)
+    assert.are.equal("allow", act(f, "socketcall", { 1, 0, 0 }, "x86"))
+    assert.are.equal("allow", act(f, "socketcall", { 1, 0, 16 }, "x86"))         -- arg0's condition is gone
+    assert.are.equal("errno(EPERM)", act(f, "socketcall", { 1, 0, 9 }, "x86"))   -- arg2's stays
+    assert.are.equal("errno(EPERM)", act(f, "socket", { 16, 0, 0 }, "x86"))      -- the direct call: both
+    -- libseccomp's program verifies under that meaning, so it is the one in use,
+    -- and the module's own compiler gives the same answers everywhere
+    assert.is_true((f:verify()))
+    assert.are.equal("libseccomp", f:get_attr("compiler_used"))
+    local b = oci.filter(p)
+    b:set_attr("compiler", "binding")
+    local d = seccomp.diff(b, f)
+    assert.are.equal(0, d.total)
+    assert.is_true(d.exhaustive)
+    local w = notes(f, "widened")
+    assert.are.equal(1, #w)
+    assert.matches("that path gets allow whenever its arguments meet the rule's conditions on arg2 %(its own", w[1])
+  end)
 end)
 
 describe("runc's ENOSYS stub", function()

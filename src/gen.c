@@ -32,10 +32,13 @@
  *     (socketcall/ipc) whose arg0 holds the call's number in the bits the
  *     kernel dispatches on (sc_mux_callmask: the low 32 bits of socketcall's,
  *     the low 16 of ipc's, all 32 on s390 and s390x).  There the real
- *     arguments are out of reach, so when the rules on that call include an
- *     unconditional one (or widen_multiplexed), each rule gives its own
- *     action; otherwise each gives the more restrictive of its action and
- *     def_action (nothing widens).
+ *     arguments are out of reach: with widen_multiplexed each rule gives its
+ *     own action where the multiplexer's own arguments 1..5 meet the rule's
+ *     conditions on those arguments (libseccomp's widening: its conditions
+ *     on arg0 give way to the call's number, the others stay); without it,
+ *     when the rules on that call include an unconditional one, each rule
+ *     gives its own action; otherwise each gives the more restrictive of its
+ *     action and def_action (nothing widens).
  */
 #include "plain.h"
 
@@ -212,15 +215,18 @@ static int sc_gen_direct(struct sc_gen_arch *a, int sub)
     return a->direct[sub];
 }
 
-/* Conditions of rule r as the arch sees them (low words on 32-bit arches),
- * those that always hold left out; -1 when one never holds. */
-static int sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
+/* Conditions of rule r on arguments from_arg..5 as the arch sees them (low
+ * words on 32-bit arches), those that always hold left out; -1 when one
+ * never holds. */
+static int sc_gen_conds(const sc_rule *r, int is64, unsigned from_arg, struct sc_gen_cond *out)
 {
     uint64_t top = is64 ? ~(uint64_t)0 : 0xffffffffu;
     unsigned i, n = 0;
     for (i = 0; i < r->nconds && i < 6; i++) {
         const struct scmp_arg_cmp *c = &r->conds[i];
         struct sc_gen_cond *o = &out[n];
+        if (c->arg < from_arg)
+            continue;
         o->arg = (unsigned char)c->arg;
         o->op = (unsigned char)c->op;
         if (c->op == SCMP_CMP_MASKED_EQ) {
@@ -243,7 +249,7 @@ static int sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
 /* Push the instance of rule r on number nr (x: its action and order set). */
 static int sc_gen_push_rule(struct sc_gen_vec *out, struct sc_gen_inst *x, const sc_rule *r, int is64, int nr)
 {
-    int nc = sc_gen_conds(r, is64, x->c);
+    int nc = sc_gen_conds(r, is64, 0, x->c);
     x->nr = nr;
     x->never = nc < 0;
     x->nconds = nc < 0 ? 0 : (unsigned)nc;
@@ -295,13 +301,21 @@ static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_v
                         return -1;
                 } else {
                     /* the multiplexed path: arg0 holds the call's number
-                     * in the bits the kernel dispatches on */
+                     * in the bits the kernel dispatches on; widened, the
+                     * rule's conditions on the other arguments too, tested
+                     * on the multiplexer's own (as libseccomp's
+                     * abi_rule_add leaves them there) */
                     x.nr = arch.mux[sc_gen_subcalls[k].mux];
                     x.nconds = 1;
                     x.c[0].arg = 0;
                     x.c[0].op = SCMP_CMP_MASKED_EQ;
                     x.c[0].mask = sc_mux_callmask(tok, sc_gen_subcalls[k].mux == 1);
                     x.c[0].datum = sc_gen_subcalls[k].sub;
+                    if (in->widen_multiplexed) {
+                        int nc = sc_gen_conds(r, is64, 1, x.c + 1);
+                        x.never = nc < 0;
+                        x.nconds = nc < 0 ? 0 : 1 + (unsigned)nc;
+                    }
                     /* the default when it is of a more restrictive kind */
                     if (r->nconds > 0 && !uncond[k] && !in->widen_multiplexed &&
                         sc_gen_rank(in->def_action) < sc_gen_rank(r->action))

@@ -258,6 +258,33 @@ static void sc_notes_computed(lua_State *L, int fidx, sc_filter *f, lua_Integer 
     }
 }
 
+/* Where a widened rule holds on the multiplexed path, for its note: its
+ * conditions on arg0 give way to the call's number there, and those on the
+ * other arguments stay, tested on the multiplexer's own (libseccomp's
+ * abi_rule_add). */
+static void sc_push_widened_args(lua_State *L, const sc_rule *r)
+{
+    luaL_Buffer b;
+    unsigned c, a, seen = 0, n = 0;
+    for (c = 0; c < r->nconds; c++)
+        if (r->conds[c].arg != 0 && r->conds[c].arg < 6)
+            seen |= 1u << r->conds[c].arg;
+    if (seen == 0) {
+        lua_pushliteral(L, "whatever the arguments");
+        return;
+    }
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "whenever its arguments meet the rule's conditions on ");
+    for (a = 1; a < 6; a++)
+        if ((seen >> a) & 1u) {
+            char w[8];
+            snprintf(w, sizeof w, "%sarg%u", n++ ? ", " : "", a);
+            luaL_addstring(&b, w);
+        }
+    luaL_addstring(&b, " (its own arguments: the call's are in memory)");
+    luaL_pushresult(&b);
+}
+
 /* Append the notes computed from the ledger when the filter accepts
  * libseccomp's widening (widen_multiplexed): each conditional rule on a
  * call an arch of the filter also routes through socketcall or ipc, where
@@ -302,12 +329,13 @@ static void sc_notes_widened(lua_State *L, int fidx, sc_filter *f, lua_Integer *
         lua_pushliteral(L, "widened");
         lua_setfield(L, -2, "kind");
         sc_push_action_name(L, r->action);
+        sc_push_widened_args(L, r);
         lua_pushfstring(L, "rule #%d (%s on '%s' with conditions) is widened on %s: there the call "
                         "also goes through %s(%d, ...), whose real arguments no filter can read, "
-                        "and that path gets %s whatever the arguments (widen_multiplexed, as "
-                        "libseccomp and the container runtimes do)", (int)i + 1,
-                        lua_tostring(L, -1), r->name, lua_tostring(L, -3), mux, (int)sub,
-                        lua_tostring(L, -1));
+                        "and that path gets %s %s (widen_multiplexed, as libseccomp and the "
+                        "container runtimes do)", (int)i + 1, lua_tostring(L, -2), r->name,
+                        lua_tostring(L, -4), mux, (int)sub, lua_tostring(L, -2), lua_tostring(L, -1));
+        lua_remove(L, -2);
         lua_remove(L, -2);
         lua_setfield(L, -2, "message");
         sc_push_origin(L, fidx, r);

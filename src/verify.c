@@ -89,7 +89,8 @@ typedef struct {
     const sc_sim_prog *p;
     uint32_t def, badarch;
     int most_restrictive; /* the module's semantics (compiler "binding") */
-    int widen;            /* multiplexed paths take a conditional rule's action */
+    int widen;            /* multiplexed paths take a conditional rule's action (its
+                           * conditions on arguments 1..5 tested there) */
     int unknown;          /* numbers past the highest one named get ERRNO(ENOSYS) */
     int stub;             /* runc's stub (unknown = "runc") answers first (stub.c) */
     int have_max;         /* on the arch being verified: the highest number named */
@@ -649,7 +650,8 @@ static void sc_varg_words(sc_verifier *v, const sc_ventry *e, size_t ne, int a, 
                 if (e[k].submask != 0xffffffffu)
                     sc_wtests_add(v, &v->tests, e[k].submask, e[k].sub);
             }
-            continue;
+            if (a == 0 || !v->widen)
+                continue; /* widened: the conditions on the others below */
         }
         for (c = 0; c < r->nconds; c++) {
             const struct scmp_arg_cmp *x = &r->conds[c];
@@ -717,6 +719,11 @@ static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         if (e[k].mux) {
             /* the kernel dispatches on these bits of the call number */
             holds = (args[0] & e[k].submask) == e[k].sub;
+            /* Widened (libseccomp's way), the rule's conditions on the
+             * other arguments are tested on the multiplexer's own. */
+            for (c = 0; c < r->nconds && holds && v->widen; c++)
+                if (r->conds[c].arg != 0)
+                    holds = sc_cond_holds(&r->conds[c], args[r->conds[c].arg], is32);
             /* The real arguments are in memory, out of reach: a conditional
              * rule may or may not match.  Where an unconditional rule on the
              * call matches anyway, the rule's own action is one of the
@@ -808,12 +815,10 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         for (k = 0; k < ne && !used; k++) {
             const sc_rule *r = &l->v[e[k].rule];
             unsigned c;
-            if (e[k].mux) {
-                used = a == 0;
-                continue;
-            }
-            for (c = 0; c < r->nconds; c++)
-                if (r->conds[c].arg == (unsigned)a)
+            if (e[k].mux && a == 0)
+                used = 1;
+            for (c = 0; c < r->nconds && (!e[k].mux || v->widen); c++)
+                if (r->conds[c].arg == (unsigned)a && (!e[k].mux || a != 0))
                     used = 1;
         }
         if (!used)

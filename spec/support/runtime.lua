@@ -7,6 +7,8 @@
 --     function(c) ... c.pid, c.id, c.caps (the bounding set) ... end)
 --   R.with_bundle({ seccomp = linux_seccomp_table, caps = {...} }, function(c) ... c.pid ... end)
 --   local ok, out = R.run({ profile = ..., argv = { "/bin/busybox", "true" } })
+--   R.with_docker({ host = "unix:///.../docker.sock", profile = path or nil, caps = { "SYS_ADMIN" } }, fn)
+--   R.bounding(pid)                               -- a process's bounding set
 --
 -- with_container runs `podman --runtime /usr/sbin/runc run -d` with the
 -- profile (--security-opt seccomp=FILE) and the capabilities, its init
@@ -27,10 +29,12 @@ local function q(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end
 
--- Run a shell command; returns ok, stdout, stderr.
+-- Run a shell command; returns ok, stdout, stderr.  It runs without the
+-- test's LD_LIBRARY_PATH and LD_PRELOAD (another libseccomp, the
+-- sanitizers): the runtimes run as installed.
 local function sh(cmd)
   local err = os.tmpname()
-  local p = assert(io.popen(cmd .. " 2>" .. q(err)))
+  local p = assert(io.popen("env -u LD_LIBRARY_PATH -u LD_PRELOAD sh -c " .. q(cmd) .. " 2>" .. q(err)))
   local out = p:read("a")
   local ok = p:close()
   local fh = io.open(err)
@@ -182,10 +186,10 @@ function R.with_container(opts, fn)
     if not ok or not id then
       error("podman refused the container: " .. (err ~= "" and err or out), 0)
     end
-    local _, pid = sh("podman inspect -f '{{.State.Pid}}' " .. q(id))
-    local _, caps = sh("podman inspect -f '{{.BoundingCaps}}' " .. q(id))
-    local c = { id = id, name = name_of(dir, opts), pid = math.tointeger(tonumber(pid:match("%d+"))), caps = {} }
-    for cap in caps:gmatch("CAP_[%u_]+") do c.caps[#c.caps + 1] = cap end
+    local _, info = sh("podman inspect -f '{{.State.Pid}} {{.BoundingCaps}}' " .. q(id))
+    local pid, caps = info:match("^%s*(%d+)(.*)")
+    local c = { id = id, name = name_of(dir, opts), pid = pid and math.tointeger(tonumber(pid)), caps = {} }
+    for cap in (caps or ""):gmatch("CAP_[%u_]+") do c.caps[#c.caps + 1] = cap end
     assert(c.pid and c.pid > 0, "podman inspect gave no pid")
     wait_started(c.pid, "podman")
     return fn(c)
@@ -203,10 +207,11 @@ local ALL_CAPS = {
 }
 R.ALL_CAPS = ALL_CAPS -- in capability.h's order: ALL_CAPS[n + 1] is capability n
 
---- The capabilities in this process's bounding set (what "all" can give
---- a container here).
-function R.host_caps()
-  local fh = assert(io.open("/proc/self/status"))
+--- The capabilities in a process's bounding set (CapBnd of
+--- /proc/PID/status), in capability.h's order: what Docker and Podman
+--- compare a profile's includes/excludes caps with.
+function R.bounding(pid)
+  local fh = assert(io.open("/proc/" .. pid .. "/status"))
   local bnd = tonumber(fh:read("a"):match("\nCapBnd:%s*(%x+)"), 16)
   fh:close()
   local caps = {}
@@ -214,6 +219,12 @@ function R.host_caps()
     if (bnd >> (n - 1)) & 1 == 1 then caps[#caps + 1] = cap end
   end
   return caps
+end
+
+--- The capabilities in this process's bounding set (what "all" can give
+--- a container here).
+function R.host_caps()
+  return R.bounding("self")
 end
 
 --- A container run by runc itself from a config.json bundle whose
@@ -263,6 +274,107 @@ function R.with_bundle(opts, fn)
     wait_started(pid, "runc")
     return fn({ id = id, pid = pid, bundle = dir, name = id, caps = opts.caps == "all" and R.host_caps() or opts.caps })
   end)
+end
+
+--- The libseccomp version runc was built with (`runc --version`), "2.5.4";
+--- nil when runc does not say.
+function R.runc_libseccomp()
+  local _, out = sh(q(R.RUNC) .. " --version")
+  return out:match("\nlibseccomp:%s*([%d.]+)")
+end
+
+--- The version of runc and of Podman, for the record: "runc 1.1.5, Podman 4.3.1".
+function R.versions()
+  local _, runc = sh(q(R.RUNC) .. " --version")
+  local _, podman = sh("podman --version")
+  return ("runc %s, Podman %s"):format(runc:match("^runc version (%d[%w.]*)") or "?",
+    podman:match("(%d+%.%d+%.%d+)") or "?")
+end
+
+-- Docker ---------------------------------------------------------------------
+--
+-- A dockerd given by its socket (R.with_docker's opts.host, as `docker -H`
+-- takes it: "unix:///tmp/lsd.X/docker.sock"); ci/dockerd.sh runs a private
+-- one.  The client is Debian's /usr/bin/docker where there is one (the
+-- daemon's own version), else the `docker` on PATH.
+
+R.DOCKER_IMAGE = "lua-seccomp-busybox"
+
+local function docker_cli(host)
+  local client = exists("/usr/bin/docker") and "/usr/bin/docker" or "docker"
+  return ("%s -H %s"):format(q(client), q(host))
+end
+
+--- The daemon's version ("20.10.24+dfsg1"), or nil and why not.
+function R.docker_version(host)
+  local ok, out, err = sh(docker_cli(host) .. " version -f '{{.Server.Version}}'")
+  if not ok then
+    return nil, "no dockerd answers on " .. host .. ": " .. (err ~= "" and err or out)
+  end
+  return (out:gsub("%s+$", ""))
+end
+
+--- Make sure the daemon has the image R.DOCKER_IMAGE (/bin/busybox in an
+--- image of its own, imported from a rootfs); returns a function that
+--- removes it again when this call imported it.
+function R.docker_image(host)
+  local cli = docker_cli(host)
+  if sh(cli .. " image inspect " .. q(R.DOCKER_IMAGE) .. " >/dev/null") then
+    return function() end
+  end
+  local dir, rm = tempdir()
+  local ok, _, err = finally(rm, function()
+    return sh(("tar -C %s -c . | %s import - %s >/dev/null"):format(q(rootfs(dir)), cli, q(R.DOCKER_IMAGE)))
+  end)
+  if not ok then
+    error("docker import failed: " .. err, 0)
+  end
+  return function() sh(cli .. " rmi -f " .. q(R.DOCKER_IMAGE) .. " >/dev/null") end
+end
+
+--- A container under dockerd: `docker run -d --network none` of
+--- R.DOCKER_IMAGE's `/bin/busybox sleep 60`, with --security-opt
+--- seccomp=FILE when opts.profile is given (else the daemon's built-in
+--- profile) and a --cap-add for each of opts.caps (Docker's words,
+--- "SYS_ADMIN"); fn(c) runs while it does: c.id, c.name, c.pid.  The
+--- container is removed on every path.
+function R.with_docker(opts, fn)
+  local dir, rm = tempdir()
+  local cli = docker_cli(opts.host)
+  local name = name_of(dir, opts)
+  local function cleanup()
+    sh(cli .. " rm -f " .. q(name) .. " >/dev/null")
+    rm()
+  end
+  return finally(cleanup, function()
+    local o = { cli, "run -d --name", q(name), "--network none" }
+    if opts.profile then
+      o[#o + 1] = "--security-opt seccomp=" .. q(profile_file(dir, opts.profile))
+    end
+    for _, c in ipairs(opts.caps or {}) do o[#o + 1] = "--cap-add " .. q(c) end
+    o[#o + 1] = q(R.DOCKER_IMAGE)
+    for _, w in ipairs(opts.argv or { R.BUSYBOX, "sleep", "60" }) do o[#o + 1] = q(w) end
+    local ok, out, err = sh(table.concat(o, " "))
+    local id = out:match("^%s*(%x+)")
+    if not ok or not id then
+      error("docker refused the container: " .. (err ~= "" and err or out), 0)
+    end
+    local _, info = sh(cli .. " inspect -f '{{.State.Pid}}' " .. q(id))
+    local pid = info:match("%d+")
+    local c = { id = id, name = name, pid = pid and math.tointeger(tonumber(pid)) }
+    assert(c.pid and c.pid > 0, "docker inspect gave no pid")
+    wait_started(c.pid, "docker")
+    return fn(c)
+  end)
+end
+
+--- Is a container of that name left under that dockerd (docker ps -a)?
+function R.docker_left_behind(host, name)
+  local _, out = sh(docker_cli(host) .. " ps -a --format '{{.Names}}'")
+  for n in out:gmatch("[^\n]+") do
+    if n == name then return true end
+  end
+  return false
 end
 
 --- Is a container of that name left (podman ps -a)?
