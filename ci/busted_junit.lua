@@ -1,0 +1,38 @@
+-- A busted output handler for ci/lib.sh: busted's own JUnit handler (the
+-- report goes to the file given with -Xoutput), plus a progress line for a
+-- spec file that runs long: after each case, when 5 s or more have passed
+-- since the file started or since the last such line, one line saying how
+-- far along the file is.  The lines go to the file SPEC_PROGRESS names
+-- (ci/lib.sh points it at its own output), else to stderr.
+--
+--   lua5.4 /usr/bin/busted -o ci/busted_junit.lua -Xoutput report.xml spec/x_spec.lua
+return function(options)
+  local busted = require "busted"
+  local handler = require "busted.outputHandlers.junit"(options)
+  local every = 5
+  local started, last = os.time(), os.time()
+  local done, failed, pending, file = 0, 0, 0, nil
+
+  local function say(line)
+    local path = os.getenv("SPEC_PROGRESS")
+    local fh = path and io.open(path, "a") or io.stderr
+    fh:write(line, "\n")
+    fh:flush()
+    if fh ~= io.stderr then fh:close() end
+  end
+
+  busted.subscribe({ "test", "end" }, function(element, _, status)
+    done = done + 1
+    if status == "failure" or status == "error" then failed = failed + 1 end
+    if status == "pending" then pending = pending + 1 end
+    file = file or (element.trace and element.trace.short_src or "?"):match("[^/]*$")
+    local now = os.time()
+    if now - last >= every then
+      last = now
+      say(("    %s: %d cases done (%d failed, %d pending), %d s"):format(file, done, failed, pending, now - started))
+    end
+    return nil, true
+  end)
+
+  return handler
+end
