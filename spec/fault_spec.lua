@@ -233,6 +233,7 @@ describe("fault injection", function()
         local n = 0
         while n < MAX do
           n = n + 1
+          H.progress("    fault: %s, %s call %d failing", work.name, point, n)
           local fired, out, status = run(work, point, n)
           local what = report(work, point, n, out)
           -- the interpreter survived and ran its checks to the end (and,
