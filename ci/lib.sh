@@ -159,7 +159,7 @@ ci_counted() {
   ci_section "$title"
   t0=$EPOCHREALTIME
   export CI_RESULT=$res
-  "$@" > >(tee "$log") 2>&1
+  { "$@"; } > >(tee "$log") 2>&1
   rc=$?
   wait $! 2>/dev/null
   unset CI_RESULT
@@ -242,7 +242,7 @@ ci_unchanged() {
   after=$(ci_lua_state)
   if [ "$before" == "$after" ]; then
     ci_pass
-    echo "unchanged by '$*': lua, luac, busted, luarocks ($(grep -E '^(lua -v|luarocks)' <<<"$after" | tr '\n' ';'))"
+    echo "lua, luac, busted and luarocks unchanged by '$*' (lua -v: $(lua -v 2>&1 | cut -d' ' -f1-2); luarocks' default Lua: $(luarocks config lua_version 2>&1))"
   else
     ci_fail 1 "'$*' changed what lua, luac, busted or luarocks mean:"
     diff <(echo "$before") <(echo "$after") | sed 's/^/    /'
