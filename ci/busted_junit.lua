@@ -3,7 +3,9 @@
 -- spec file that runs long: after each case, when 5 s or more have passed
 -- since the file started or since the last such line, one line saying how
 -- far along the file is.  The lines go to the file SPEC_PROGRESS names
--- (ci/lib.sh points it at its own output), else to stderr.
+-- (ci/lib.sh points it at its own output), else to stderr.  And the name of
+-- the case running is kept in the file SPEC_CURRENT names, if any (empty
+-- between cases): ci/lib.sh says which case it is when one runs long.
 --
 --   lua5.4 /usr/bin/busted -o ci/busted_junit.lua -Xoutput report.xml spec/x_spec.lua
 return function(options)
@@ -21,7 +23,22 @@ return function(options)
     if fh ~= io.stderr then fh:close() end
   end
 
+  local current = os.getenv("SPEC_CURRENT")
+  local function set_current(text)
+    local fh = current and io.open(current, "w")
+    if fh then
+      fh:write(text)
+      fh:close()
+    end
+  end
+
+  busted.subscribe({ "test", "start" }, function(element)
+    set_current(handler.getFullName(element))
+    return nil, true
+  end)
+
   busted.subscribe({ "test", "end" }, function(element, _, status)
+    set_current("")
     done = done + 1
     if status == "failure" or status == "error" then failed = failed + 1 end
     if status == "pending" then pending = pending + 1 end
@@ -29,7 +46,7 @@ return function(options)
     local now = os.time()
     if now - last >= every then
       last = now
-      say(("    %s: %d cases done (%d failed, %d pending), %d s"):format(file, done, failed, pending, now - started))
+      say(("    %s: %d done (%d failed, %d pending), %d s"):format(file, done, failed, pending, now - started))
     end
     return nil, true
   end)

@@ -113,21 +113,44 @@ ci_junit() {
 # ci_busted LABEL LUA BUILD SPEC...: run each spec file with busted on LUA
 # (lua5.4, lua5.3) against the module in BUILD, one line per file with its
 # counts and time; a file that runs long prints progress lines
-# (ci/busted_junit.lua, SPEC_PROGRESS).  Environment for busted only (an
+# (ci/busted_junit.lua, SPEC_PROGRESS), and a case that runs 8 s or more is
+# named every 8 s while it runs (ci__watch).  Environment for busted only (an
 # LD_PRELOAD, say): the array CI_BUSTED_ENV.  Pending cases are named
 # "file: case" under LABEL.  Status 1 when a case failed.
+# FILE NAME: while FILE stays the same, naming one case (its first line),
+# for 8 s or more, say so every 8 s.  A spec's own progress line (H.say)
+# appends to FILE, which starts the 8 s again.
+ci__watch() {
+  local c last="" since=$SECONDS
+  while sleep 1; do
+    c=""
+    IFS= read -r -d '' c <"$1" 2>/dev/null
+    if [ "$c" != "$last" ]; then
+      last=$c since=$SECONDS
+    elif [ -n "$c" ] && [ $((SECONDS - since)) -ge 8 ] && [ $(((SECONDS - since) % 8)) -eq 0 ]; then
+      c=${c%%$'\n'*}
+      echo "    ... $2: still in '${c:0:90}' ($((SECONDS - since)) s)"
+    fi
+  done
+}
+
 ci_busted() {
-  local label=$1 lua=$2 build=$3 spec name xml log t0 rc status=0 p f q
+  local label=$1 lua=$2 build=$3 spec name xml log cur watcher t0 rc status=0 p f q
   shift 3
-  xml=$(mktemp) log=$(mktemp)
+  xml=$(mktemp) log=$(mktemp) cur=$(mktemp)
   for spec in "$@"; do
     name=$(basename "$spec" .lua)
     rm -f "$xml"
+    : >"$cur"
+    ci__watch "$cur" "$name" &
+    watcher=$!
     t0=$EPOCHREALTIME
-    env ${CI_BUSTED_ENV[@]+"${CI_BUSTED_ENV[@]}"} SPEC_PROGRESS=/dev/fd/3 \
+    env ${CI_BUSTED_ENV[@]+"${CI_BUSTED_ENV[@]}"} SPEC_PROGRESS=/dev/fd/3 SPEC_CURRENT="$cur" \
       "$lua" /usr/bin/busted --lpath='lua/?.lua;lua/?/init.lua;spec/?.lua' --cpath="$build/?.so" \
       -o "$CI_ROOT/ci/busted_junit.lua" -Xoutput "$xml" "$spec" 3>&1 >"$log" 2>&1
     rc=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null || true
     ci_junit "$label" "$xml" "$name: " >"$log.failed" || status=1
     read -r p f q <<<"$CI_LAST"
     printf '  %-26s %5d passed %3d failed %3d pending %7s s\n' "$name" "$p" "$f" "$q" "$(ci__secs "$t0")"
@@ -142,7 +165,7 @@ ci_busted() {
       tail -n 25 "$log" | sed 's/^/    | /'
     fi
   done
-  rm -f "$xml" "$log" "$log.failed"
+  rm -f "$xml" "$log" "$log.failed" "$cur"
   return $status
 }
 
