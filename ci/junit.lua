@@ -3,7 +3,8 @@
 -- ci/lib.sh.  Prints tab-separated lines:
 --
 --   counts  PASSED  FAILED  PENDING
---   pending NAME                      (one per skipped or not-run case)
+--   pending NAME [WHY]                (one per skipped or not-run case; WHY
+--                                      is the reason a case gave, if any)
 --   failed  NAME  MESSAGE             (one per failed or erroring case, and
 --                                      per error outside any case)
 --
@@ -38,7 +39,8 @@ local function case(node)
       if child.tag == "failure" or child.tag == "error" then
         verdict, message = "failed", child.attr.message or child:get_text()
       elseif child.tag == "skipped" and verdict == "passed" then
-        verdict = "pending"
+        -- busted: the text of a pending() called inside a case says why
+        verdict, message = "pending", child.attr.message or child:get_text()
       end
     end
   end
@@ -49,6 +51,8 @@ local function case(node)
     passed = passed + 1
   elseif verdict == "pending" then
     pending = pending + 1
+    local why = oneline(message):gsub("^[^:\n]+:%d+: ", "")
+    if why ~= "" and not name:find(why, 1, true) then name = name .. " [" .. why .. "]" end
     out[#out + 1] = "pending\t" .. name
   else
     failed = failed + 1
