@@ -113,23 +113,24 @@ ci_junit() {
 # ci_busted LABEL LUA BUILD SPEC...: run each spec file with busted on LUA
 # (lua5.4, lua5.3) against the module in BUILD, one line per file with its
 # counts and time; a file that runs long prints progress lines
-# (ci/busted_junit.lua, SPEC_PROGRESS), and a case that runs 8 s or more is
-# named every 8 s while it runs (ci__watch).  Environment for busted only (an
+# (ci/busted_junit.lua, SPEC_PROGRESS), and a case that runs 6 s or more
+# without a line of its own is named every 6 s while it runs (ci__watch).  Environment for busted only (an
 # LD_PRELOAD, say): the array CI_BUSTED_ENV.  Pending cases are named
 # "file: case" under LABEL.  Status 1 when a case failed.
 # FILE NAME: while FILE stays the same, naming one case (its first line),
-# for 8 s or more, say so every 8 s.  A spec's own progress line (H.say)
-# appends to FILE, which starts the 8 s again.
+# for 6 s or more, say so every 6 s.  A spec's own progress line (H.say)
+# appends to FILE, which starts the 6 s again.
 ci__watch() {
-  local c last="" since=$SECONDS
+  local c last="" since=$SECONDS started=$SECONDS name
   while sleep 1; do
     c=""
     IFS= read -r -d '' c <"$1" 2>/dev/null
+    name=${c%%$'\n'*}
+    if [ "$name" != "${last%%$'\n'*}" ]; then started=$SECONDS; fi
     if [ "$c" != "$last" ]; then
       last=$c since=$SECONDS
-    elif [ -n "$c" ] && [ $((SECONDS - since)) -ge 8 ] && [ $(((SECONDS - since) % 8)) -eq 0 ]; then
-      c=${c%%$'\n'*}
-      echo "    ... $2: still in '${c:0:90}' ($((SECONDS - since)) s)"
+    elif [ -n "$c" ] && [ $((SECONDS - since)) -ge 6 ] && [ $(((SECONDS - since) % 6)) -eq 0 ]; then
+      echo "    ... $2: still in '${name:0:90}' ($((SECONDS - started)) s)"
     fi
   done
 }
