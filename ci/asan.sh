@@ -5,6 +5,8 @@
 #
 #   ci/asan.sh [SPEC_FILE...]     default: every spec/*_spec.lua
 #   VERIFY_SETS=N ci/asan.sh      verify_spec's differential (default 200 here)
+#   SCFAULT_MAX=N ci/asan.sh      fault_spec's calls failed per point (default 10
+#                                 here; ci/fault.sh runs it under ASan in full)
 #
 # Ends with "asan: N passed, N failed, N pending".
 set -uo pipefail
@@ -25,7 +27,7 @@ CI_BUSTED_ENV=(
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
   LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0
-  VERIFY_SETS="${VERIFY_SETS:-200}")
-ci_section "specs under ASan/UBSan (${#specs[@]} files, VERIFY_SETS=${VERIFY_SETS:-200})"
+  VERIFY_SETS="${VERIFY_SETS:-200}" SCFAULT_MAX="${SCFAULT_MAX:-10}")
+ci_section "specs under ASan/UBSan (${#specs[@]} files, VERIFY_SETS=${VERIFY_SETS:-200}, SCFAULT_MAX=${SCFAULT_MAX:-10})"
 ci_busted ASan lua5.4 "$B" "${specs[@]}"
 ci_summary asan
