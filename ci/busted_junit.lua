@@ -3,9 +3,9 @@
 -- spec file that runs long: after each case, when 5 s or more have passed
 -- since the file started or since the last such line, one line saying how
 -- far along the file is.  The lines go to the file SPEC_PROGRESS names
--- (ci/lib.sh points it at its own output), else to stderr.  And the name of
--- the case running is kept in the file SPEC_CURRENT names, if any (empty
--- between cases): ci/lib.sh says which case it is when one runs long.
+-- (ci/lib.sh shows that file's lines as they come), else to stderr.  And the
+-- name of the case running is kept in the file SPEC_CURRENT names, if any
+-- (empty between cases): ci/lib.sh says which case it is when one runs long.
 --
 --   lua5.4 /usr/bin/busted -o ci/busted_junit.lua -Xoutput report.xml spec/x_spec.lua
 return function(options)

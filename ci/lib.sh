@@ -112,46 +112,58 @@ ci_junit() {
 
 # ci_busted LABEL LUA BUILD SPEC...: run each spec file with busted on LUA
 # (lua5.4, lua5.3) against the module in BUILD, one line per file with its
-# counts and time; a file that runs long prints progress lines
-# (ci/busted_junit.lua, SPEC_PROGRESS), and a case that runs 6 s or more
-# without a line of its own is named every 6 s while it runs (ci__watch).  Environment for busted only (an
-# LD_PRELOAD, say): the array CI_BUSTED_ENV.  Pending cases are named
-# "file: case" under LABEL.  Status 1 when a case failed.
-# FILE NAME: while FILE stays the same, naming one case (its first line),
-# for 6 s or more, say so every 6 s.  A spec's own progress line (H.say)
-# appends to FILE, which starts the 6 s again.
-ci__watch() {
-  local c last="" since=$SECONDS started=$SECONDS name
-  while sleep 1; do
+# counts and time.  While a file runs, its progress lines (ci/busted_junit.lua
+# and a spec's own H.progress, written to the file SPEC_PROGRESS) are shown
+# as they come, and after 5 s without one the case running is named
+# (ci__relay).  Environment for busted only (an LD_PRELOAD, say): the array
+# CI_BUSTED_ENV.  Pending cases are named "file: case" under LABEL.  Status
+# 1 when a case failed.
+
+# ci__relay PROGRESS CURRENT NAME STOP: print the lines added to the file
+# PROGRESS as they come; when none has come for 5 s and the file CURRENT
+# names a case (ci/busted_junit.lua keeps it there), say which and for how
+# long it has run.  Ends, after the last lines, once the file STOP exists.
+ci__relay() {
+  local fd line buf="" c name="" started=$SECONDS quiet=$SECONDS
+  exec {fd}<"$1"
+  while :; do
+    while IFS= read -r -u "$fd" line; do
+      echo "$buf$line"
+      buf="" quiet=$SECONDS
+    done
+    buf+=$line # a line still being written
+    [ -e "$4" ] && break
     c=""
-    IFS= read -r -d '' c <"$1" 2>/dev/null
-    name=${c%%$'\n'*}
-    if [ "$name" != "${last%%$'\n'*}" ]; then started=$SECONDS; fi
-    if [ "$c" != "$last" ]; then
-      last=$c since=$SECONDS
-    elif [ -n "$c" ] && [ $((SECONDS - since)) -ge 6 ] && [ $(((SECONDS - since) % 6)) -eq 0 ]; then
-      echo "    ... $2: still in '${name:0:90}' ($((SECONDS - started)) s)"
+    IFS= read -r c <"$2" 2>/dev/null
+    if [ "$c" != "$name" ]; then name=$c started=$SECONDS; fi
+    if [ -n "$name" ] && [ $((SECONDS - quiet)) -ge 5 ]; then
+      echo "    ... $3: still in '${name:0:90}' ($((SECONDS - started)) s)"
+      quiet=$SECONDS
     fi
+    sleep 1
   done
+  [ -z "$buf" ] || echo "$buf"
+  exec {fd}<&-
 }
 
 ci_busted() {
-  local label=$1 lua=$2 build=$3 spec name xml log cur watcher t0 rc status=0 p f q
+  local label=$1 lua=$2 build=$3 spec name xml log cur prog relay t0 rc status=0 p f q
   shift 3
-  xml=$(mktemp) log=$(mktemp) cur=$(mktemp)
+  xml=$(mktemp) log=$(mktemp) cur=$(mktemp) prog=$(mktemp)
   for spec in "$@"; do
     name=$(basename "$spec" .lua)
-    rm -f "$xml"
+    rm -f "$xml" "$prog.stop"
     : >"$cur"
-    ci__watch "$cur" "$name" &
-    watcher=$!
+    : >"$prog"
+    ci__relay "$prog" "$cur" "$name" "$prog.stop" &
+    relay=$!
     t0=$EPOCHREALTIME
-    env ${CI_BUSTED_ENV[@]+"${CI_BUSTED_ENV[@]}"} SPEC_PROGRESS=/dev/fd/3 SPEC_CURRENT="$cur" \
+    env ${CI_BUSTED_ENV[@]+"${CI_BUSTED_ENV[@]}"} SPEC_PROGRESS="$prog" SPEC_CURRENT="$cur" \
       "$lua" /usr/bin/busted --lpath='lua/?.lua;lua/?/init.lua;spec/?.lua' --cpath="$build/?.so" \
-      -o "$CI_ROOT/ci/busted_junit.lua" -Xoutput "$xml" "$spec" 3>&1 >"$log" 2>&1
+      -o "$CI_ROOT/ci/busted_junit.lua" -Xoutput "$xml" "$spec" >"$log" 2>&1
     rc=$?
-    kill "$watcher" 2>/dev/null
-    wait "$watcher" 2>/dev/null || true
+    : >"$prog.stop"
+    wait "$relay" 2>/dev/null || true
     ci_junit "$label" "$xml" "$name: " >"$log.failed" || status=1
     read -r p f q <<<"$CI_LAST"
     printf '  %-26s %5d passed %3d failed %3d pending %7s s\n' "$name" "$p" "$f" "$q" "$(ci__secs "$t0")"
@@ -166,7 +178,7 @@ ci_busted() {
       tail -n 25 "$log" | sed 's/^/    | /'
     fi
   done
-  rm -f "$xml" "$log" "$log.failed" "$cur"
+  rm -f "$xml" "$log" "$log.failed" "$cur" "$prog" "$prog.stop"
   return $status
 }
 
@@ -176,7 +188,7 @@ ci_busted() {
 # "[WORD: ]N passed, N failed[, N pending]" (fuzz/test.sh's kind).  No count
 # is one failed case; a non-zero status with no failed case is one too.
 ci_counted() {
-  local title=$1 res log t0 rc kind a b c last p=0 f=0 q=0 counted=0 pending0=$CI_PENDING
+  local title=$1 res log t0 rc kind a b c last p=0 f=0 q=0 counted=0 pending0=$CI_PENDING failed0=$CI_FAILED
   shift
   res=$(mktemp) log=$(mktemp)
   echo
@@ -205,11 +217,10 @@ ci_counted() {
   CI_PASSED=$((CI_PASSED + p)) CI_FAILED=$((CI_FAILED + f))
   if [ "$counted" = 0 ]; then
     ci_fail 1 "$title: no count (no result file, and the last line is not \"N passed, N failed\")"
-    f=1
-  elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+  elif [ "$rc" -ne 0 ] && [ "$CI_FAILED" -eq "$failed0" ]; then
     ci_fail 1 "$title: exited $rc with no failed case"
-    f=1
   fi
+  f=$((CI_FAILED - failed0)) # the step's, and its wrappers' (ci_unchanged, ci_timestamped)
   rm -f "$res" "$log"
   if [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]; then
     echo "--- $title: green ($p passed, $q pending, $(ci__secs "$t0") s)"

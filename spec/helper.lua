@@ -310,11 +310,9 @@ function H.expected_output(text, norm)
 end
 
 --- A progress line for a long case, so that a run is never silent for long:
---- written to the file SPEC_PROGRESS names (ci/test.sh shows it as it
---- comes), else to stderr.  `H.progress` writes at most one line every 5
---- seconds (call it as often as you like); `H.say` always writes.  (A mark
---- in the file SPEC_CURRENT names, when set, tells ci/lib.sh that the case
---- running has said something.)
+--- appended to the file SPEC_PROGRESS names (ci/test.sh shows its lines as
+--- they come), else written to stderr.  `H.progress` writes at most one
+--- line every 5 seconds (call it as often as you like); `H.say` always writes.
 local progress_last = os.time()
 function H.say(fmt, ...)
   local path = os.getenv("SPEC_PROGRESS")
@@ -322,12 +320,6 @@ function H.say(fmt, ...)
   fh:write(fmt:format(...), "\n")
   fh:flush()
   if fh ~= io.stderr then fh:close() end
-  local current = os.getenv("SPEC_CURRENT")
-  local mark = current and io.open(current, "a")
-  if mark then
-    mark:write("\n.")
-    mark:close()
-  end
   progress_last = os.time()
 end
 
