@@ -79,12 +79,17 @@ ci_ticking() {
 }
 
 # ci_build BUILD CMAKE_ARGS...: configure (quietly) and build the module in
-# BUILD, saying so, with ci_ticking while it compiles.
+# BUILD, saying so, with ci_ticking while it configures and compiles.
 ci_build() {
   local b=$1
   shift
   echo "building $b (cmake $*)"
-  cmake -S "$CI_ROOT" -B "$b" "$@" >/dev/null && ci_ticking "building $b" cmake --build "$b" -j2
+  ci_ticking "building $b" ci__cmake "$b" "$@"
+}
+ci__cmake() { # BUILD CMAKE_ARGS...
+  local b=$1
+  shift
+  cmake -S "$CI_ROOT" -B "$b" "$@" >/dev/null && cmake --build "$b" -j2
 }
 
 # ci_junit LABEL FILE [PREFIX]: add the cases of a JUnit report (busted's or
