@@ -338,6 +338,7 @@ describe("fault injection", function()
         local n, step = 0, work.strided and STRIDE or 1
         while n < MAX do
           n = n == 0 and 1 or n + step
+          H.progress("    fault: %s, %s call %d failing", work.name, point, n)
           local fired, out, status = run(work, point, n)
           local what = report(work, point, n, out)
           -- the interpreter survived and ran its checks to the end (and,

@@ -355,4 +355,22 @@ function H.expected_output(text, norm)
   return matches(text, "%-%->%s?(.*)$", norm)
 end
 
+--- A progress line for a long case, so that a run is never silent for long:
+--- appended to the file SPEC_PROGRESS names (ci/test.sh shows its lines as
+--- they come), else written to stderr.  `H.progress` writes at most one
+--- line every 5 seconds (call it as often as you like); `H.say` always writes.
+local progress_last = os.time()
+function H.say(fmt, ...)
+  local path = os.getenv("SPEC_PROGRESS")
+  local fh = path and io.open(path, "a") or io.stderr
+  fh:write(fmt:format(...), "\n")
+  fh:flush()
+  if fh ~= io.stderr then fh:close() end
+  progress_last = os.time()
+end
+
+function H.progress(fmt, ...)
+  if os.time() - progress_last >= 5 then H.say(fmt, ...) end
+end
+
 return H

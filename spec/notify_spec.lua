@@ -437,6 +437,7 @@ describe("notification", function()
       -- the filter notifies execve, so each child waits in its own execve
       local f = notifying("execve")
       for i = 1, 1000 do
+        H.progress("    notify: %d of 1000 killed mid-request", i - 1)
         local child = f:spawn { "/bin/true" }
         local n = child.notifier
         local seen = 0

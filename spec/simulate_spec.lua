@@ -322,6 +322,7 @@ describe("simulate against the kernel (native arch)", function()
     local NFILTERS = tonumber(os.getenv("SIMULATE_FILTERS")) or 100
     local compared, children, seen = 0, 0, {}
     for n = 1, NFILTERS do
+      H.progress("    simulate against the kernel: %d of %d filters, %d children", n - 1, NFILTERS, children)
       local spec = random_spec(actions)
       local f = build(spec)
       spec.bpf = f:export_bpf()

@@ -603,7 +603,9 @@ describe("verify against an independent evaluator", function()
     math.randomseed(SEED)
     local sets_wrong, vec_total, vec_wrong, fail_open, misses, sampled = 0, 0, 0, 0, 0, 0
     local auto_wrong, binding_wrong, switched = 0, 0, 0
+    local t0 = os.time()
     for n = 1, SETS do
+      H.progress("    verify differential: %d of %d sets, %d wrong so far, %d s", n - 1, SETS, sets_wrong, os.time() - t0)
       local set = random_set()
       local f = seccomp.filter(set.default)
       f:set_attr("compiler", "libseccomp")
@@ -672,14 +674,14 @@ describe("verify against an independent evaluator", function()
       fb:release()
       f:release()
     end
-    print(("verify differential: under \"auto\" %d wrong vectors (%d sets took the module's program), "
-      .. "under \"binding\" %d wrong vectors"):format(auto_wrong, switched, binding_wrong))
+    H.say("    verify differential: under \"auto\" %d wrong vectors (%d sets took the module's program), "
+      .. "under \"binding\" %d wrong vectors", auto_wrong, switched, binding_wrong)
     assert.are.equal(0, auto_wrong)
     assert.are.equal(0, binding_wrong)
-    print(("\nverify differential (libseccomp %s, %d sets, seed %d): %d sets wrong (%.1f %%), "
-      .. "%d of %d vectors wrong, %d of them fail open; %d sampled reports, %d misses")
-      :format(table.concat({ seccomp.version() }, "."), SETS, SEED, sets_wrong, 100 * sets_wrong / SETS,
-        vec_wrong, vec_total, fail_open, sampled, misses))
+    H.say("    verify differential (libseccomp %s, %d sets, seed %d): %d sets wrong (%.1f %%), "
+      .. "%d of %d vectors wrong, %d of them fail open; %d sampled reports, %d misses",
+      table.concat({ seccomp.version() }, "."), SETS, SEED, sets_wrong, 100 * sets_wrong / SETS,
+      vec_wrong, vec_total, fail_open, sampled, misses)
     assert.is_true(vec_total > SETS)
   end)
 end)
