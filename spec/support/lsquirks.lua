@@ -4,7 +4,7 @@
 -- spec can say which departure explains a cell where libseccomp's
 -- database (its PFC) and the one meaning differ.  Each variant is the
 -- stated departure, not a copy of libseccomp's code.
-local MN = require "meaning"
+local MN = require "support.meaning"
 
 local Q = {}
 
