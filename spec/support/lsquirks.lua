@@ -131,7 +131,6 @@ function Q.cell64(list, args, is32)
     end
     if ok then cand[#cand + 1] = { r = r, cc = cc } end
   end
-  if is32 then return nil end -- only for 64-bit arches
   local function same(c, d)
     if c.hd or d.hd then
       return c.hd and d.hd and c.arg == d.arg and c.node == d.node and c.hi == d.hi and c.himask == d.himask
@@ -140,6 +139,7 @@ function Q.cell64(list, args, is32)
   end
   -- W3: a > or >= rule whose low-word path was lost
   local function lost(x, args)
+    if is32 then return false end
     local N = x.r
     for i, c in ipairs(N.conds) do
       if GTGE[c.op] and not x.cc[i].hd and #N.conds > i then
