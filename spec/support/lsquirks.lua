@@ -76,10 +76,14 @@ local function nodeop(c)
   return "gt"
 end
 function Q.hi_tie(c, d, is32)
-  if is32 then return MN.key_before(c, d) end
   if c.arg ~= d.arg then return c.arg > d.arg end
   local kc, kd = c.class or MN.CLASS[c.op], d.class or MN.CLASS[d.op]
   if kc ~= kd then return kc > kd end
+  if is32 then
+    if c.datum == d.datum then return nil end
+    if kc == 2 then return math.ult(c.datum, d.datum) end
+    return math.ult(d.datum, c.datum)
+  end
   local hc, hd = c.datum >> 32, d.datum >> 32
   local function dir(x, y)
     if kc == 2 then return math.ult(x, y) end
@@ -87,8 +91,13 @@ function Q.hi_tie(c, d, is32)
   end
   if hc ~= hd then return dir(hc, hd) end
   if nodeop(c) ~= nodeop(d) or (c.mask >> 32) ~= (d.mask >> 32) then return nil end
+  local lkc, lkd = c.loclass or MN.CLASS[c.op], d.loclass or MN.CLASS[d.op]
+  if lkc ~= lkd then return lkc > lkd end
   local lc, ld = c.datum & 0xffffffff, d.datum & 0xffffffff
-  if lc ~= ld then return dir(lc, ld) end
+  if lc ~= ld then
+    if lkc == 2 then return math.ult(lc, ld) end
+    return math.ult(ld, lc)
+  end
   return nil
 end
 
@@ -158,26 +167,38 @@ function Q.cell64(list, args, is32)
   end
   local live = {}
   for _, x in ipairs(cand) do if not lost(x, args) then live[#live + 1] = x end end
-  -- W5: a shared test keeps the place of the condition that made it first
+  -- D2: a shared test keeps the place of the condition that made it
+  -- first; on 64-bit arches <, <=, >, >= on data of one high word share
+  -- their high-word test (class), and the low-word test is shared by the
+  -- conditions making the same low-word test (loclass)
+  local GT4 = { ["<"] = true, ["<="] = true, [">"] = true, [">="] = true }
+  local function creator(x, i, shares)
+    for _, q in ipairs(list) do
+      local e = q.conds[i]
+      if e and e.arg == x.r.conds[i].arg then
+        local prefix = true
+        for k = 1, i - 1 do if not MN.same(q.conds[k], x.r.conds[k]) then prefix = false break end end
+        if prefix and shares(e) then return MN.CLASS[e.op] end
+      end
+    end
+  end
   for _, x in ipairs(live) do
     for i, c in ipairs(x.cc) do
-      for _, q in ipairs(list) do
-        local e = q.conds[i]
-        if e and e.arg == c.arg then
-          local prefix = true
-          for k = 1, i - 1 do if not MN.same(q.conds[k], x.r.conds[k]) then prefix = false break end end
-          local shares = c.hd and (nodeop(e) == c.node and (e.datum >> 32) == c.hi and (e.mask >> 32) == c.himask)
-            or (not c.hd and same_test(e, c))
-          if prefix and shares then
-            if MN.CLASS[e.op] ~= MN.CLASS[c.op] then
-              local copy = {}
-              for k, v in pairs(c) do copy[k] = v end
-              copy.class = MN.CLASS[e.op]
-              x.cc[i] = copy
-            end
-            break
-          end
-        end
+      local o = x.r.conds[i]
+      local class, loclass
+      if c.hd then
+        class = creator(x, i, function(e) return nodeop(e) == c.node and (e.datum >> 32) == c.hi and (e.mask >> 32) == c.himask end)
+      elseif not is32 and GT4[o.op] then
+        class = creator(x, i, function(e) return GT4[e.op] and (e.datum >> 32) == (o.datum >> 32) end)
+        loclass = creator(x, i, function(e) return same_test(e, o) end)
+      else
+        class = creator(x, i, function(e) return same_test(e, o) end)
+      end
+      if (class and class ~= MN.CLASS[o.op]) or (loclass and loclass ~= MN.CLASS[o.op]) then
+        local copy = {}
+        for k, v in pairs(c) do copy[k] = v end
+        copy.class, copy.loclass = class, loclass
+        x.cc[i] = copy
       end
     end
   end
@@ -205,7 +226,7 @@ function Q.cell64(list, args, is32)
         return c == nil
       end
       if not same(c, d) then
-        local k = Q.hi_tie(c, d, false)
+        local k = Q.hi_tie(c, d, is32)
         if k ~= nil then return k end
         return first(x, i) < first(y, i)
       end
