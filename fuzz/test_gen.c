@@ -27,6 +27,7 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 #endif
 #include "../src/ledger.c"
+#include "../src/meaning.c"
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
