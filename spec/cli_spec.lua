@@ -401,6 +401,18 @@ return {
       assert.are.equal("hi\n", out4)
     end)
 
+    it("for a rule that never decides a call (shadowed)", function()
+      local dead = file_with('return { default = "allow", rules = { { "errno(EPERM)", "getppid" }, '
+        .. '{ "kill_process", "getppid", { 0, "==", 1 } } } }\n')
+      local out, err, code = cli("check " .. q(dead) .. " getppid 1")
+      assert.are.equal(0, code)
+      assert.are.equal("lua-seccomp: warning: rule #2 (kill_process on 'getppid') never decides a call: rule #1 "
+        .. "(errno(EPERM) on 'getppid'), without conditions, decides every call of it (the first rule without "
+        .. "conditions on a call decides it: conditional rules before it are erased, rules after it change "
+        .. "nothing) (rules[2])\n", err)
+      assert.are.equal("errno(EPERM)\n", out)
+    end)
+
     it("for an OCI profile", function()
       local json = file_with('{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write", "exit_group"], '
         .. '"action": "SCMP_ACT_ALLOW"}]}\n')

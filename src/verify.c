@@ -1404,8 +1404,8 @@ static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op,
         int i;
         for (i = 0; i < c->nrules && i < SC_CEX_FIRST; i++) {
             const sc_rule *r = &f->ledger.v[c->rules[i]];
-            luaL_addstring(&b, i == 0 ? ", but " : i == 1 ? " (it comes first in the rules' order, of "
-                                                             "those that match: " : ", ");
+            luaL_addstring(&b, i == 0 ? ", but " : i == 1 ? ", and comes first in the rules' order among "
+                                                             "those that do (docs/compiler.md; also " : ", ");
             sc_push_origin(L, fidx, r);
             if (lua_isnil(L, -1)) {
                 lua_pop(L, 1);
@@ -1422,7 +1422,7 @@ static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op,
             luaL_addvalue(&b);
         }
         if (c->nrules > 1)
-            luaL_addstring(&b, "; docs/compiler.md)");
+            luaL_addstring(&b, ")");
         luaL_addstring(&b, ", so the answer must be ");
         sc_push_action_name(L, c->expected[0]);
         luaL_addvalue(&b);
