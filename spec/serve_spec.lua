@@ -5,7 +5,7 @@
 local seccomp = require "seccomp"
 local H = require "helper"
 
-local ENOENT, EFAULT, ENAMETOOLONG, EPERM, ENOSYS = 2, 14, 36, 1, 38
+local ENOENT, EFAULT, ENAMETOOLONG, EPERM, ENOSYS, EALREADY = 2, 14, 36, 1, 38, 114
 
 local notifying, lua, contents = H.notifying, H.lua_argv, H.contents
 
@@ -252,6 +252,56 @@ describe("serve", function()
     assert.are.equal("closed", why)
     assert.are.same({ true, "exit", 0 }, st)
     assert.are.equal(tostring(ENOSYS) .. " ", out)
+  end)
+
+  it("hands each handler its request alone; kept, it stays intact after the loop; on_error gets it", function()
+    local kept, nargs, reported = {}, {}, {}
+    local why, out, st = run({ unlink = function(...)
+      local req = ...
+      nargs[#nargs + 1] = select("#", ...)
+      kept[#kept + 1] = req
+      collectgarbage()
+      if #kept == 2 then error("second") end
+      return "EROFS"
+    end }, { "/a", "/b", "/c" }, { on_error = function(_, req) reported[#reported + 1] = req end })
+    assert.are.equal("closed", why)
+    assert.are.same({ true, "exit", 0 }, st)
+    assert.are.equal("30 1 30 ", out)
+    assert.are.same({ 1, 1, 1 }, nargs)
+    assert.are.equal(1, #reported)
+    assert.is_true(rawequal(kept[2], reported[1]))
+    local ids = {}
+    for _, req in ipairs(kept) do
+      assert.are.same({ "unlink", true, false }, { req.name, req.answered, req:valid() })
+      assert.is_false(req.notifier:id_valid(req.id))
+      ids[req.id] = true
+      local err = H.raises(req.reply, req, 0)
+      assert.are.same({ "reply", EALREADY }, { err.op, err.errno })
+    end
+    local distinct = 0
+    for _ in pairs(ids) do distinct = distinct + 1 end
+    assert.are.same({ 3, 3 }, { #kept, distinct })
+  end)
+
+  it("uses the handlers as they are when each request comes (a handler may change them)", function()
+    local handlers = {}
+    handlers.unlink = function()
+      handlers.unlink = "EXDEV" -- a fixed answer from now on
+      return "EROFS"
+    end
+    local _, out = run(handlers, { "/a", "/b", "/c" })
+    assert.are.equal("30 18 18 ", out)
+    handlers = {}
+    handlers.unlink = function()
+      handlers.unlink = nil -- the next one goes to default...
+      handlers.default = function()
+        handlers.default = nil -- ...and the one after has neither: ENOSYS
+        return "EBUSY"
+      end
+      return "EROFS"
+    end
+    _, out = run(handlers, { "/a", "/b", "/c" })
+    assert.are.equal("30 16 " .. ENOSYS .. " ", out)
   end)
 
   it("a handler may be the answer itself", function()
