@@ -252,6 +252,7 @@ typedef struct {
 
 typedef struct {
     struct sc_notif n;  /* as received */
+    void *owner;        /* its notifier, the user value (compared with it by pointer) */
     int answered;       /* a response (or an addfd with SEND) went out */
 } sc_request;
 
@@ -345,6 +346,8 @@ static luaL_Stream *sc_testfile(lua_State *L, int arg);
 static luaL_Stream *sc_checkfile(lua_State *L, int arg);
 static void sc_new_type(lua_State *L, const char *tname, const luaL_Reg *meta, const luaL_Reg *methods, lua_CFunction index);
 static int sc_index_method(lua_State *L);
+static void *sc_testudata_at(lua_State *L, int idx, int mtidx, const char *tname);
+static void *sc_checkudata_at(lua_State *L, int idx, int mtidx, const char *tname);
 static void sc_add_methods(lua_State *L, const char *tname, const luaL_Reg *l);
 static void sc_open_util(lua_State *L);
 
@@ -471,7 +474,7 @@ static void sc_open_program(lua_State *L);
 static sc_notifier *sc_notifier_new(lua_State *L, const char *op);
 static void sc_notifier_close(sc_notifier *n);
 static sc_notifier *sc_checknotifier(lua_State *L, int idx);
-static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n);
+static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n, int mtidx);
 static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags);
 static int sc_id_check(const sc_notifier *n, uint64_t id);
 static void sc_notifier_adopt(sc_notifier *n, int fd, int own);
