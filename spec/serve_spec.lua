@@ -310,6 +310,37 @@ describe("serve", function()
     assert.are.equal("30 30 ", out)
     why, out = run({ unlink = { value = 0 } }, { "/a" })
     assert.are.equal("ok ", out)
+    why, out = run({ default = -30 }, { "/a" })
+    assert.are.equal("30 ", out)
+  end)
+
+  it("a bad fixed answer is reported with its request, which is then denied", function()
+    local reports = {}
+    local why, out, st = run({ unlink = "EWHAT" }, { "/a", "/b" },
+      { error_errno = "EXDEV", on_error = function(err, req)
+          reports[#reports + 1] = { err = err, req = req, name = req.name, valid = req:valid(),
+            answered = req.answered, path = req:read_string(req.args[1]) }
+        end })
+    assert.are.equal("closed", why)
+    assert.are.same({ true, "exit", 0 }, st)
+    assert.are.equal("18 18 ", out)
+    assert.are.equal(2, #reports)
+    for i, r in ipairs(reports) do
+      assert.matches("unknown answer 'EWHAT'", r.err)
+      assert.are.same({ "unlink", true, false, ({ "/a", "/b" })[i] }, { r.name, r.valid, r.answered, r.path })
+      assert.is_true(r.req.answered) -- the denial that followed
+      assert.is_false(r.req:valid())
+    end
+    assert.are_not.equal(reports[1].req.id, reports[2].req.id)
+    -- the default report names the call
+    local text, ok = H.child([[
+      local seccomp = require "seccomp"
+      local c = seccomp.filter("allow"):add_rule("notify", "unlink"):spawn{ "]] .. H.lua .. [[", "-e", "os.remove('/a')" }
+      print(c.notifier:serve { unlink = { value = -1 } })
+      print(c:wait())]])
+    assert.is_true(ok, text)
+    assert.matches("seccomp.serve: handler for unlink %(pid %d+%) failed: answer.value %-1 would read as errno 1", text)
+    assert.matches("closed\ntrue\texit\t0\n$", text)
   end)
 
   it("an error, a yield or a bad answer denies that call, is reported, and the loop goes on", function()

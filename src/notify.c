@@ -225,24 +225,30 @@ static void sc_push_request(lua_State *L, int nidx, sc_notifier *n, const struct
     lua_setiuservalue(L, -2, 1);
 }
 
-/* Receive the request poll reported: pushes it and returns 1, or returns 0
+/* Receive the request poll reported into n->recv_buf: returns 1, or 0
  * when there is none after all (its target died before we took it:
  * ENOENT; or EINTR; or it was a call spawn's explain option takes:
- * explain.c).  Raises on anything else.  `mtidx` as for sc_push_request. */
-static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n, int mtidx)
+ * explain.c).  Raises on anything else. */
+static int sc_recv_raw(lua_State *L, sc_notifier *n)
 {
     int e;
     memset(n->recv_buf, 0, n->recv_size); /* the kernel insists on a zeroed buffer */
-    if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0) {
-        if (n->explain != NULL && sc_explain_take(n, (const struct sc_notif *)n->recv_buf))
-            return 0;
-        sc_push_request(L, nidx, n, (const struct sc_notif *)n->recv_buf, mtidx);
-        return 1;
-    }
+    if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0)
+        return n->explain == NULL || !sc_explain_take(n, (const struct sc_notif *)n->recv_buf);
     e = errno;
     if (e == ENOENT || e == EINTR)
         return 0;
     return sc_raise(L, "receive", e, NULL);
+}
+
+/* sc_recv_raw, then the request pushed (returns 1).  `mtidx` as for
+ * sc_push_request. */
+static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n, int mtidx)
+{
+    if (!sc_recv_raw(L, n))
+        return 0;
+    sc_push_request(L, nidx, n, (const struct sc_notif *)n->recv_buf, mtidx);
+    return 1;
 }
 
 /* Receive one request from the notifier at `nidx`: pushes the request and
@@ -342,9 +348,9 @@ static int sc_answered(const sc_notifier *n, uint64_t id)
     return 0;
 }
 
-/* Send a response.  Returns 1 with true pushed, or 3 with nil, message,
- * ENOENT pushed when the request is gone; raises on anything else. */
-static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+/* Send a response: 0, or the errno of the failure (EINTR is retried).
+ * The id is remembered as answered. */
+static int sc_send_ioctl(sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
 {
     struct sc_notif_resp *resp = (struct sc_notif_resp *)n->resp_buf;
     memset(n->resp_buf, 0, n->resp_size);
@@ -353,23 +359,37 @@ static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int e
     resp->error = err ? -err : 0; /* always negative: a positive one reads as success */
     resp->flags = flags;
     for (;;) {
-        int e;
         if (ioctl(n->fd, SC_IOCTL_SEND, resp) == 0) {
             sc_remember(n, id);
-            lua_pushboolean(L, 1);
-            return 1;
+            return 0;
         }
-        e = errno;
-        if (e == EINTR)
-            continue;
-        if (e == ENOENT)
-            return sc_push_fail(L, ENOENT, sc_gone_message(L, id));
-        return sc_raise(L, "respond", e, e == EINPROGRESS
-                        ? lua_pushfstring(L, "request %I is not waiting for an answer (not "
-                                          "received yet, or answered already)",
-                                          (LUAI_UACINT)(lua_Integer)id)
-                        : NULL);
+        if (errno != EINTR)
+            return errno;
     }
+}
+
+/* A response to `id` that failed with `e`: returns 3 with nil, message,
+ * ENOENT pushed when the request is gone; raises on anything else. */
+static int sc_send_failed(lua_State *L, uint64_t id, int e)
+{
+    if (e == ENOENT)
+        return sc_push_fail(L, ENOENT, sc_gone_message(L, id));
+    return sc_raise(L, "respond", e, e == EINPROGRESS
+                    ? lua_pushfstring(L, "request %I is not waiting for an answer (not "
+                                      "received yet, or answered already)",
+                                      (LUAI_UACINT)(lua_Integer)id)
+                    : NULL);
+}
+
+/* Send a response.  Returns 1 with true pushed, or 3 with nil, message,
+ * ENOENT pushed when the request is gone; raises on anything else. */
+static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+{
+    int e = sc_send_ioctl(n, id, val, err, flags);
+    if (e != 0)
+        return sc_send_failed(L, id, e);
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* A value the target would read as an error return: refused, so that a

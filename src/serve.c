@@ -161,9 +161,11 @@ static int sc_serve_fd(lua_State *L, int idx, luaL_Stream **file)
 static void sc_serve_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
                           uint32_t flags)
 {
-    int top = lua_gettop(L);
-    sc_request_send(L, r, n, val, err, flags);
-    lua_settop(L, top);
+    int e = sc_send_ioctl(n, r->n.id, val, err, flags);
+    if (e == 0)
+        r->answered = 1;
+    else if (e != ENOENT)
+        sc_send_failed(L, r->n.id, e);
 }
 
 /* A table answer being read: where it is, and which keys it has. */
@@ -184,17 +186,16 @@ static const char *sc_serve_answer_check(lua_State *L, sc_answer *a)
     a->present = 0;
     lua_pushnil(L);
     while (lua_next(L, a->idx) != 0) {
-        lua_pop(L, 1);
-        lua_pushvalue(L, -1);
+        lua_pushvalue(L, -2);
         if (lua_rawget(L, SV_ANSWER_KEYS) != LUA_TNUMBER) {
             const char *msg;
-            lua_pop(L, 2);
+            lua_pop(L, 3);
             msg = sc_unknown_key(L, a->idx, sc_serve_answer_keys, "key", "an answer has the keys");
             a->raw = 0; /* (msg is never NULL: the same keys) */
             return msg;
         }
         a->present |= 1u << lua_tointeger(L, -1);
-        lua_pop(L, 1);
+        lua_pop(L, 2); /* the key stays for lua_next */
     }
     return NULL;
 }
@@ -299,7 +300,7 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     return NULL;
 }
 
-/* Answer request r (at `ridx`) with the value at `aidx`.  NULL, or a
+/* Answer request r with the value at `aidx`.  NULL, or a
  * message pushed that says what is wrong with the answer. */
 static const char *sc_serve_answer(lua_State *L, sc_request *r, sc_notifier *n, int aidx)
 {
@@ -373,13 +374,56 @@ static void sc_serve_report(lua_State *L, int ridx)
     }
 }
 
-/* Handle the request at the top of the stack (from notifier `n`). */
-static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n)
+/* The request being served: until a handler function (or an error report)
+ * needs it as a Lua object, it lives here, in C; then `r` is the object's
+ * own state, at `ridx`. */
+typedef struct {
+    sc_request local;
+    sc_request *r;
+    int ridx; /* 0: not pushed yet */
+    int nidx; /* its notifier */
+} sc_served;
+
+/* Push the request as a Lua object (once), with the state it has so far. */
+static void sc_serve_push_request(lua_State *L, sc_served *q)
 {
-    int ridx = lua_gettop(L), aidx;
-    sc_request *r = lua_touserdata(L, ridx);
+    sc_request *r;
+    sc_push_request(L, q->nidx, q->local.owner, &q->local.n, SV_REQUEST_MT);
+    r = lua_touserdata(L, -1);
+    r->answered = q->local.answered;
+    q->r = r;
+    q->ridx = lua_gettop(L);
+}
+
+/* Report the error at the top (see sc_serve_report) for the request being
+ * served, then deny it with opts.error_errno unless it has been answered. */
+static void sc_serve_fail(lua_State *L, sc_serve *sv, sc_served *q, sc_notifier *n)
+{
+    if (q->ridx == 0) { /* the request, below the error */
+        sc_serve_push_request(L, q);
+        lua_insert(L, -2);
+        q->ridx = lua_gettop(L) - 1;
+    }
+    sc_serve_report(L, q->ridx);
+    if (n->fd >= 0 && !sc_request_answered(q->r, n))
+        sc_serve_send(L, q->r, n, 0, sv->error_errno, 0);
+}
+
+/* Serve the request in n->recv_buf (from notifier `n` at `nidx`).  A
+ * handler that is an answer, not a function, never needs the request as a
+ * Lua object: none is made unless an error is reported. */
+static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n, int nidx)
+{
+    int base = lua_gettop(L), aidx;
     const char *bad = NULL;
-    sc_serve_name(L, sv, r);
+    sc_served q;
+    q.local.n = *(const struct sc_notif *)n->recv_buf;
+    q.local.owner = n;
+    q.local.answered = 0;
+    q.r = &q.local;
+    q.ridx = 0;
+    q.nidx = nidx;
+    sc_serve_name(L, sv, q.r);
     if (lua_type(L, -1) != LUA_TSTRING || lua_rawget(L, SV_HANDLERS) == LUA_TNIL) {
         lua_pop(L, 1);
         lua_pushvalue(L, SV_K_DEFAULT);
@@ -387,36 +431,34 @@ static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n)
     }
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
-        sc_serve_send(L, r, n, 0, ENOSYS, 0);
+        sc_serve_send(L, q.r, n, 0, ENOSYS, 0);
         return;
     }
     if (lua_type(L, -1) == LUA_TFUNCTION) {
-        lua_pushvalue(L, ridx);
+        sc_serve_push_request(L, &q);
+        lua_pushvalue(L, base + 1);
+        lua_pushvalue(L, q.ridx);
         if (lua_pcall(L, 1, 1, SV_MSGH) != LUA_OK) {
-            sc_serve_report(L, ridx);
-            if (n->fd >= 0 && !sc_request_answered(r, n))
-                sc_serve_send(L, r, n, 0, sv->error_errno, 0);
-            lua_settop(L, ridx - 1);
+            sc_serve_fail(L, sv, &q, n);
+            lua_settop(L, base);
             return;
         }
     }
     aidx = lua_gettop(L);
     if (n->fd < 0) { /* the handler closed the notifier: nothing can be answered, the loop ends */
-        lua_settop(L, ridx - 1);
+        lua_settop(L, base);
         return;
     }
-    if (sc_request_answered(r, n) && !lua_isnil(L, aidx))
+    if (sc_request_answered(q.r, n) && !lua_isnil(L, aidx))
         bad = lua_pushfstring(L, "the handler answered the request and also returned %s",
                               sc_repr(L, aidx));
     else
-        bad = sc_serve_answer(L, r, n, aidx);
+        bad = sc_serve_answer(L, q.r, n, aidx);
     if (bad != NULL) {
         lua_pushstring(L, bad);
-        sc_serve_report(L, ridx);
-        if (n->fd >= 0 && !sc_request_answered(r, n))
-            sc_serve_send(L, r, n, 0, sv->error_errno, 0);
+        sc_serve_fail(L, sv, &q, n);
     }
-    lua_settop(L, ridx - 1);
+    lua_settop(L, base);
 }
 
 /* Make room for `k` pollfds in SV_PFDS. */
@@ -500,8 +542,8 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
             if (n->fd < 0) /* closed by a handler meanwhile */
                 continue;
             if (rev & POLLIN) {
-                if (sc_recv_one(L, SV_TOP + 1 + (int)j, n, SV_REQUEST_MT))
-                    sc_serve_one(L, sv, n);
+                if (sc_recv_raw(L, n))
+                    sc_serve_one(L, sv, n, SV_TOP + 1 + (int)j);
             } else { /* POLLHUP, POLLERR, POLLNVAL: nothing left to serve there */
                 lua_pushvalue(L, SV_TOP + 1 + (int)j);
                 lua_pushboolean(L, 1);
