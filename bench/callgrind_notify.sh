@@ -7,8 +7,9 @@
 #
 # Each side answers getppid calls from "notify_c target N", over a listener
 # made outside valgrind (notify_c handover): the C+poll+sync loop
-# (notify_c serve-fd), Lua requests() + reply, and Lua serve (a handler
-# returning { value = 4242 }), as bench/notify.lua runs them.  A side runs
+# (notify_c serve-fd), Lua requests() + reply, Lua serve (a handler
+# returning { value = 4242 }) and serve with that answer fixed, as
+# bench/notify.lua runs them (bench/notify_fd.lua).  A side runs
 # with N1 and with N2 requests; (instructions at N2 - at N1) / (N2 - N1) is
 # its cost per request, with start-up and exit taken out.
 # BUILD (default build-bench) is the module's build dir, built Release.
@@ -17,7 +18,7 @@ make_bin
 ${CC:-cc} -O2 -o "$BIN/notify_c" bench/notify_c.c -lseccomp
 N1=${1:-2000}
 N2=${2:-4000}
-SIDES=${SIDES:-"C Lua Lua-serve"}
+SIDES=${SIDES:-"C Lua Lua-serve Lua-serve-const"}
 
 # irefs SIDE N: the instructions callgrind counted for SIDE answering N requests
 irefs() {
@@ -40,9 +41,7 @@ for side in $SIDES; do
   echo "$side $(( (b - a) / (N2 - N1) ))"
 done | awk '{ per[$1] = $2; order[NR] = $1 }
   END {
-    for (i = 1; i <= NR; i++) printf "  %-10s %6d\n", order[i], per[order[i]]
-    if (per["C"] > 0) {
-      if ("Lua" in per) printf "  Lua - C       %6d more than C\n", per["Lua"] - per["C"]
-      if ("Lua-serve" in per) printf "  Lua-serve - C %6d more than C\n", per["Lua-serve"] - per["C"]
-    }
+    for (i = 1; i <= NR; i++)
+      printf "  %-16s %6d%s\n", order[i], per[order[i]],
+        (order[i] != "C" && per["C"] > 0) ? sprintf("  (%d more than C)", per[order[i]] - per["C"]) : ""
   }'

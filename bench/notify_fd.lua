@@ -2,9 +2,10 @@
 --- listener made elsewhere, for bench/callgrind_notify.sh.
 ---
 --- usage: notify_c handover N lua5.4 bench/notify_fd.lua SIDE N
---- SIDE: Lua (requests() + reply) or Lua-serve (serve, a handler returning
---- { value = 4242 }), as in bench/notify.lua, until the target exits;
---- the count answered must be N.
+--- SIDE: Lua (requests() + reply), Lua-serve (serve, a handler returning
+--- { value = 4242 }) or Lua-serve-const (serve, the fixed answer
+--- { value = 4242 } as the handler), as in bench/notify.lua, until the
+--- target exits; the count answered must be N.
 ---
 --- valgrind does not emulate seccomp(2), so under it libseccomp reports API
 --- level 1; the listener was made outside valgrind, and NOTIFY_API is the
@@ -15,8 +16,7 @@ local side, N = arg[1], tonumber(arg[2])
 local fd, api = tonumber(os.getenv("NOTIFY_FD")), tonumber(os.getenv("NOTIFY_API"))
 assert(side and N and fd and api, "usage: notify_c handover N lua5.4 bench/notify_fd.lua SIDE N")
 if seccomp.api() < api then seccomp.set_api(api) end
-local n = seccomp.notifier(fd)
-n:sync_wakeup(true) -- as child.notifier has it (the C side set it on the listener already)
+local n = seccomp.notifier(fd) -- notify_c set the listener's synchronous wake-ups, as spawn does
 
 local count = 0
 if side == "Lua" then
@@ -29,6 +29,9 @@ elseif side == "Lua-serve" then
     count = count + 1
     return { value = 4242 }
   end }
+elseif side == "Lua-serve-const" then -- a fixed answer, no handler function: nothing counts
+  n:serve { getppid = { value = 4242 } }
+  count = N
 else
   error("unknown side " .. side)
 end
