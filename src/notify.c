@@ -209,7 +209,7 @@ static int sc_wait_listener(lua_State *L, int fd, const struct timespec *deadlin
 /* Push a request for `msg` from notifier `n` at `nidx`.  `mtidx` is an
  * upvalue or absolute index holding the request metatable, or 0 for the
  * lookup by name. */
-static void sc_push_request(lua_State *L, int nidx, sc_notifier *n, const struct sc_notif *msg, int mtidx)
+static SC_INLINE void sc_push_request(lua_State *L, int nidx, sc_notifier *n, const struct sc_notif *msg, int mtidx)
 {
     sc_request *r = sc_newuserdata(L, sizeof *r);
     r->n = *msg;
@@ -350,7 +350,7 @@ static int sc_answered(const sc_notifier *n, uint64_t id)
 
 /* Send a response: 0, or the errno of the failure (EINTR is retried).
  * The id is remembered as answered. */
-static int sc_send_ioctl(sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+static SC_INLINE int sc_send_ioctl(sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
 {
     struct sc_notif_resp *resp = (struct sc_notif_resp *)n->resp_buf;
     memset(n->resp_buf, 0, n->resp_size);
@@ -383,7 +383,7 @@ static int sc_send_failed(lua_State *L, uint64_t id, int e)
 
 /* Send a response.  Returns 1 with true pushed, or 3 with nil, message,
  * ENOENT pushed when the request is gone; raises on anything else. */
-static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+static SC_INLINE int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
 {
     int e = sc_send_ioctl(n, id, val, err, flags);
     if (e != 0)
@@ -394,7 +394,7 @@ static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int e
 
 /* A value the target would read as an error return: refused, so that a
  * reply can never pass for an errno (use deny for that). */
-static void sc_check_reply_value(lua_State *L, int arg, lua_Integer v)
+static SC_INLINE void sc_check_reply_value(lua_State *L, int arg, lua_Integer v)
 {
     if (v < 0 && v >= -SC_MAX_ERRNO)
         sc_argerror(L, arg, lua_pushfstring(L, "reply value %I would read as errno %d in the "
@@ -598,7 +598,7 @@ static int l_filter_notifier(lua_State *L)
 
 /* ---- requests ----------------------------------------------------------------- */
 
-static sc_request *sc_checkrequest(lua_State *L, int idx)
+static SC_INLINE sc_request *sc_checkrequest(lua_State *L, int idx)
 {
     return sc_checkudata_at(L, idx, SC_UV_REQUEST_MT, SC_REQUEST_MT);
 }
@@ -607,7 +607,7 @@ static sc_request *sc_checkrequest(lua_State *L, int idx)
  * (something pushed all the same).  It is the one the request was made
  * with (r->owner, no type check needed) unless the debug library changed
  * the user value. */
-static sc_notifier *sc_request_owner(lua_State *L, int idx)
+static SC_INLINE sc_notifier *sc_request_owner(lua_State *L, int idx)
 {
     sc_request *r = lua_touserdata(L, idx);
     lua_getiuservalue(L, idx, 1);
@@ -617,7 +617,7 @@ static sc_notifier *sc_request_owner(lua_State *L, int idx)
 }
 
 /* The request's notifier, pushed; raises when it has been closed. */
-static sc_notifier *sc_request_notifier(lua_State *L, int idx)
+static SC_INLINE sc_notifier *sc_request_notifier(lua_State *L, int idx)
 {
     sc_notifier *n = sc_request_owner(L, idx);
     if (n == NULL || n->fd < 0)
@@ -627,14 +627,14 @@ static sc_notifier *sc_request_notifier(lua_State *L, int idx)
 
 /* The one answered state of a request: its own flag, or the notifier's
  * record of the ids it answered (n:respond(req.id, ...) answers it too). */
-static int sc_request_answered(sc_request *r, const sc_notifier *n)
+static SC_INLINE int sc_request_answered(sc_request *r, const sc_notifier *n)
 {
     if (!r->answered && n != NULL && n->raw_answers != 0 && sc_answered(n, r->n.id))
         r->answered = 1;
     return r->answered;
 }
 
-static void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *n, const char *op)
+static SC_INLINE void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *n, const char *op)
 {
     if (sc_request_answered(r, n))
         sc_raise(L, op, EALREADY, lua_pushfstring(L, "request %I has already been answered",
@@ -643,7 +643,7 @@ static void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *
 
 /* Respond to request `r` (at stack index 1); marks it answered when the
  * response went out. */
-static int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
+static SC_INLINE int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
                            uint32_t flags)
 {
     int nret = sc_send(L, n, r->n.id, val, err, flags);
@@ -1065,16 +1065,22 @@ static int sc_request_name(const sc_request *r, char *buf, size_t len)
  * notifier.  Upvalue 3 is the methods table. */
 static int l_request_index(lua_State *L)
 {
-    sc_request *r = sc_checkrequest(L, 1);
+    sc_request *r;
     const char *k;
     char buf[64];
     int i;
-    lua_pushvalue(L, 2); /* (nil when there is no key) */
+    lua_settop(L, 2);
+    /* the check of sc_checkrequest, without the pointer a method does not
+     * need: the metatable stays at 3 (a result is returned from the top) */
+    if (lua_type(L, 1) != LUA_TUSERDATA || !lua_getmetatable(L, 1) ||
+        lua_topointer(L, 3) != lua_topointer(L, SC_UV_REQUEST_MT))
+        sc_checkrequest(L, 1); /* raises (but for a request from another copy of the module) */
+    lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
         return 1;
-    lua_pop(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
+    r = lua_touserdata(L, 1);
     k = lua_tostring(L, 2);
     if (strcmp(k, "id") == 0)
         lua_pushinteger(L, (lua_Integer)r->n.id);

@@ -129,7 +129,7 @@ static int sc_index_method(lua_State *L)
  * comparison of pointers), else when it is the registry's `tname` (for a
  * caller whose `mtidx` holds something else, or nothing: any index is
  * safe; NULL when `mtidx` is sure to hold it); NULL when it is neither. */
-static void *sc_testudata_at(lua_State *L, int idx, int mtidx, const char *tname)
+static SC_INLINE void *sc_testudata_at(lua_State *L, int idx, int mtidx, const char *tname)
 {
     void *p = lua_touserdata(L, idx);
     const void *mt;
@@ -143,7 +143,7 @@ static void *sc_testudata_at(lua_State *L, int idx, int mtidx, const char *tname
 }
 
 /* sc_testudata_at, or the argument error luaL_checkudata raises. */
-static void *sc_checkudata_at(lua_State *L, int idx, int mtidx, const char *tname)
+static SC_INLINE void *sc_checkudata_at(lua_State *L, int idx, int mtidx, const char *tname)
 {
     void *p = sc_testudata_at(L, idx, mtidx, tname);
     return p != NULL ? p : luaL_checkudata(L, idx, tname);
