@@ -291,10 +291,11 @@ static int l_notifier_receive(lua_State *L)
  * by hand).  A notifier closed inside the loop ends it. */
 static int l_notifier_next(lua_State *L)
 {
-    sc_notifier *n = lua_rawequal(L, 1, lua_upvalueindex(4)) ? lua_touserdata(L, 1)
-                     : sc_checkudata_at(L, 1, SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT);
+    sc_notifier *n = lua_touserdata(L, 1); /* at the block of upvalue 4: that notifier */
     double timeout = lua_type(L, lua_upvalueindex(3)) == LUA_TNIL ? -1
                      : lua_tonumber(L, lua_upvalueindex(3));
+    if (n == NULL || n != lua_touserdata(L, lua_upvalueindex(4)))
+        n = sc_checkudata_at(L, 1, SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT);
     if (n->fd < 0) {
         lua_pushnil(L);
         return 1;
