@@ -13,7 +13,9 @@ local DUMP = H.gate(seccomp.dump ~= nil and seccomp.diff ~= nil,
   "needs seccomp.dump and seccomp.diff to read the installed filter back and compare it")
 local it_diff = H.gated(it, pending, H.all(RUNTIME, DUMP))
 
-local CLI = H.lua .. " bin/lua-seccomp"
+-- the tool on the spec's own module paths (ctest's cpath is its build directory)
+local CLI = ("LUA_PATH=%s LUA_CPATH=%s %s bin/lua-seccomp")
+  :format(H.shellquote(package.path), H.shellquote(package.cpath), H.lua)
 
 describe("against podman and runc", function()
   it_rt("lua-seccomp export --oci writes a profile Podman accepts, and runc enforces it", function()
