@@ -158,6 +158,9 @@ describe("lua-seccomp", function()
       assert.are.same({ "errno(EPERM)", 0 }, { out, code2 })
       assert.matches("warning: defaultErrno: key 'defaultErrno' is read by Podman only: Docker ignores it", err2)
       assert.matches("warning: syscalls%[2%]%.excludes%.capz: unknown key 'capz'", err2)
+      -- each said once (the profile's notes are not printed again as the filter's)
+      assert.are.equal(1, select(2, err2:gsub("is read by Podman only", "")), err2)
+      assert.are.equal(1, select(2, err2:gsub("unknown key 'capz'", "")), err2)
       -- Podman: no minKernel, its defaultErrno
       assert.are.same({ "allow", 0 }, { (check("getppid --no-strict --runtime podman")), 0 })
       assert.are.equal("errno(EACCES)", (check("uname --no-strict --runtime podman")))
@@ -399,6 +402,18 @@ return {
       assert.are.equal("lua-seccomp: warning: rule #1 on 'mkdir': 'errno' without a value is taken as errno(EPERM) "
         .. "(rules[1])\n", err4)
       assert.are.equal("hi\n", out4)
+    end)
+
+    it("for a rule that never decides a call (shadowed)", function()
+      local dead = file_with('return { default = "allow", rules = { { "errno(EPERM)", "getppid" }, '
+        .. '{ "kill_process", "getppid", { 0, "==", 1 } } } }\n')
+      local out, err, code = cli("check " .. q(dead) .. " getppid 1")
+      assert.are.equal(0, code)
+      assert.are.equal("lua-seccomp: warning: rule #2 (kill_process on 'getppid') never decides a call: rule #1 "
+        .. "(errno(EPERM) on 'getppid'), without conditions, decides every call of it (the first rule without "
+        .. "conditions on a call decides it: conditional rules before it are erased, rules after it change "
+        .. "nothing) (rules[2])\n", err)
+      assert.are.equal("errno(EPERM)\n", out)
     end)
 
     it("for an OCI profile", function()

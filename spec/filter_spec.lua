@@ -402,6 +402,7 @@ describe("fail closed (the filter itself)", function()
     local err = H.raises(f.add_rule, f, "errno(EACCES)", "getppid", { 0, "==", 1 })
     assert.are.equal("EEXIST", err.ename)
     assert.matches("already has a rule with these conditions", err.message)
+    assert.matches("refuses a shorter rule after a longer one", err.message)
     assert.are.equal(1, #f:rules())
   end)
 

@@ -4,7 +4,8 @@
 -- capabilities and runtime (seccomp.diff: every syscall number of x86_64,
 -- x86 and x32, the cells of every argument either program tests; asserted
 -- exhaustive).  Zero differences and zero refusals, but for the one
--- documented case (two conditional socket rules, below).
+-- documented case (two conditional socket rules, below); under Podman the
+-- module's filter with compiler = "binding" too.
 --
 -- Runtimes: Podman with runc (ctx.runtime = "podman"); runc alone on a
 -- config.json bundle (the bare OCI form, "runc"); dockerd, when
@@ -111,7 +112,7 @@ local capsets = FULL and CAPSETS or { CAPSETS[1] }
 
 -- What was run and found, per runtime, for the closing lines.
 local TOTALS = {}
-local ORDER = { "podman", "runc", "docker", "documented" }
+local ORDER = { "podman", "binding", "runc", "docker", "documented" }
 for _, rt in ipairs(ORDER) do TOTALS[rt] = { runs = 0, vectors = 0, differences = 0, refusals = 0, seconds = 0 } end
 
 local function short(path)
@@ -141,7 +142,7 @@ end
 
 -- The module's filter for the profile, diffed with what runc installed
 -- (by a run that started at t0); asserts zero differences, exhaustively.
-local function compare(rt, label, t0, progs, profile, ctx)
+local function compare(rt, label, t0, progs, profile, ctx, compiler)
   local total = TOTALS[rt]
   total.runs = total.runs + 1
   local ok, f = pcall(oci.filter, profile, ctx)
@@ -149,6 +150,7 @@ local function compare(rt, label, t0, progs, profile, ctx)
     total.refusals = total.refusals + 1
     error(("%s: runc ran it, the module refused it: %s"):format(label, tostring(f)), 0)
   end
+  if compiler then f:set_attr("compiler", compiler) end
   local d = seccomp.diff(f, progs)
   total.vectors = total.vectors + d.vectors
   total.differences = total.differences + d.total
@@ -191,12 +193,13 @@ describe("against real runtimes: the module's filter is the one runc installed",
   teardown(function()
     local lines = { "" }
     local why_pending = {
-      podman = not MATRIX.ok and MATRIX.why, runc = not MATRIX.ok and MATRIX.why,
+      podman = not MATRIX.ok and MATRIX.why, binding = not MATRIX.ok and MATRIX.why, runc = not MATRIX.ok and MATRIX.why,
       docker = not DOCKER.ok and DOCKER.why, documented = not MATRIX.ok and MATRIX.why,
     }
     for _, rt in ipairs(ORDER) do
       local t = TOTALS[rt]
-      local name = rt == "documented" and "documented (two conditional socket rules)" or rt
+      local name = rt == "documented" and "documented (two conditional socket rules)"
+        or rt == "binding" and "podman, compiler = \"binding\"," or rt
       if why_pending[rt] then
         lines[#lines + 1] = ("runtimes: %s pending: %s"):format(name, why_pending[rt])
       elseif rt == "documented" then
@@ -232,6 +235,9 @@ describe("against real runtimes: the module's filter is the one runc installed",
           local ctx = with({ runtime = "podman", caps = caps, name = short(entry[1]) }, entry.ctx)
           check_refusal(entry, text, ctx)
           compare("podman", label, t0, progs, text, ctx)
+          -- the module's own compiler gives the same filter: overlapping
+          -- rules have one meaning, libseccomp's (docs/compiler.md)
+          compare("binding", label .. ", compiler = \"binding\"", now(), progs, text, ctx, "binding")
         end)
       end
     end

@@ -345,6 +345,7 @@ typedef struct {
     int nexpected;                   /* how many there are */
     int rules[SC_CEX_FIRST];         /* the first ledger indices (0-based) of the rules that matched */
     int nrules;                      /* how many there are */
+    int clamped;                     /* the expected action is a multiplexed path's, not widened */
     size_t pool;                     /* where the verifier keeps both whole lists */
 } sc_cex;
 
@@ -489,10 +490,9 @@ static void sc_vw_run(sc_vwalk *w, size_t pc, int s);
 static uint64_t sc_vrand(uint64_t *s);
 static int l_varea_gc(lua_State *L);
 static void sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_vresult *res);
+static void sc_shadow_list(lua_State *L, sc_filter *f);
 static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
 static int sc_verify_raise_capped(lua_State *L, const char *op);
-static int sc_arch_is32(uint32_t arch);
-static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32);
 static const char *sc_push_call(lua_State *L, const sc_cex *c);
 
 /* diff.c */
@@ -511,6 +511,7 @@ static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f);
 static unsigned int sc_filter_flags(lua_State *L, sc_filter *f, int listener, int tsync, const char *op);
 static int sc_install(const struct sock_fprog *prog, unsigned int flags);
 static void sc_open_program(lua_State *L);
+static int sc_ledger_held_back(const sc_filter *f);
 
 /* notify.c */
 static sc_notifier *sc_notifier_new(lua_State *L, const char *op);

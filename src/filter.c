@@ -404,10 +404,11 @@ static const char *sc_rule_message(lua_State *L, sc_filter *f, int rc, uint32_t 
     if (rc == -EFAULT)
         return lua_pushfstring(L, "libseccomp does not accept syscall number %d", sys);
     if (rc == -EEXIST)
-        return "libseccomp already has a rule with these conditions on this call (or on the "
-               "multiplexer, socketcall or ipc, that an arch of the filter routes it through, "
-               "where the conditions cannot be kept) with another action: it keeps one action per "
-               "set of conditions";
+        return "the filter already has a rule with these conditions on this call, or with "
+               "conditions that begin with these (or such a rule on the multiplexer, socketcall or "
+               "ipc, that an arch of the filter routes it through, where the conditions on arg0 "
+               "cannot be kept), with another action: libseccomp keeps one action per set of "
+               "conditions and refuses a shorter rule after a longer one (docs/compiler.md, R3)";
     return NULL;
 }
 
@@ -451,39 +452,74 @@ static void sc_check_rule_lands(lua_State *L, sc_filter *f, const sc_rule *r, ui
 
 static int sc_gen_hang_risk(const sc_ledger *l, const sc_rule *r); /* gen.c */
 
-/* Same call, same conditions (in any order)? */
-static int sc_rule_same_conds(const sc_rule *a, const sc_rule *b)
+/* R3 where libseccomp cannot apply it: would libseccomp refuse rule r
+ * (EEXIST) after the ledger's rules, counting among them only those it was
+ * never handed (held_back) unless all_rules?  Per arch of the filter and
+ * number r lands on, in libseccomp's own (widened) form on a multiplexer
+ * (meaning.c, sc_mrefuses).  1: refused; 0; -1: out of memory. */
+static int sc_rule_refused(sc_filter *f, const sc_rule *r, int all_rules)
 {
-    unsigned i, j;
-    if (a->sys != b->sys || a->nconds != b->nconds || strcmp(a->name, b->name) != 0)
+    uint64_t fmask = sc_filter_arch_mask(f);
+    size_t a, i, n, k;
+    int refused = 0;
+    sc_minst *e;
+    if (r->nconds == 0 || f->ledger.n == 0)
         return 0;
-    for (i = 0; i < a->nconds; i++) {
-        for (j = 0; j < b->nconds; j++)
-            if (a->conds[i].arg == b->conds[j].arg && a->conds[i].op == b->conds[j].op &&
-                a->conds[i].datum_a == b->conds[j].datum_a &&
-                (a->conds[i].op != SCMP_CMP_MASKED_EQ || a->conds[i].datum_b == b->conds[j].datum_b))
-                break;
-        if (j == b->nconds)
-            return 0;
+    e = malloc(f->ledger.n * sizeof *e);
+    if (e == NULL)
+        return -1;
+    for (a = 0; a < SC_NARCHES && a < 64 && !refused; a++) {
+        uint32_t tok = sc_arches[a].token;
+        int is32 = sc_tok_is32(tok), pass, ipc;
+        sc_target t;
+        if (!((fmask >> a) & 1u) || !sc_rule_on_arch(r, a))
+            continue;
+        sc_rule_target(r, tok, &t);
+        ipc = seccomp_syscall_resolve_name_arch(tok, "ipc");
+        for (pass = 0; pass < 2 && !refused; pass++) {
+            sc_minst x;
+            int uncond = 0;
+            if (pass == 0 && t.has_direct)
+                sc_minst_direct(&x, r, (int)f->ledger.n, t.direct, is32);
+            else if (pass == 1 && t.has_mux)
+                sc_minst_mux(&x, r, (int)f->ledger.n, t.mux, is32, t.sub, sc_mux_callmask(tok, t.mux == ipc), 1);
+            else
+                continue;
+            n = sc_mcollect(f->ledger.v, f->ledger.n, a, tok, x.nr, 1, e);
+            /* R1: a number with an unconditional rule refuses nothing */
+            for (i = 0; i < n; i++)
+                uncond |= e[i].n == 0;
+            for (i = k = 0; i < n && !uncond; i++)
+                if (all_rules || f->ledger.v[e[i].rule].held_back)
+                    e[k++] = e[i];
+            refused = !uncond && sc_mrefuses(e, k, &x);
+        }
     }
-    return 1;
+    free(e);
+    return refused;
 }
 
 /* A rule libseccomp would never return from (gen.c's sc_gen_hang_risk):
  * kept in the ledger only, so that the module's compiler makes the program,
  * after the checks libseccomp itself would have made. */
+static void sc_check_refused(lua_State *L, sc_filter *f, const sc_rule *r, int all_rules, const char *op)
+{
+    int rc = sc_rule_refused(f, r, all_rules);
+    if (rc < 0)
+        sc_fail(L, op, -ENOMEM, "checking the rule against the filter's rules failed");
+    if (rc > 0)
+        sc_fail(L, op, EEXIST, sc_rule_message(L, f, -EEXIST, r->action, r->exact, r->sys));
+}
+
 static void sc_hold_back(lua_State *L, sc_filter *f, sc_rule *r, uint32_t def, const char *op)
 {
-    size_t i;
     if (f->compiler == SC_COMPILER_LIBSECCOMP)
         sc_fail(L, op, EDEADLK, "libseccomp would never return from adding this rule after the "
                 "filter's earlier ones (a known loop in libseccomp, docs/compiler.md); with the "
                 "compiler \"auto\" or \"binding\" the module compiles it itself");
     if (r->action == def)
         sc_fail(L, op, EACCES, sc_rule_message(L, f, -EACCES, r->action, r->exact, r->sys));
-    for (i = 0; i < f->ledger.n; i++)
-        if (sc_rule_same_conds(&f->ledger.v[i], r) && f->ledger.v[i].action != r->action)
-            sc_fail(L, op, EEXIST, sc_rule_message(L, f, -EEXIST, r->action, r->exact, r->sys));
+    sc_check_refused(L, f, r, 1, op);
     r->held_back = 1;
     f->gen++;
     sc_ledger_push(&f->ledger, r); /* reserved by the caller */
@@ -512,6 +548,10 @@ static int sc_add_rule(lua_State *L, int exact)
         lua_settop(L, 1);
         return 1;
     }
+    /* libseccomp refuses what its own rules forbid (R3); the module, what
+     * the rules it holds back forbid */
+    if (sc_ledger_held_back(f))
+        sc_check_refused(L, f, &r, 0, op);
     f->gen++;
     if (exact)
         rc = seccomp_rule_add_exact_array(f->ctx, action, sys, n, conds);

@@ -13,6 +13,7 @@
  *               arguments, methods added to another part's type
  *   features.c  the one table of optional features (seccomp.supports)
  *   ledger.c    the rule ledger (every rule as given) and per-arch syscall tables (plain C)
+ *   meaning.c   the one meaning of overlapping rules: their order, the rule that decides (plain C)
  *   names.c     parsing of arch, action, syscall, errno and operator names
  *   cond.c      argument conditions and the seccomp.arg builders
  *   filter.c    the filter userdata
@@ -38,6 +39,7 @@
 #include "util.c"
 #include "features.c"
 #include "ledger.c"
+#include "meaning.c"
 #include "names.c"
 #include "cond.c"
 #include "filter.c"

@@ -422,12 +422,6 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
 
 /* Is `a` an action value the kernel defines, with data only where it may
  * carry data (errno, trace)? */
-/* Lower is more restrictive: the kernel's order of actions. */
-static int32_t sc_action_rank(uint32_t a)
-{
-    return (int32_t)(a & 0xffff0000u);
-}
-
 static int sc_action_valid(uint32_t a)
 {
     switch (a & BPF_SC_RET_ACTION_FULL) {

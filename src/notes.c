@@ -227,6 +227,73 @@ static const char *sc_push_arch_list(lua_State *L, uint64_t fmask)
     return lua_tostring(L, -1);
 }
 
+/* Push "rule #3 (errno(EPERM) on 'setns')" for rule r, ledger index i. */
+static const char *sc_push_rule_desc(lua_State *L, const sc_rule *r, size_t i)
+{
+    const char *s;
+    sc_push_action_name(L, r->action);
+    if (r->name[0] != '\0' && !r->by_number)
+        s = lua_pushfstring(L, "rule #%d (%s on '%s')", (int)i + 1, lua_tostring(L, -1), r->name);
+    else
+        s = lua_pushfstring(L, "rule #%d (%s on syscall %d)", (int)i + 1, lua_tostring(L, -1), r->sys);
+    lua_remove(L, -2);
+    return s;
+}
+
+/* Append to the list at the top the notes of dead rules (kind "shadowed"):
+ * rules that decide no call of the filter's, one meaning (docs/compiler.md)
+ * making another rule's action the answer wherever they hold (verify.c's
+ * sc_shadow_list finds them). */
+static void sc_notes_shadowed(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
+{
+    int list = lua_gettop(L), dead;
+    lua_Integer j, n;
+    sc_shadow_list(L, f);
+    dead = lua_gettop(L);
+    n = (lua_Integer)lua_rawlen(L, dead);
+    for (j = 1; j <= n; j++) {
+        lua_Integer i, by = 0;
+        int r1;
+        const sc_rule *r;
+        lua_rawgeti(L, dead, j);
+        lua_getfield(L, -1, "rule");
+        i = lua_tointeger(L, -1) - 1;
+        lua_getfield(L, -2, "by");
+        by = lua_isinteger(L, -1) ? lua_tointeger(L, -1) - 1 : -1;
+        lua_getfield(L, -3, "r1");
+        r1 = lua_toboolean(L, -1);
+        lua_settop(L, dead);
+        r = &f->ledger.v[i];
+        lua_createtable(L, 0, 3);
+        lua_pushliteral(L, "shadowed");
+        lua_setfield(L, -2, "kind");
+        sc_push_rule_desc(L, r, (size_t)i);
+        if (by >= 0 && (size_t)by < f->ledger.n) {
+            sc_push_rule_desc(L, &f->ledger.v[by], (size_t)by);
+            if (r1)
+                lua_pushfstring(L, "%s never decides a call: %s, without conditions, decides every "
+                                "call of it (the first rule without conditions on a call decides "
+                                "it: conditional rules before it are erased, rules after it change "
+                                "nothing)", lua_tostring(L, -2), lua_tostring(L, -1));
+            else
+                lua_pushfstring(L, "%s never decides a call: wherever its conditions hold, %s "
+                                "decides first (the order of overlapping rules, docs/compiler.md)",
+                                lua_tostring(L, -2), lua_tostring(L, -1));
+            lua_remove(L, -2);
+        } else {
+            lua_pushfstring(L, "%s never decides a call: wherever its conditions hold, rules that "
+                            "come before it in the order of overlapping rules decide (docs/"
+                            "compiler.md)", lua_tostring(L, -1));
+        }
+        lua_remove(L, -2);
+        lua_setfield(L, -2, "message");
+        sc_push_origin(L, fidx, r);
+        lua_setfield(L, -2, "origin");
+        lua_rawseti(L, list, ++*k);
+    }
+    lua_settop(L, list);
+}
+
 /* Append to the list at the top the notes computed from the ledger: rules
  * that land on none of the filter's arches (kind "unplaced"). */
 static void sc_notes_computed(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
@@ -369,6 +436,7 @@ static int l_notes(lua_State *L)
         lua_pop(L, 1);
     }
     sc_notes_computed(L, 1, f, &k);
+    sc_notes_shadowed(L, 1, f, &k);
     sc_notes_widened(L, 1, f, &k);
     return 1;
 }

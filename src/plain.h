@@ -96,6 +96,32 @@ typedef struct {
     uint32_t sub;
 } sc_target;
 
+/* One condition as the one meaning's order sees it on one arch (meaning.c):
+ * normalized to the arch's width; a multiplexer's call number compared on
+ * the bits the kernel dispatches on. */
+typedef struct {
+    unsigned char arg, op;  /* op: SCMP_CMP_* */
+    uint64_t datum;         /* of a masked test: value & mask */
+    uint64_t mask;          /* of a masked test: its mask; else the arch's width */
+    uint64_t vmask;         /* the bits of the argument compared */
+} sc_mcond;
+
+/* One rule on one syscall number of one arch (meaning.c). */
+typedef struct {
+    int32_t nr;
+    int rule;                  /* ledger index */
+    uint32_t action;           /* what the call gets when this instance decides */
+    uint32_t raction;          /* the rule's own action */
+    int clamp_rule;            /* the rule whose action `action` is (-1: the default) */
+    uint32_t sub;              /* mux: the call's number on the multiplexer */
+    unsigned char mux;         /* reached through socketcall or ipc */
+    unsigned char clamped;     /* mux, not widened: `action` stands for every rule of the call */
+    unsigned char uncond_rule; /* the rule has no condition on this arch */
+    unsigned char n;           /* conditions, in ascending argument order */
+    sc_mcond c[6];
+    int place[6];              /* the order's tie-break at each condition */
+} sc_minst;
+
 struct sc_gen_in {
     const sc_ledger *ledger;
     size_t narches;
@@ -125,6 +151,19 @@ SC_LEDGER_API int sc_setup_copy(sc_setup *dst, const sc_setup *src);
 SC_LEDGER_API void sc_setup_free(sc_setup *s);
 SC_LEDGER_API void sc_arch_tables_hold(void);
 SC_LEDGER_API void sc_arch_tables_release(void);
+
+/* meaning.c */
+SC_LEDGER_API int32_t sc_action_rank(uint32_t a);
+SC_LEDGER_API int sc_tok_is32(uint32_t tok);
+SC_LEDGER_API void sc_minst_direct(sc_minst *x, const sc_rule *r, int rule, int32_t nr, int is32);
+SC_LEDGER_API void sc_minst_mux(sc_minst *x, const sc_rule *r, int rule, int32_t nr, int is32, uint32_t sub,
+                                uint32_t submask, int widen);
+SC_LEDGER_API size_t sc_mcollect(const sc_rule *rules, size_t n, size_t ai, uint32_t tok, int32_t nr, int widen,
+                                 sc_minst *out);
+SC_LEDGER_API size_t sc_morder(sc_minst *v, size_t n, uint32_t def, int widen);
+SC_LEDGER_API int sc_mholds(const sc_minst *x, const uint64_t args[6]);
+SC_LEDGER_API long sc_mdecide(const sc_minst *v, size_t nlive, const uint64_t args[6]);
+SC_LEDGER_API int sc_mrefuses(const sc_minst *e, size_t n, const sc_minst *x);
 
 /* gen.c */
 SC_LEDGER_API uint32_t sc_mux_callmask(uint32_t arch, int ipc);

@@ -2,17 +2,24 @@
  * verify.c - f:verify(): the filter's compiled program, checked against its
  * rule ledger in the in-process interpreter.
  *
- * Semantics (docs/verify.md): a call satisfying no rule gets the default
- * action; one satisfying rules of a single action gets that action; one
- * satisfying rules of several actions gets any of them (programs from
- * libseccomp, which defines no order), or the most restrictive one
- * (programs from the module's own compiler: kill_process, kill_thread, trap,
- * errno, notify, trace, log, allow; the earlier rule between two of one
- * kind).  Conditions compare 64-bit unsigned values on 64-bit arches and the
- * low 32 bits on 32-bit arches; {arg, "&=", mask, v} holds when
- * arg & mask == v & mask.  A rule on a multiplexed call (socket through
- * socketcall, shmget through ipc) holds on the multiplexer when arg0 has the
- * call's number in the bits the kernel dispatches on (sc_mux_callmask).
+ * Semantics (docs/verify.md): the one meaning of the rules (meaning.c,
+ * docs/compiler.md), whichever compiler made the program: per syscall
+ * number and arch, the rules in libseccomp's order, and a call gets the
+ * action of the first that holds, or the default action.  Conditions compare
+ * 64-bit unsigned values on 64-bit arches and the low 32 bits on 32-bit
+ * arches; {arg, "&=", mask, v} holds when arg & mask == v & mask.  A rule on
+ * a multiplexed call (socket through socketcall, shmget through ipc) holds
+ * on the multiplexer when arg0 has the call's number in the bits the kernel
+ * dispatches on (sc_mux_callmask), with its conditions on arguments 1..5
+ * where the filter accepts libseccomp's widening, else with the action that
+ * is right whatever the real arguments are.
+ *
+ * Dead rules: the check also records which rules decide some cell, and
+ * which hold in a cell another rule decides with another action; a rule
+ * that decides none and is overruled somewhere is shadowed (report.shadowed,
+ * and f:notes() through sc_shadow_list, which runs the same check on the
+ * rules alone).  Where a number's cells were not all checked, only the
+ * rules R1 makes dead there are known.
  *
  * The vectors.  Every 32-bit word the rules or the program test is
  * partitioned by the values it is compared with and by its masked tests:
@@ -88,7 +95,7 @@ typedef struct {
     const sc_filter *f;
     const sc_sim_prog *p;
     uint32_t def, badarch;
-    int most_restrictive; /* the module's semantics (compiler "binding") */
+    int meaning_only;     /* no program: the rules' cells alone (sc_shadow_list) */
     int widen;            /* multiplexed paths take a conditional rule's action (its
                            * conditions on arguments 1..5 tested there) */
     int unknown;          /* numbers past the highest one named get ERRNO(ENOSYS) */
@@ -110,6 +117,15 @@ typedef struct {
     size_t npool, cappool;
     const char *oom;
     unsigned char *placed; /* per rule: lands on some arch */
+    /* per rule, for the dead ones: decides some cell; holds where another
+     * rule decides with another action (shadower: the first such rule, 1 +
+     * its index; -1: several); lands where not every cell was checked and
+     * R1 does not decide; every overruling was R1's */
+    unsigned char *decided, *overruled, *unsure, *by_r1;
+    int *shadower;
+    int group_capped;      /* a cap met on the number being checked */
+    sc_minst *mi;          /* sc_vgroup: the number's rules in the one meaning's order */
+    size_t capmi;
     /* scratch */
     sc_ventry *ent;
     size_t nent, capent;
@@ -134,6 +150,12 @@ static void sc_verifier_free(sc_verifier *v)
     size_t i;
     free(v->pool);
     free(v->placed);
+    free(v->decided);
+    free(v->overruled);
+    free(v->unsure);
+    free(v->by_r1);
+    free(v->shadower);
+    free(v->mi);
     free(v->ent);
     free(v->mbuf);
     free(v->ebuf);
@@ -213,41 +235,6 @@ static uint64_t sc_vmul(uint64_t a, uint64_t b)
     return a != 0 && b > UINT64_MAX / a ? UINT64_MAX : a * b;
 }
 
-/* 32-bit arches compare only the low word (as libseccomp generates). */
-static int sc_arch_is32(uint32_t arch)
-{
-#ifdef SCMP_ARCH_MIPS64N32
-    if (arch == SCMP_ARCH_MIPS64N32 || arch == SCMP_ARCH_MIPSEL64N32)
-        return 1;
-#endif
-    return arch == SCMP_ARCH_X32 || (arch & 0x80000000u) == 0;
-}
-
-static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32)
-{
-    uint64_t a = c->datum_a, b = c->datum_b;
-    if (is32) {
-        v &= 0xffffffffu;
-        a &= 0xffffffffu;
-        b &= 0xffffffffu;
-    }
-    switch (c->op) {
-    case SCMP_CMP_NE: return v != a;
-    case SCMP_CMP_LT: return v < a;
-    case SCMP_CMP_LE: return v <= a;
-    case SCMP_CMP_EQ: return v == a;
-    case SCMP_CMP_GE: return v >= a;
-    case SCMP_CMP_GT: return v > a;
-    case SCMP_CMP_MASKED_EQ: return (v & a) == (b & a);
-    default: return 0;
-    }
-}
-
-static uint32_t sc_more_restrictive(uint32_t a, uint32_t b)
-{
-    return sc_action_rank(b) < sc_action_rank(a) ? b : a;
-}
-
 /* Note a cap or budget that kept the check from covering every cell:
  * the report is then not exhaustive. */
 static void sc_vcap(sc_verifier *v, const char *cap, int has_nr, int nr, uint32_t arch, int arg,
@@ -255,6 +242,7 @@ static void sc_vcap(sc_verifier *v, const char *cap, int has_nr, int nr, uint32_
 {
     size_t i;
     v->exhaustive = 0;
+    v->group_capped = 1;
     for (i = 0; i < v->ncapped; i++) {
         const sc_vcapped *c = &v->capped[i];
         if (c->cap == cap && c->has_nr == has_nr && c->nr == nr && c->arch == arch && c->arg == arg)
@@ -624,12 +612,12 @@ static void sc_vtests_cap(sc_verifier *v, int has_nr, int32_t nr, uint32_t arch,
     }
 }
 
-/* The values of word `hi` of argument a on the number the entries e[0..ne)
- * share, from the rules and from what the walk found: v->words[2a + hi]. */
-static void sc_varg_words(sc_verifier *v, const sc_ventry *e, size_t ne, int a, int hi, int is32,
+/* The values of word `hi` of argument a on the number whose rules (in
+ * the one meaning's order, those that take part) are mi[0..n), from their
+ * conditions and from what the walk found: v->words[2a + hi]. */
+static void sc_varg_words(sc_verifier *v, const sc_minst *mi, size_t n, int a, int hi, int is32,
                           int32_t nr, uint32_t arch)
 {
-    const sc_ledger *l = &v->f->ledger;
     int word = 2 * a + hi;
     size_t k;
     unsigned c;
@@ -642,29 +630,17 @@ static void sc_varg_words(sc_verifier *v, const sc_ventry *e, size_t ne, int a, 
         sc_u32s_push(v, &v->words[word], 0);
         return;
     }
-    for (k = 0; k < ne && !(is32 && hi); k++) {
-        const sc_rule *r = &l->v[e[k].rule];
-        if (e[k].mux) {
-            if (a == 0 && !hi) {
-                sc_u32s_push(v, &v->bounds, e[k].sub);
-                if (e[k].submask != 0xffffffffu)
-                    sc_wtests_add(v, &v->tests, e[k].submask, e[k].sub);
-            }
-            if (a == 0 || !v->widen)
-                continue; /* widened: the conditions on the others below */
-        }
-        for (c = 0; c < r->nconds; c++) {
-            const struct scmp_arg_cmp *x = &r->conds[c];
-            int masked = x->op == SCMP_CMP_MASKED_EQ;
-            uint64_t d = masked ? (x->datum_b & x->datum_a) : x->datum_a;
-            uint32_t dw = (uint32_t)(hi ? d >> 32 : d), mw = (uint32_t)(hi ? x->datum_a >> 32 : x->datum_a);
+    for (k = 0; k < n && !(is32 && hi); k++)
+        for (c = 0; c < mi[k].n; c++) {
+            const sc_mcond *x = &mi[k].c[c];
+            uint64_t m = x->op == SCMP_CMP_MASKED_EQ ? x->mask : x->vmask;
+            uint32_t dw = (uint32_t)(hi ? x->datum >> 32 : x->datum), mw = (uint32_t)(hi ? m >> 32 : m);
             if (x->arg != (unsigned)a)
                 continue;
             sc_u32s_push(v, &v->bounds, dw);
-            if (masked && mw != 0xffffffffu)
+            if (mw != 0xffffffffu)
                 sc_wtests_add(v, &v->tests, mw, dw);
         }
-    }
     for (k = 0; k < v->wconst[word].n; k++)
         sc_u32s_push(v, &v->bounds, v->wconst[word].v[k]);
     for (k = 0; k < v->wmask[word].n; k++)
@@ -697,76 +673,46 @@ static void sc_vpool_keep(sc_verifier *v, sc_cex *c, const uint32_t *expected, c
         v->pool[v->npool++] = (uint32_t)matched[i];
 }
 
-static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr, uint32_t arch,
-                      const uint64_t args[6], int is32, uint32_t dflt)
+/* One vector: the rules of its number in the one meaning's order, mi[0..n)
+ * (the first nlive take part; R1's dead ones follow); a call no rule
+ * decides must get dflt. */
+static void sc_vcheck(sc_verifier *v, const sc_minst *mi, size_t nlive, size_t n, int32_t nr,
+                      uint32_t arch, const uint64_t args[6], uint32_t dflt)
 {
-    const sc_ledger *l = &v->f->ledger;
-    uint32_t *expected = v->ebuf, got, best = 0;
-    int nexp = 0, *matched = v->mbuf, nmatched = 0, best_rule = -1, ok = 0, i;
+    uint32_t *expected = v->ebuf, got;
+    int nexp = 1, *matched = v->mbuf, nmatched = 0, i;
+    long d = sc_mdecide(mi, nlive, args);
     size_t k;
     unsigned char data[BPF_SC_DATA_SIZE];
     const char *fault = NULL;
-    /* runc's stub runs before the rules */
-    if (v->stub && sc_stub_enosys(v->f, arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, (uint32_t)nr)) {
-        ne = 0;
-        dflt = SCMP_ACT_ERRNO(ENOSYS);
-    }
-    for (k = 0; k < ne; k++) {
-        const sc_rule *r = &l->v[e[k].rule];
-        uint32_t act = r->action;
-        int holds = 1;
-        unsigned c;
-        if (e[k].mux) {
-            /* the kernel dispatches on these bits of the call number */
-            holds = (args[0] & e[k].submask) == e[k].sub;
-            /* Widened (libseccomp's way), the rule's conditions on the
-             * other arguments are tested on the multiplexer's own. */
-            for (c = 0; c < r->nconds && holds && v->widen; c++)
-                if (r->conds[c].arg != 0)
-                    holds = sc_cond_holds(&r->conds[c], args[r->conds[c].arg], is32);
-            /* The real arguments are in memory, out of reach: a conditional
-             * rule may or may not match.  Where an unconditional rule on the
-             * call matches anyway, the rule's own action is one of the
-             * possible answers; otherwise the default is too, so nothing
-             * may be wider than the more restrictive of the two. */
-            if (holds && r->nconds > 0 && !v->widen) {
-                size_t u;
-                int uncond = 0;
-                for (u = 0; u < ne && !uncond; u++)
-                    uncond = e[u].mux && e[u].sub == e[k].sub && l->v[e[u].rule].nconds == 0;
-                if (!uncond)
-                    act = sc_more_restrictive(act, v->def);
-            }
-        } else {
-            for (c = 0; c < r->nconds && holds; c++)
-                holds = sc_cond_holds(&r->conds[c], args[r->conds[c].arg], is32);
-        }
-        if (!holds)
+    expected[0] = d >= 0 ? mi[d].action : dflt;
+    if (d >= 0)
+        matched[nmatched++] = mi[d].rule;
+    for (k = 0; k < n; k++) {
+        if ((long)k == d || !sc_mholds(&mi[k], args))
             continue;
-        matched[nmatched++] = e[k].rule;
-        if (best_rule < 0 || sc_action_rank(act) < sc_action_rank(best)) {
-            best = act;
-            best_rule = e[k].rule;
+        matched[nmatched++] = mi[k].rule;
+        /* dead rules: the multiplexed path that is not widened stands for
+         * every rule of its call, and says nothing of any one of them */
+        if (k < nlive && !mi[k].clamped && mi[k].raction != expected[0]) {
+            int by = d >= 0 ? mi[d].rule + 1 : 0, *sh = &v->shadower[mi[k].rule];
+            if (!v->overruled[mi[k].rule])
+                *sh = by;
+            else if (*sh != by)
+                *sh = -1;
+            v->overruled[mi[k].rule] = 1;
+            v->by_r1[mi[k].rule] = 2;
         }
-        for (i = 0; i < nexp && expected[i] != act; i++)
-            ;
-        if (i == nexp)
-            expected[nexp++] = act;
     }
-    if (best_rule < 0) {
-        expected[0] = dflt;
-        nexp = 1;
-    } else if (v->most_restrictive) {
-        expected[0] = best;
-        nexp = 1;
-    }
+    if (d >= 0 && !mi[d].clamped)
+        v->decided[mi[d].rule] = 1;
+    if (v->meaning_only)
+        return;
     bpf_pack_data(data, v->p->big_endian, nr, arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, 0,
                   args);
     got = bpf_run_accel(v->p->prog, v->p->n, v->p->accel, data, v->p->big_endian, &fault);
     v->vectors++;
-    for (i = 0; i < nexp && !ok; i++)
-        ok = expected[i] == got;
-    if (ok && fault == NULL)
+    if (got == expected[0] && fault == NULL)
         return;
     v->ncex_total++;
     if (v->ncex < SC_VERIFY_MAXCEX) {
@@ -777,8 +723,8 @@ static void sc_vcheck(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         c->got = got;
         c->nexpected = nexp;
         c->nrules = nmatched;
-        for (i = 0; i < nexp && i < SC_CEX_FIRST; i++)
-            c->expected[i] = expected[i];
+        c->expected[0] = expected[0];
+        c->clamped = d >= 0 && mi[d].clamped;
         for (i = 0; i < nmatched && i < SC_CEX_FIRST; i++)
             c->rules[i] = matched[i];
         sc_vpool_keep(v, c, expected, matched);
@@ -803,28 +749,64 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
     sc_vxwalk w;
     uint64_t args[6], product = 1, count[6], limit, s, n;
     int tested[6], nt = 0, a, i, j;
-    size_t k;
-    sc_vx_start(&w, v, nr, arch, 0);
-    sc_vx_run(&w, 0, 0);
-    if (w.unmodeled)
-        sc_vcap(v, "program", 1, nr, arch, -1, 0, 0, w.unmodeled);
-    if (w.states_full)
-        sc_vcap(v, "walk_states", 1, nr, arch, -1, SC_VX_STATES, 0, NULL);
+    size_t k, nlive = 0;
+    sc_minst *mi;
+    /* runc's stub answers before the rules */
+    if (v->stub &&
+        sc_stub_enosys(v->f, arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, (uint32_t)nr)) {
+        ne = 0;
+        miss = SCMP_ACT_ERRNO(ENOSYS);
+    }
+    if (ne > v->capmi &&
+        sc_vgrow(v, (void **)&v->mi, &v->capmi, ne - 1, sizeof *v->mi, "the rules' order") != 0)
+        return;
+    mi = v->mi;
+    for (k = 0; k < ne; k++) {
+        const sc_rule *r = &l->v[e[k].rule];
+        if (e[k].mux)
+            sc_minst_mux(&mi[k], r, e[k].rule, nr, is32, e[k].sub, e[k].submask, v->widen);
+        else
+            sc_minst_direct(&mi[k], r, e[k].rule, nr, is32);
+    }
+    if (ne > 0)
+        nlive = sc_morder(mi, ne, v->def, v->widen);
+    /* R1's dead rules, whatever the cells */
+    for (k = nlive; k < ne; k++)
+        if (!mi[k].clamped && mi[k].raction != mi[0].action) {
+            if (!v->overruled[mi[k].rule])
+                v->shadower[mi[k].rule] = mi[0].rule + 1;
+            else if (v->shadower[mi[k].rule] != mi[0].rule + 1)
+                v->shadower[mi[k].rule] = -1;
+            v->overruled[mi[k].rule] = 1;
+            if (v->by_r1[mi[k].rule] == 0)
+                v->by_r1[mi[k].rule] = 1;
+        }
+    v->group_capped = 0;
+    if (v->meaning_only) {
+        v->wtested = 0;
+        for (a = 0; a < SC_VX_WORDS; a++) {
+            v->wconst[a].n = 0;
+            v->wmask[a].n = 0;
+        }
+    } else {
+        sc_vx_start(&w, v, nr, arch, 0);
+        sc_vx_run(&w, 0, 0);
+        if (w.unmodeled)
+            sc_vcap(v, "program", 1, nr, arch, -1, 0, 0, w.unmodeled);
+        if (w.states_full)
+            sc_vcap(v, "walk_states", 1, nr, arch, -1, SC_VX_STATES, 0, NULL);
+    }
     for (a = 0; a < 6 && v->oom == NULL; a++) {
         int used = ((v->wtested >> (2 * a)) & 3u) != 0;
-        for (k = 0; k < ne && !used; k++) {
-            const sc_rule *r = &l->v[e[k].rule];
-            unsigned c;
-            if (e[k].mux && a == 0)
-                used = 1;
-            for (c = 0; c < r->nconds && (!e[k].mux || v->widen); c++)
-                if (r->conds[c].arg == (unsigned)a && (!e[k].mux || a != 0))
+        unsigned c;
+        for (k = 0; k < nlive && !used; k++)
+            for (c = 0; c < mi[k].n; c++)
+                if (mi[k].c[c].arg == (unsigned)a)
                     used = 1;
-        }
         if (!used)
             continue;
-        sc_varg_words(v, e, ne, a, 0, is32, nr, arch);
-        sc_varg_words(v, e, ne, a, 1, is32, nr, arch);
+        sc_varg_words(v, mi, nlive, a, 0, is32, nr, arch);
+        sc_varg_words(v, mi, nlive, a, 1, is32, nr, arch);
         count[a] = (uint64_t)v->words[(size_t)a * 2].n * v->words[(size_t)a * 2 + 1].n;
         product = sc_vmul(product, count[a]);
         tested[nt++] = a;
@@ -837,7 +819,7 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         for (;;) {
             for (i = 0; i < nt; i++)
                 args[tested[i]] = sc_vval(v, tested[i], idx[i]);
-            sc_vcheck(v, e, ne, nr, arch, args, is32, miss);
+            sc_vcheck(v, mi, nlive, ne, nr, arch, args, miss);
             for (i = 0; i < nt; i++) {
                 if (++idx[i] < count[tested[i]])
                     break;
@@ -846,9 +828,11 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
             if (i == nt)
                 break;
         }
-        return;
+        goto done;
     }
     sc_vcap(v, "budget", 1, nr, arch, -1, v->budget, product, NULL);
+    if (v->meaning_only)
+        goto done; /* a sample proves no rule dead */
     /* the budget (at least SC_VERIFY_NSAMPLE) is shared by the arguments
      * alone, then by the pairs: a list or a pair over its share is sampled */
     limit = (v->budget > SC_VERIFY_NSAMPLE ? v->budget : SC_VERIFY_NSAMPLE) / (uint64_t)nt;
@@ -858,7 +842,7 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
         for (s = 0, n = c <= limit ? c : limit; s < n; s++) {
             memset(args, 0, sizeof args);
             args[tested[i]] = sc_vval(v, tested[i], c <= limit ? s : sc_vrand(&v->seed) % c);
-            sc_vcheck(v, e, ne, nr, arch, args, is32, miss);
+            sc_vcheck(v, mi, nlive, ne, nr, arch, args, miss);
         }
     }
     /* every pair of arguments over their values, the others 0 */
@@ -873,15 +857,21 @@ static void sc_vgroup(sc_verifier *v, const sc_ventry *e, size_t ne, int32_t nr,
                 memset(args, 0, sizeof args);
                 args[tested[i]] = sc_vval(v, tested[i], x);
                 args[tested[j]] = sc_vval(v, tested[j], y);
-                sc_vcheck(v, e, ne, nr, arch, args, is32, miss);
+                sc_vcheck(v, mi, nlive, ne, nr, arch, args, miss);
             }
         }
     /* and a seeded sample of the whole product */
     for (s = 0, n = v->budget < SC_VERIFY_NSAMPLE ? v->budget : SC_VERIFY_NSAMPLE; s < n; s++) {
         for (i = 0; i < nt; i++)
             args[tested[i]] = sc_vval(v, tested[i], sc_vrand(&v->seed) % count[tested[i]]);
-        sc_vcheck(v, e, ne, nr, arch, args, is32, miss);
+        sc_vcheck(v, mi, nlive, ne, nr, arch, args, miss);
     }
+done:
+    /* where not every cell was checked, only R1 says which rules are dead */
+    if (v->group_capped)
+        for (k = 0; k < nlive; k++)
+            if (!mi[k].clamped)
+                v->unsure[mi[k].rule] = 1;
 }
 
 /* Entries in unsigned order of their numbers (-1 last), then ledger order. */
@@ -943,7 +933,7 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, int has_x86_64, int has_x3
     uint32_t arch = sc_arches[ai].token;
     const sc_ledger *l = &v->f->ledger;
     const sc_nrtab *t = sc_arch_table(arch);
-    int is32 = sc_arch_is32(arch), ipc = seccomp_syscall_resolve_name_arch(arch, "ipc");
+    int is32 = sc_tok_is32(arch), ipc = seccomp_syscall_resolve_name_arch(arch, "ipc");
     int abi = arch == SCMP_ARCH_X86_64 ? 1 : arch == SCMP_ARCH_X32 ? 2 : 0;
     size_t i, k, x, xi, nnum;
     uint32_t extra[3];
@@ -969,6 +959,15 @@ static void sc_verify_arch(sc_verifier *v, size_t ai, int has_x86_64, int has_x3
         return;
     if (v->nent > 1)
         qsort(v->ent, v->nent, sizeof *v->ent, sc_ventry_cmp);
+    if (v->meaning_only) {
+        /* the rules' numbers alone: what no rule names has no rule to judge */
+        for (k = 0; k < v->nent && v->oom == NULL; k = i) {
+            for (i = k; i < v->nent && v->ent[i].nr == v->ent[k].nr; i++)
+                ;
+            sc_vgroup(v, v->ent + k, i - k, v->ent[k].nr, arch, is32, v->def);
+        }
+        return;
+    }
     v->have_max = 0;
     for (k = 0; k < v->nent; k++)
         if (v->ent[k].nr >= 0 && (!v->have_max || (uint32_t)v->ent[k].nr > v->max)) {
@@ -1030,7 +1029,7 @@ static void sc_verify_foreign(sc_verifier *v, uint32_t arch)
     size_t x;
     sc_vnumbers(v, arch);
     for (x = 0; x < v->nrs.n && v->oom == NULL; x++)
-        sc_vgroup(v, NULL, 0, (int32_t)v->nrs.v[x], arch, sc_arch_is32(arch), v->badarch);
+        sc_vgroup(v, NULL, 0, (int32_t)v->nrs.v[x], arch, sc_tok_is32(arch), v->badarch);
 }
 
 /* Run the whole verification; v's inputs set.  0, or -1 (v->oom says what). */
@@ -1050,10 +1049,10 @@ static int sc_verify_core(sc_verifier *v, uint64_t fmask)
             continue;
         if ((fmask >> ai) & 1u)
             sc_verify_arch(v, ai, has_x86_64, has_x32);
-        else if (tok != SCMP_ARCH_X32 && !(tok == SCMP_ARCH_X86_64 && has_x32))
+        else if (tok != SCMP_ARCH_X32 && !(tok == SCMP_ARCH_X86_64 && has_x32) && !v->meaning_only)
             sc_verify_foreign(v, tok); /* (x32's pass checks x86_64's numbers) */
     }
-    if (v->oom == NULL)
+    if (v->oom == NULL && !v->meaning_only)
         sc_verify_foreign(v, 0x12345678u); /* no arch at all */
     return v->oom ? -1 : 0;
 }
@@ -1197,6 +1196,70 @@ static void sc_push_capped(lua_State *L, const sc_vcapped *c)
     lua_settop(L, entry);
 }
 
+/* The verifier's per-rule memory (the filter's ledger size); 0, or -1. */
+static int sc_verifier_rules(sc_verifier *v)
+{
+    size_t n = v->f->ledger.n + 1;
+    v->placed = calloc(n, 1);
+    v->decided = calloc(n, 1);
+    v->overruled = calloc(n, 1);
+    v->unsure = calloc(n, 1);
+    v->by_r1 = calloc(n, 1);
+    v->shadower = calloc(n, sizeof *v->shadower);
+    v->mbuf = malloc(n * sizeof *v->mbuf);
+    v->ebuf = malloc(n * sizeof *v->ebuf);
+    return v->placed && v->decided && v->overruled && v->unsure && v->by_r1 && v->shadower && v->mbuf &&
+                   v->ebuf ? 0 : -1;
+}
+
+/* Is rule i (ledger index) dead, by what the check found: it lands on some
+ * arch, decides no cell, is overruled in some cell (held where another
+ * rule decides with another action), and every cell was checked where it
+ * took part? */
+static int sc_vshadowed(const sc_verifier *v, size_t i)
+{
+    return v->placed[i] && !v->decided[i] && v->overruled[i] && !v->unsure[i];
+}
+
+/* Push the list of the filter's dead rules, from its rules alone (the
+ * cells their conditions make, every arch of the filter): each
+ * {rule = index (1-based), by = the rule that overrules it where one
+ * does (1-based), r1 = true when an unconditional rule makes it dead}. */
+static void sc_shadow_list(lua_State *L, sc_filter *f)
+{
+    sc_verifier *v;
+    size_t i;
+    lua_Integer k = 0;
+    luaL_checkstack(L, 6, NULL);
+    v = sc_newuserdata(L, sizeof *v);
+    memset(v, 0, sizeof *v);
+    luaL_setmetatable(L, SC_VERIFY_MT);
+    v->f = f;
+    v->meaning_only = 1;
+    v->def = f->setup.def_action;
+    v->budget = SC_VERIFY_BUDGET;
+    v->widen = f->widen;
+    v->unknown = f->unknown == SC_UNKNOWN_ENOSYS;
+    v->stub = f->unknown == SC_UNKNOWN_RUNC;
+    if (sc_verifier_rules(v) != 0 || sc_verify_core(v, sc_filter_arch_mask(f)) != 0)
+        sc_raise(L, "notes", ENOMEM, v->oom ? lua_pushfstring(L, "out of memory (%s)", v->oom) : NULL);
+    lua_newtable(L);
+    for (i = 0; i < f->ledger.n; i++)
+        if (sc_vshadowed(v, i)) {
+            lua_createtable(L, 0, 3);
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_setfield(L, -2, "rule");
+            if (v->shadower[i] > 0) {
+                lua_pushinteger(L, v->shadower[i]);
+                lua_setfield(L, -2, "by");
+            }
+            lua_pushboolean(L, v->by_r1[i] == 1);
+            lua_setfield(L, -2, "r1");
+            lua_rawseti(L, -2, ++k);
+        }
+    lua_remove(L, -2); /* the verifier: freed by the collector */
+}
+
 /* Verify program p of the filter at fidx; push the report (a list of
  * counterexamples with vectors, exhaustive, capped, unplaced and total
  * fields) and fill *res (total, exhaustive, the first counterexample).
@@ -1225,7 +1288,6 @@ static void sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p,
     v->badarch = badarch;
     v->budget = budget;
     v->seed = seed ^ 0x5eccull;
-    v->most_restrictive = p->compiler_used == SC_COMPILER_BINDING;
     v->widen = f->widen;
     v->unknown = f->unknown == SC_UNKNOWN_ENOSYS;
     v->stub = f->unknown == SC_UNKNOWN_RUNC;
@@ -1236,10 +1298,7 @@ static void sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p,
             v->xmem = 1;
     }
     v->visit = calloc(p->n * SC_VX_STATES + 1, sizeof *v->visit);
-    v->placed = calloc(f->ledger.n + 1, 1);
-    v->mbuf = malloc((f->ledger.n + 1) * sizeof *v->mbuf);
-    v->ebuf = malloc((f->ledger.n + 1) * sizeof *v->ebuf);
-    if (!v->visit || !v->placed || !v->mbuf || !v->ebuf)
+    if (!v->visit || sc_verifier_rules(v) != 0)
         sc_raise(L, "verify", ENOMEM, NULL);
     if (sc_verify_core(v, sc_filter_arch_mask(f)) != 0)
         sc_raise(L, "verify", ENOMEM, lua_pushfstring(L, "out of memory (%s)", v->oom));
@@ -1269,6 +1328,13 @@ static void sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p,
             lua_rawseti(L, -2, ++nunplaced);
         }
     lua_setfield(L, -2, "unplaced");
+    lua_newtable(L);
+    for (i = 0, k = 0; i < f->ledger.n; i++)
+        if (sc_vshadowed(v, i)) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, (lua_Integer)++k);
+        }
+    lua_setfield(L, -2, "shadowed");
     if (res != NULL) {
         res->total = v->ncex_total;
         res->exhaustive = v->exhaustive;
@@ -1338,7 +1404,8 @@ static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op,
         int i;
         for (i = 0; i < c->nrules && i < SC_CEX_FIRST; i++) {
             const sc_rule *r = &f->ledger.v[c->rules[i]];
-            luaL_addstring(&b, i ? "; " : ", but ");
+            luaL_addstring(&b, i == 0 ? ", but " : i == 1 ? ", and comes first in the rules' order among "
+                                                             "those that do (docs/compiler.md; also " : ", ");
             sc_push_origin(L, fidx, r);
             if (lua_isnil(L, -1)) {
                 lua_pop(L, 1);
@@ -1348,23 +1415,21 @@ static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op,
             luaL_addstring(&b, " (");
             sc_push_action_name(L, r->action);
             luaL_addvalue(&b);
-            luaL_addstring(&b, ") matches it");
+            luaL_addstring(&b, i == 0 ? ") matches it" : ")");
         }
         if (c->nrules > SC_CEX_FIRST) {
-            lua_pushfstring(L, "; and %d more rules", c->nrules - SC_CEX_FIRST);
+            lua_pushfstring(L, " and %d more", c->nrules - SC_CEX_FIRST);
             luaL_addvalue(&b);
         }
-        for (i = 0; i < c->nexpected && i < SC_CEX_FIRST; i++) {
-            luaL_addstring(&b, i == 0 ? ", so the answer must be " : " or ");
-            sc_push_action_name(L, c->expected[i]);
-            luaL_addvalue(&b);
-        }
-        if (c->nexpected > SC_CEX_FIRST)
-            luaL_addstring(&b, " or another action of a matching rule");
-        if (c->nexpected == 1 && c->expected[0] != f->ledger.v[c->rules[0]].action)
-            luaL_addstring(&b, " (the most restrictive of the rules matching it, or of a rule "
-                           "and the default where the call is multiplexed and its real arguments "
-                           "are out of reach)");
+        if (c->nrules > 1)
+            luaL_addstring(&b, ")");
+        luaL_addstring(&b, ", so the answer must be ");
+        sc_push_action_name(L, c->expected[0]);
+        luaL_addvalue(&b);
+        if (c->clamped)
+            luaL_addstring(&b, " (where the call is multiplexed and its real arguments are out of "
+                           "reach: the first unconditional rule's action, or the most restrictive "
+                           "of its rules' and the default action)");
     }
     lua_pushfstring(L, "; %d wrong answer%s found: f:verify() lists %s; set_attr(\"verify\", "
                     "false) loads such a program anyway", (int)total, total == 1 ? "" : "s",
