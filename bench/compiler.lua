@@ -15,37 +15,8 @@ local median = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua").median
 local LOOP, ROUNDS = arg[1], tonumber(arg[2] or 9)
 local N = 200000
 
-local function allow_list(compiler)
-  local f = seccomp.filter("kill_process")
-  f:set_attr("compiler", compiler)
-  f:set_attr("verify", false)
-  local names, n = seccomp.syscalls(), 0
-  for _, name in ipairs(names) do
-    if n >= 300 then break end
-    if name ~= "getppid" then
-      n = n + 1
-      if n <= 50 then
-        f:add_rule("allow", name, { 0, "<=", 1000 + n })
-      else
-        f:add_rule("allow", name)
-      end
-    end
-  end
-  for _, name in ipairs({ "getppid", "execve", "exit_group", "write", "brk", "mmap", "munmap",
-    "arch_prctl", "clock_gettime", "newfstatat", "fstat", "close", "openat", "read", "mprotect",
-    "access", "pread64", "set_tid_address", "set_robust_list", "rseq", "prlimit64", "getrandom" }) do
-    pcall(f.add_rule, f, "allow", name)
-  end
-  return f
-end
-
-local function container(compiler)
-  local f = seccomp.load_policy("examples/policies/container.lua")
-  for _, a in ipairs({ "x86", "x32" }) do f:remove_arch(a) end
-  f:set_attr("compiler", compiler)
-  f:set_attr("verify", false)
-  return f
-end
+local filters = dofile((arg[0]:match("^(.*)/") or ".") .. "/filters.lua")
+local allow_list, container = filters.allow_list, filters.container
 
 local function clock() return os.clock() end
 

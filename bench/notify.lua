@@ -18,6 +18,7 @@
 ---   C+poll+sync  both, as the Lua iterator does by default: like for like
 ---   Lua        for req in child.notifier:requests() do req:reply(4242) end
 ---   Lua-serve  child.notifier:serve { getppid = function() return { value = 4242 } end }
+---   Lua-serve-const  child.notifier:serve { getppid = { value = 4242 } } (a fixed answer)
 ---   Lua-nosync the same after child.notifier:sync_wakeup(false)
 ---   Python     python3-seccomp (receive_notify/respond_notify), when installed
 ---
@@ -54,12 +55,17 @@ local function lua_side(sync)
   end
 end
 
--- notifier:serve with a handler function answering { value = 4242 }
-local function serve_side()
+-- notifier:serve with a handler function answering { value = 4242 }, or
+-- (const) with that answer as the handler
+local function serve_side(const)
   return function()
     local out = io.tmpfile()
     local child = filter:spawn({ bin, "target", tostring(N) }, { stdout = out })
-    child.notifier:serve { getppid = function() return { value = 4242 } end }
+    if const then
+      child.notifier:serve { getppid = { value = 4242 } }
+    else
+      child.notifier:serve { getppid = function() return { value = 4242 } end }
+    end
     assert(child:wait(), "the target failed")
     out:seek("set")
     return assert(tonumber(out:read("a")))
@@ -83,6 +89,7 @@ local sides = {
   { key = "C+poll+sync", name = "C, poll(2) first + sync wake-ups", run = command_side(bin .. " supervise-poll-sync " .. N .. " 2>/dev/null") },
   { key = "Lua", name = "Lua requests() + reply (default)", run = lua_side(true) },
   { key = "Lua-serve", name = "Lua serve, handler returns {value=}", run = serve_side() },
+  { key = "Lua-serve-const", name = "Lua serve, the answer {value=} fixed", run = serve_side(true) },
   { key = "Lua-nosync", name = "Lua, sync wake-ups off", run = lua_side(false) },
   { key = "Python", name = "Python python3-seccomp",
     run = command_side(("%s %s/notify.py %s %d 2>/dev/null"):format(python, here, bin, N)) },
@@ -143,7 +150,8 @@ local function ratio(a, b)
 end
 print()
 ratio("Lua", "C+poll+sync")  -- like for like: the same loop in C (target >= 0.95)
-ratio("Lua-serve", "Lua")    -- serve against requests() (target >= 0.9)
+ratio("Lua-serve", "Lua")    -- serve against requests() (target >= 1.0)
+ratio("Lua-serve-const", "Lua")
 ratio("Lua-serve", "C+poll+sync")
 ratio("Lua", "C")            -- the binding as shipped vs plain C
 ratio("Lua", "C+sync")       -- like for like, sync wake-ups on both sides

@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# The spec suite with the module built under AddressSanitizer + UBSan.
-# Usage: ci/asan.sh [spec files...]   (default: every spec)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# The spec suite with the module built under AddressSanitizer + UBSan (gcc's
+# libasan and libubsan preloaded into lua5.4; LeakSanitizer checks each
+# busted run at its exit), one line per spec file.
+#
+#   ci/asan.sh [SPEC_FILE...]     default: every spec/*_spec.lua
+#   VERIFY_SETS=N ci/asan.sh      verify_spec's differential (default 200 here)
+#   SCFAULT_MAX=N ci/asan.sh      fault_spec's calls failed per point (default 10
+#                                 here; ci/fault.sh runs it under ASan in full)
+#
+# Ends with "asan: N passed, N failed, N pending".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 B=build-asan
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DSECCOMP_SANITIZE=ON >/dev/null
-cmake --build "$B" >/dev/null
-LIBASAN=$(gcc -print-file-name=libasan.so)
-LIBUBSAN=$(gcc -print-file-name=libubsan.so)
-# Leaks are checked in the interpreter that runs busted; children forked
-# from it inherit the preload.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
-export LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0
-export VERIFY_SETS=${VERIFY_SETS:-200} # the full differential run is in the plain pass
-export DIFF_PAIRS=${DIFF_PAIRS:-50}    # likewise diff's random pairs (spec/inspect_spec.lua)
-export EXPLAIN_SETS=${EXPLAIN_SETS:-20} # likewise explain's random rule sets (spec/explain_bpf_spec.lua)
+ci_section "build ($B: Debug, -fsanitize=address,undefined)"
+if ! ci_build "$B" -DCMAKE_BUILD_TYPE=Debug -DSECCOMP_SANITIZE=ON; then
+  ci_fail 1 "the ASan/UBSan build"
+  ci_summary asan
+  exit 1
+fi
 specs=("$@")
-[ ${#specs[@]} -gt 0 ] || specs=(spec)
-LD_PRELOAD="$LIBASAN $LIBUBSAN" lua5.4 /usr/bin/busted --cpath="$B/?.so" "${specs[@]}"
+[ ${#specs[@]} -gt 0 ] || specs=(spec/*_spec.lua)
+# Leaks are checked in the interpreter that runs busted; children forked
+# from it inherit the preload.  The full differential is the plain pass's.
+CI_BUSTED_ENV=(
+  LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+  LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0
+  VERIFY_SETS="${VERIFY_SETS:-200}" SCFAULT_MAX="${SCFAULT_MAX:-10}"
+  DIFF_PAIRS="${DIFF_PAIRS:-50}" VERIFY_WIDE_SETS="${VERIFY_WIDE_SETS:-3}" EXPLAIN_SETS="${EXPLAIN_SETS:-20}")
+ci_section "specs under ASan/UBSan (${#specs[@]} files, VERIFY_SETS=${VERIFY_SETS:-200}, SCFAULT_MAX=${SCFAULT_MAX:-10})"
+ci_busted ASan lua5.4 "$B" "${specs[@]}"
+ci_summary asan

@@ -19,8 +19,10 @@ local s = require "seccomp.core"
 local _, cmin = s.compiled_version()
 assert(cmin == minor, "compiled version is 2." .. cmin)
 local need = { notify = 5, ssb = 5, optimize = 5, raw_rc = 5, tsync_notify = 5, notify_continue = 5,
-  notify_addfd = 5, wait_kill = 6, transactions = 6, precompute = 6, export_bpf_mem = 6,
+  notify_addfd = 5, wait_kill = 6, precompute = 6, export_bpf_mem = 6,
   log = 4, kill_process = 4 }
+-- the module's own, with any headers
+assert(s.supports("transactions"), "transactions reported unsupported")
 for name, m in pairs(need) do
   local ok, why = s.supports(name)
   if minor < m then

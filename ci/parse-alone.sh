@@ -7,21 +7,18 @@
 #   CC=clang ci/parse-alone.sh
 #   LUA_VERSION=5.3 ci/parse-alone.sh
 #
-# Ends with a line "parse: N passed, N failed" (one case per file).
+# Ends with a line "parse: N passed, N failed, 0 pending" (one case per file).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 CC=${CC:-gcc}
 LUA_VERSION=${LUA_VERSION:-5.4}
-passed=0 failed=0
 for f in src/*.c; do
   if out=$("$CC" -fsyntax-only -std=c99 -D_GNU_SOURCE -I"/usr/include/lua$LUA_VERSION" "$f" 2>&1) &&
      ! grep -q 'error:' <<<"$out"; then
-    passed=$((passed + 1))
+    ci_pass
   else
-    echo "--- $f: does not parse alone"
+    ci_fail 1 "$f does not parse alone"
     grep -E 'error:' <<<"$out" | head -n 20
-    failed=$((failed + 1))
   fi
 done
-echo "parse: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+ci_summary parse

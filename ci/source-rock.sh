@@ -9,12 +9,13 @@
 #   ci/source-rock.sh            check, then delete everything
 #   OUT=dir ci/source-rock.sh    also keep lua-seccomp-scm-1.src.rock in dir
 #
-# Prints "source rock: ok" last, or fails.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Ends with "source rock: N passed, N failed, 0 pending" (the user's spec's
+# cases, from busted's JUnit report through ci/lib.sh).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 root=$PWD
-die() { echo "source-rock.sh: $*" >&2; exit 1; }
-bash ci/deps.sh
+die() { ci_fail 1 "source-rock.sh: $*"; ci_summary "source rock"; exit 1; }
+bash ci/deps.sh >/dev/null || die "ci/deps.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/source-rock.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -58,11 +59,13 @@ describe("the source rock's module", function()
 end)
 LUA
 out=$(cd "$work/user" && env -i HOME="$HOME" PATH=/usr/local/bin:/usr/bin:/bin EXPECT_TREE="$tree" bash -c \
-  "eval \"\$(luarocks --lua-version=5.4 --tree='$tree' path)\" && lua5.4 /usr/bin/busted policy_spec.lua tree_spec.lua" 2>&1) ||
-  { echo "$out"; die "the spec failed against the source rock's module"; }
-echo "$out" | tail -n 1
-grep -q '^2 successes / 0 failures / 0 errors / 0 pending' <<<"$out" || { echo "$out"; die "expected 2 successes"; }
+  "eval \"\$(luarocks --lua-version=5.4 --tree='$tree' path)\" &&
+   lua5.4 /usr/bin/busted -o junit -Xoutput '$work/user.xml' policy_spec.lua tree_spec.lua" 2>&1) ||
+  { echo "$out"; ci_junit "source rock" "$work/user.xml"; die "the spec failed against the source rock's module"; }
+ci_junit "source rock" "$work/user.xml" || die "the spec failed against the source rock's module"
+[ "$CI_LAST" = "2 0 0" ] || { echo "$out"; die "expected 2 passed cases, got (passed failed pending) $CI_LAST"; }
+echo "the README's spec and a which-module spec against the rock's tree: 2 cases passed"
 if [ -n "${OUT:-}" ]; then
   mkdir -p "$OUT" && cp "$work/dist/$rock.src.rock" "$OUT/" && echo "kept $OUT/$rock.src.rock"
 fi
-echo "source rock: ok"
+ci_summary "source rock"

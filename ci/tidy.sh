@@ -7,9 +7,9 @@
 #   ci/tidy.sh                 clang-tidy-14 (CLANG_TIDY=... to pick another)
 #   LUA_VERSION=5.3 ci/tidy.sh
 #
-# Ends with a line "tidy: N passed, N failed" (one case per file).
+# Ends with a line "tidy: N passed, N failed, 0 pending" (one case per file).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 TIDY=${CLANG_TIDY:-}
 if [ -z "$TIDY" ]; then
   for t in clang-tidy-14 clang-tidy; do
@@ -17,22 +17,20 @@ if [ -z "$TIDY" ]; then
   done
 fi
 if [ -z "$TIDY" ]; then
-  echo "clang-tidy not found (apt-get install clang-tidy)"
-  echo "tidy: 0 passed, 1 failed"
+  ci_fail 1 "clang-tidy not found (apt-get install clang-tidy; CI's packages: bash ci/deps-ci.sh)"
+  ci_summary tidy
   exit 1
 fi
 LUA_VERSION=${LUA_VERSION:-5.4}
-passed=0 failed=0
 for f in src/*.c; do
   out=$("$TIDY" --quiet "$f" -- -std=c99 -D_GNU_SOURCE -I"/usr/include/lua$LUA_VERSION" 2>&1)
   rc=$?
   if [ "$rc" -eq 0 ] && ! grep -qE '(warning|error):' <<<"$out"; then
-    passed=$((passed + 1))
+    ci_pass
   else
-    echo "--- $f"
+    ci_fail 1 "$f"
     grep -E '(warning|error):' -A3 <<<"$out" | head -n 40
-    failed=$((failed + 1))
   fi
 done
-echo "tidy: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "tidy: $TIDY over ${CI_PASSED} + ${CI_FAILED} files"
+ci_summary tidy

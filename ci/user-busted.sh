@@ -5,14 +5,15 @@
 # that the README's `luarocks path` line puts first on PATH.  Checks that
 # it is tree/bin/busted, that the spec runs on Lua 5.4 with `require
 # "seccomp"` from the tree, and that a failing spec makes busted fail.
-# Prints "user busted: ok" last, or fails.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Counts the cases of busted's JUnit reports (ci/lib.sh); ends with
+# "user busted: N passed, N failed, 0 pending" (the failing spec's one
+# failure, expected, counts as passed).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 root=$PWD
-die() { echo "user-busted.sh: $*" >&2; exit 1; }
+die() { ci_fail 1 "user-busted.sh: $*"; ci_summary "user busted"; exit 1; }
 
-bash ci/deps-ci.sh                       # Lua 5.3 among CI's extras
-command -v lua5.3 >/dev/null || die "lua5.3 is not installed"
+ci_need lua5.3 || die "CI installs Lua 5.3 (ci/deps-ci.sh) before this check"
 log=$(mktemp)
 bash ci/setup.sh >"$log" 2>&1 || { cat "$log"; rm -f "$log"; die "ci/setup.sh failed"; }
 rm -f "$log"
@@ -51,11 +52,17 @@ user() {
 echo "lua is: $(user 'lua -v' 2>&1)"
 got=$(user 'command -v busted')
 [ "$got" = "$root/tree/bin/busted" ] || die "busted found is '$got', not $root/tree/bin/busted"
-out=$(user 'busted policy_spec.lua where_spec.lua' 2>&1) || { echo "$out"; die "the user's spec failed"; }
-echo "$out" | tail -n 1
-grep -q '^2 successes / 0 failures / 0 errors / 0 pending' <<<"$out" || { echo "$out"; die "expected 2 successes"; }
-if out=$(user 'busted failing_spec.lua' 2>&1); then
+# the user's command, with busted's JUnit report beside it for the count
+out=$(user "busted -o junit -Xoutput '$dir/ok.xml' policy_spec.lua where_spec.lua" 2>&1) ||
+  { echo "$out"; ci_junit "user busted" "$dir/ok.xml"; die "the user's spec failed"; }
+ci_junit "user busted" "$dir/ok.xml" || die "the user's spec failed"
+[ "$CI_LAST" = "2 0 0" ] || { echo "$out"; die "expected 2 passed cases, got (passed failed pending) $CI_LAST"; }
+echo "the README's spec and a where-am-I spec: 2 cases passed"
+if out=$(user "busted -o junit -Xoutput '$dir/fail.xml' failing_spec.lua" 2>&1); then
   echo "$out"; die "a failing spec passed"
 fi
-grep -q '0 successes / 1 failure' <<<"$out" || { echo "$out"; die "the failing spec did not fail as a failure"; }
-echo "user busted: ok"
+counts=$(lua5.4 ci/junit.lua "$dir/fail.xml" | head -n 1)
+[ "$counts" = $'counts\t0\t1\t0' ] || { echo "$out"; die "the failing spec did not fail as one failed case: $counts"; }
+ci_pass
+echo "a failing spec fails busted: 1 failed case, as expected"
+ci_summary "user busted"

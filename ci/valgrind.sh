@@ -3,6 +3,7 @@
 # Usage: ci/valgrind.sh [spec files...]   (default: every spec)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind; CI's packages: bash ci/deps-ci.sh)"; exit 1; }
 B=build
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$B" >/dev/null

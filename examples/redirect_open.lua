@@ -13,7 +13,10 @@
 --- A redirect is a convenience, not a security boundary: "allow" lets the
 --- call run with whatever the path memory holds by then, and another thread
 --- of the command could change it after we read it.  (The installed fd,
---- though, is always TO: the supervisor opened it.)
+--- though, is always TO: the supervisor opened it.)  And FROM is matched as
+--- a string, not as a file: `cd /etc; cat hostname`, a dirfd-relative open,
+--- /etc/./hostname, a symlink or /proc/self/fd/N reach the same file by
+--- another string and are let through.
 local seccomp = require "seccomp"
 
 local from, to = arg[1], arg[2]

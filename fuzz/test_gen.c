@@ -27,6 +27,7 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 #endif
 #include "../src/ledger.c"
+#include "../src/meaning.c"
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -169,31 +170,15 @@ static int rule_on(const sc_rule *r, size_t a)
     return sc_rule_on_arch(r, a);
 }
 
-/* Does condition c hold for argument value v on an arch of `bits`? */
-static int cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int bits)
+/* The native arch's index in T_ARCH: a rule on a number with no name
+ * lands there alone. */
+static size_t native_index(void)
 {
-    uint64_t d = c->datum_a, m = c->datum_b;
-    if (bits == 32) {
-        v &= 0xffffffffu;
-        d &= 0xffffffffu;
-        m &= 0xffffffffu;
-    }
-    switch (c->op) {
-    case SCMP_CMP_NE: return v != d;
-    case SCMP_CMP_LT: return v < d;
-    case SCMP_CMP_LE: return v <= d;
-    case SCMP_CMP_EQ: return v == d;
-    case SCMP_CMP_GE: return v >= d;
-    case SCMP_CMP_GT: return v > d;
-    case SCMP_CMP_MASKED_EQ: return (v & d) == (m & d); /* datum_a is the mask */
-    default: return 0;
-    }
-}
-
-static int rank_less(uint32_t a, size_t ia, uint32_t b, size_t ib)
-{
-    int32_t x = (int32_t)(a & 0xffff0000u), y = (int32_t)(b & 0xffff0000u);
-    return x != y ? x < y : ia < ib;
+    size_t a;
+    for (a = 0; a < T_NARCH; a++)
+        if (T_ARCH[a].tok == seccomp_arch_native())
+            return a;
+    return (size_t)-1;
 }
 
 /* The highest number the rules name on arch a (-1: none). */
@@ -208,7 +193,8 @@ static int64_t max_named(const struct tfilter *f, size_t a)
         if (!rule_on(r, a))
             continue;
         if (r->name[0] == '\0') {
-            if (r->sys >= 0 && r->sys > max)
+            /* a number with no name lands on the native arch alone */
+            if (r->sys >= 0 && r->sys > max && a == native_index())
                 max = r->sys;
             continue;
         }
@@ -224,13 +210,162 @@ static int64_t max_named(const struct tfilter *f, size_t a)
     return max;
 }
 
-/* The action the documented semantics give a call; *why: a short note. */
+/* The bits of a multiplexer's arg0 the kernel dispatches on: socketcall
+ * takes an int; ipc an unsigned int whose high half is a version
+ * (ipc/syscall.c), but s390's ipc refuses any version (EINVAL). */
+static uint64_t call_bits(size_t a, int ipc)
+{
+    if (ipc && T_ARCH[a].tok != SCMP_ARCH_S390X && T_ARCH[a].tok != SCMP_ARCH_S390)
+        return 0xffffu;
+    return 0xffffffffu;
+}
+
+/* ---- the one meaning (docs/compiler.md, "Overlapping rules: the one
+ * meaning"), written here from that text: per number and arch, the rules
+ * that land there; the first without a condition decides (R1); else the
+ * rules in libseccomp's order and the first that holds (R2).  The order is
+ * found the way libseccomp's database holds it: a tree whose every level
+ * keeps its tests sorted by their keys, equal keys in the order the tests
+ * were made, walked depth first, a rule ending at a test before the rules
+ * that go on past it.  (src/meaning.c sorts with a comparator instead.) */
+
+/* A condition as the order sees it: normalized to the arch's width. */
+struct mcond {
+    unsigned arg, op;
+    uint64_t datum, mask; /* &=: its mask; else the width */
+    uint64_t bits;        /* the bits of the argument compared */
+};
+
+struct mrule {
+    size_t index;  /* ledger */
+    uint32_t action;
+    unsigned n;
+    struct mcond c[6];
+};
+
+/* The order's keys: 1 when c comes before d, -1 after, 0 equal keys. */
+static int op_class(unsigned op)
+{
+    return op == SCMP_CMP_LT || op == SCMP_CMP_LE ? 1 : op == SCMP_CMP_GT || op == SCMP_CMP_GE ? 0 : 2;
+}
+static int key_before(const struct mcond *c, const struct mcond *d)
+{
+    int kc = op_class(c->op), kd = op_class(d->op);
+    if (c->arg != d->arg)
+        return c->arg > d->arg ? 1 : -1;
+    if (kc != kd)
+        return kc > kd ? 1 : -1;
+    if (c->datum == d->datum)
+        return 0;
+    if (kc == 1)
+        return c->datum < d->datum ? 1 : -1;
+    return c->datum > d->datum ? 1 : -1;
+}
+static int same_test(const struct mcond *c, const struct mcond *d)
+{
+    return c->arg == d->arg && c->op == d->op && c->datum == d->datum && c->mask == d->mask;
+}
+
+static int mcond_holds(const struct mcond *c, uint64_t v)
+{
+    v &= c->bits;
+    switch (c->op) {
+    case SCMP_CMP_NE: return v != c->datum;
+    case SCMP_CMP_LT: return v < c->datum;
+    case SCMP_CMP_LE: return v <= c->datum;
+    case SCMP_CMP_EQ: return v == c->datum;
+    case SCMP_CMP_GE: return v >= c->datum;
+    case SCMP_CMP_GT: return v > c->datum;
+    default: return (v & c->mask) == c->datum;
+    }
+}
+
+/* Rule r's conditions on arguments >= from on an arch of `bits`, appended
+ * to m, in ascending argument order. */
+static void mrule_conds(struct mrule *m, const sc_rule *r, int bits, unsigned from)
+{
+    uint64_t width = bits == 32 ? 0xffffffffu : ~(uint64_t)0;
+    unsigned i, j;
+    for (i = 0; i < r->nconds; i++) {
+        const struct scmp_arg_cmp *c = &r->conds[i];
+        struct mcond *o = &m->c[m->n];
+        if (c->arg < from)
+            continue;
+        o->arg = c->arg;
+        o->op = c->op;
+        o->bits = width;
+        if (c->op == SCMP_CMP_MASKED_EQ) {
+            o->mask = c->datum_a & width;
+            o->datum = c->datum_b & o->mask;
+            if (o->mask == 0)
+                continue; /* always holds: dropped */
+        } else {
+            o->mask = width;
+            o->datum = c->datum_a & width;
+        }
+        m->n++;
+    }
+    for (i = 0; i < m->n; i++)
+        for (j = i + 1; j < m->n; j++)
+            if (m->c[j].arg < m->c[i].arg) {
+                struct mcond t = m->c[i];
+                m->c[i] = m->c[j];
+                m->c[j] = t;
+            }
+}
+
+/* The tree of the order: a node is a test; its children the next tests. */
+#define MAXNODES 128 /* tests of one number's rules (at most 64 rules here) */
+#define MAXRULES 64
+struct mnode {
+    struct mcond c;
+    int child[MAXNODES]; /* in the order they were made */
+    int nchild;
+    int ends[MAXRULES];  /* rules (indices in the list) ending here, in ledger order */
+    int nends;
+};
+
+static int tree_add(struct mnode *t, int *nt, int at, const struct mcond *c)
+{
+    int i;
+    for (i = 0; i < t[at].nchild; i++)
+        if (same_test(&t[t[at].child[i]].c, c))
+            return t[at].child[i];
+    if (*nt == MAXNODES || t[at].nchild == MAXNODES)
+        abort();
+    memset(&t[*nt], 0, sizeof t[*nt]);
+    t[*nt].c = *c;
+    t[at].child[t[at].nchild++] = *nt;
+    return (*nt)++;
+}
+
+/* Depth first: the rules ending at a node, then its children by key (equal
+ * keys in the order they were made). */
+static void tree_walk(const struct mnode *t, int at, int *order, int *n)
+{
+    int kids[MAXNODES], nk = t[at].nchild, i, j;
+    for (i = 0; i < t[at].nends; i++)
+        order[(*n)++] = t[at].ends[i];
+    memcpy(kids, t[at].child, sizeof kids);
+    for (i = 1; i < nk; i++) /* insertion sort: stable */
+        for (j = i; j > 0 && key_before(&t[kids[j]].c, &t[kids[j - 1]].c) > 0; j--) {
+            int x = kids[j];
+            kids[j] = kids[j - 1];
+            kids[j - 1] = x;
+        }
+    for (i = 0; i < nk; i++)
+        tree_walk(t, kids[i], order, n);
+}
+
+/* The action the documented semantics give a call. */
 static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, const uint64_t args[6])
 {
-    size_t a = (size_t)-1, i, j, best = (size_t)-1;
-    uint32_t best_act = 0;
+    size_t a = (size_t)-1, i, nm = 0;
     const char *name;
-    int has64 = 0, has32 = 0;
+    int has64 = 0, has32 = 0, ismux = -1, sub;
+    static struct mrule m[MAXRULES];
+    static struct mnode t[MAXNODES];
+    int nt = 1, order[MAXRULES], no = 0, k;
 
     for (i = 0; i < f->narch; i++) {
         if (f->arch[i] == T_X86_64)
@@ -254,38 +389,94 @@ static uint32_t evaluate(const struct tfilter *f, uint32_t audit, int32_t nr, co
         return f->bad;
 
     name = name_of(a, nr);
+    if (T_ARCH[a].mux && name != NULL)
+        ismux = strcmp(name, "socketcall") == 0 ? 0 : strcmp(name, "ipc") == 0 ? 1 : -1;
+    /* the rules that land on nr, in ledger order */
     for (i = 0; i < f->l.n; i++) {
         const sc_rule *r = &f->l.v[i];
-        uint32_t act = r->action;
-        int match = 0, sub;
+        struct mrule *x = &m[nm];
         if (!rule_on(r, a))
             continue;
-        if (r->name[0] == '\0' ? r->sys == nr : (name != NULL && strcmp(name, r->name) == 0)) {
-            match = 1;
-            for (j = 0; j < r->nconds; j++)
-                if (!cond_holds(&r->conds[j], args[r->conds[j].arg], T_ARCH[a].bits))
-                    match = 0;
-        } else if (T_ARCH[a].mux && name != NULL && r->name[0] != '\0' &&
-                   mux_of(r->name, &sub) == (strcmp(name, "ipc") == 0 ? 1 : strcmp(name, "socketcall") == 0 ? 0 : -2) &&
-                   (T_ARCH[a].bits == 64 ? args[0] : (args[0] & 0xffffffffu)) == (uint64_t)sub) {
-            /* the multiplexed path: the rule's real arguments are hidden */
-            int uncond = f->widen;
-            for (j = 0; j < f->l.n; j++)
-                if (rule_on(&f->l.v[j], a) && f->l.v[j].nconds == 0 &&
-                    strcmp(f->l.v[j].name, r->name) == 0)
-                    uncond = 1;
-            match = 1;
-            /* the default only when of a strictly more restrictive kind */
-            if (!uncond && (int32_t)(f->def & 0xffff0000u) < (int32_t)(act & 0xffff0000u))
-                act = f->def;
-        }
-        if (match && (best == (size_t)-1 || rank_less(act, i, best_act, best))) {
-            best = i;
-            best_act = act;
+        if (nm == MAXRULES)
+            abort(); /* more rules on one number than the evaluator holds */
+        memset(x, 0, sizeof *x);
+        x->index = i;
+        x->action = r->action;
+        if (r->name[0] == '\0' ? (nr == -1 ? r->sys == -1 : r->sys == nr && a == native_index())
+                               : name != NULL && strcmp(name, r->name) == 0) {
+            mrule_conds(x, r, T_ARCH[a].bits, 0);
+            nm++;
+        } else if (ismux >= 0 && r->name[0] != '\0' && mux_of(r->name, &sub) == ismux) {
+            /* the multiplexed path: arg0 is the call's number, on the bits
+             * the kernel dispatches on */
+            x->n = 1;
+            x->c[0].arg = 0;
+            x->c[0].op = SCMP_CMP_EQ;
+            x->c[0].datum = (uint64_t)sub;
+            x->c[0].mask = T_ARCH[a].bits == 32 ? 0xffffffffu : ~(uint64_t)0;
+            x->c[0].bits = call_bits(a, ismux);
+            if (f->widen) {
+                mrule_conds(x, r, T_ARCH[a].bits, 1);
+            } else {
+                /* not widened: the first unconditional rule of the call's,
+                 * or the most restrictive of its rules' actions and the
+                 * default (a rule's before the default's, the first's
+                 * between two of one kind) */
+                size_t j;
+                int found = 0;
+                uint32_t act = f->def;
+                int32_t best = (int32_t)(f->def & 0xffff0000u);
+                for (j = 0; j < f->l.n && !found; j++) {
+                    struct mrule probe;
+                    memset(&probe, 0, sizeof probe);
+                    if (!rule_on(&f->l.v[j], a) || strcmp(f->l.v[j].name, r->name) != 0)
+                        continue;
+                    mrule_conds(&probe, &f->l.v[j], T_ARCH[a].bits, 0);
+                    if (probe.n == 0) {
+                        act = f->l.v[j].action;
+                        found = 1;
+                    }
+                }
+                for (j = 0, k = 0; j < f->l.n && !found; j++) {
+                    int32_t rk = (int32_t)(f->l.v[j].action & 0xffff0000u);
+                    if (!rule_on(&f->l.v[j], a) || strcmp(f->l.v[j].name, r->name) != 0)
+                        continue;
+                    if (k ? rk < best : rk <= best) {
+                        act = f->l.v[j].action;
+                        best = rk;
+                        k = 1;
+                    }
+                }
+                x->action = act;
+            }
+            nm++;
         }
     }
-    if (best != (size_t)-1)
-        return best_act;
+    /* R1 */
+    for (i = 0; i < nm; i++)
+        if (m[i].n == 0)
+            return m[i].action;
+    /* R2: the tree, then the first rule of its order that holds */
+    memset(&t[0], 0, sizeof t[0]);
+    for (i = 0; i < nm; i++) {
+        int at = 0;
+        unsigned j;
+        for (j = 0; j < m[i].n; j++)
+            at = tree_add(t, &nt, at, &m[i].c[j]);
+        if (t[at].nends == (int)NELEM(t[at].ends))
+            abort();
+        t[at].ends[t[at].nends++] = (int)i;
+    }
+    tree_walk(t, 0, order, &no);
+    for (k = 0; k < no; k++) {
+        const struct mrule *x = &m[order[k]];
+        unsigned j;
+        int ok = 1;
+        for (j = 0; j < x->n && ok; j++)
+            ok = mcond_holds(&x->c[j], args[x->c[j].arg]);
+        if (ok)
+            return x->action;
+    }
     if (f->enosys) {
         int64_t max;
         if (f->maxn[a] == 0)
@@ -410,8 +601,11 @@ static void cands_of(const struct tfilter *f, struct cands *c)
         cand_add(c, a, 0xffffffffu);
         cand_add(c, a, ~(uint64_t)0);
     }
-    for (i = 0; i < 25; i++)
-        cand_add(c, 0, i); /* the multiplexers' call numbers */
+    for (i = 0; i < 25; i++) {
+        cand_add(c, 0, i); /* the multiplexers' call numbers, */
+        cand_add(c, 0, 0x10000 | i); /* with an ipc version, */
+        cand_add(c, 0, 0x100000000ull | i); /* with a high word (ignored by the kernel) */
+    }
     for (i = 0; i < f->l.n; i++)
         for (j = 0; j < f->l.v[i].nconds; j++) {
             const struct scmp_arg_cmp *k = &f->l.v[i].conds[j];
@@ -642,15 +836,15 @@ static void random_filter(struct tfilter *f, int kernel)
         } else
             name = R_NAMES[rn(NELEM(R_NAMES))];
         for (j = 0; j < nc; j++) {
-            c[j].arg = rn(6);
-            if (rn(2)) { /* distinct arguments, as libseccomp wants */
+            /* distinct arguments: the module refuses two conditions on one */
+            do {
                 unsigned t;
-                for (t = 0; t < j; t++)
-                    if (c[t].arg == c[j].arg)
-                        break;
-                if (t < j)
-                    c[j].arg = (c[j].arg + j) % 6;
-            }
+                c[j].arg = rn(6);
+                for (t = 0; t < j && c[t].arg != c[j].arg; t++)
+                    ;
+                if (t == j)
+                    break;
+            } while (1);
             c[j].op = (enum scmp_compare)(1 + rn(7));
             c[j].datum_a = rnd_datum();
             c[j].datum_b = c[j].op == SCMP_CMP_MASKED_EQ ? rnd_datum() : 0;
@@ -729,14 +923,14 @@ static void test_hand(void)
     struct scmp_arg_cmp c[2];
     size_t none = (size_t)-1;
 
-    /* issue 9's first example: most restrictive wins in the overlap */
+    /* issue 9's first example: in the overlap, < comes before > (R2) */
     tf_init(&f, ALLOW, T_X86_64, none, none);
     c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_GT, 0x200000000ull, 0};
     add_rule(&f, ERR(1), "getppid", 1, c);
     c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_LT, 0x300000000ull, 0};
     add_rule(&f, ERR(2), "getppid", 1, c);
     expect(&f, A64, 110, 0x300000000ull, 0, ERR(1), "gt only");
-    expect(&f, A64, 110, 0x250000000ull, 0, ERR(1), "overlap: errno(1) is the earlier rule");
+    expect(&f, A64, 110, 0x250000000ull, 0, ERR(2), "overlap: < before > in libseccomp's order");
     expect(&f, A64, 110, 5, 0, ERR(2), "lt only");
     expect(&f, A64, 39, 5, 0, ALLOW, "other call");
     expect(&f, A86, 64, 5, 0, KILLP, "arch not in the filter");
@@ -744,12 +938,12 @@ static void test_hand(void)
     expect(&f, A64, -1, 5, 0, ALLOW, "-1 passes the x32 check");
     sc_ledger_free(&f.l);
 
-    /* kill beats errno regardless of order */
+    /* an unconditional rule decides every call (R1), after a conditional one too */
     tf_init(&f, ALLOW, T_X86_64, T_X86, none);
     c[0] = (struct scmp_arg_cmp){1, SCMP_CMP_MASKED_EQ, 0xff, 0x1};
     add_rule(&f, ERR(3), "getppid", 1, c);
     add_rule(&f, SCMP_ACT_TRAP, "getppid", 0, NULL);
-    expect(&f, A64, 110, 0, 0x101, SCMP_ACT_TRAP, "trap beats errno");
+    expect(&f, A64, 110, 0, 0x101, SCMP_ACT_TRAP, "the unconditional trap erases the errno rule");
     expect(&f, A86, 64, 0, 0x101, SCMP_ACT_TRAP, "on x86 too");
     sc_ledger_free(&f.l);
 
@@ -771,6 +965,14 @@ static void test_hand(void)
     expect(&f, A86, 102, 1, 0, ERR(1), "socketcall(SYS_SOCKET): conditional deny, default allow: deny");
     expect(&f, A86, 102, 2, 0, ALLOW, "socketcall(SYS_BIND): default");
     sc_ledger_free(&f.l);
+    /* ipc on x86: the kernel dispatches on call & 0xffff (the high half is a version) */
+    tf_init(&f, ALLOW, T_X86, none, none);
+    add_rule(&f, ERR(5), "shmget", 0, NULL);
+    expect(&f, A86, 117, 23, 0, ERR(5), "x86 ipc(SHMGET)");
+    expect(&f, A86, 117, 0x10017, 0, ERR(5), "x86 ipc(SHMGET) with version 1");
+    expect(&f, A86, 117, 0xffff0017u, 0, ERR(5), "x86 ipc(SHMGET) with version 0xffff");
+    expect(&f, A86, 117, 0x10018, 0, ALLOW, "x86 ipc(SHMCTL) with version 1");
+    sc_ledger_free(&f.l);
     tf_init(&f, ERR(1), T_X86, none, none);
     c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 1, 0};
     add_rule(&f, ALLOW, "socket", 1, c);
@@ -781,14 +983,97 @@ static void test_hand(void)
     expect(&f, A86, 102, 1, 0, ALLOW, "widen_multiplexed: socketcall(SYS_SOCKET) allowed");
     expect(&f, A86, 102, 3, 0, ERR(1), "widen_multiplexed: socketcall(SYS_CONNECT) denied");
     f.widen = 0;
+    sc_ledger_free(&f.l);
+    /* widened, a condition on another argument stays, on socketcall's own */
+    tf_init(&f, ERR(1), T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 2, 0};
+    c[1] = (struct scmp_arg_cmp){1, SCMP_CMP_NE, 9, 0};
+    add_rule(&f, ALLOW, "socket", 2, c);
+    f.widen = 1;
+    expect(&f, A86, 102, 1, 0, ALLOW, "widened: socketcall(SYS_SOCKET): arg0's condition gives way");
+    expect(&f, A86, 102, 1, 9, ERR(1), "widened: socketcall(SYS_SOCKET, 9): the rule's arg1 condition stays");
+    expect(&f, A86, 359, 2, 0, ALLOW, "widened: direct socket(AF_INET)");
+    expect(&f, A86, 359, 1, 0, ERR(1), "widened: direct socket(AF_UNIX): arg0's condition");
+    f.widen = 0;
+    expect(&f, A86, 102, 1, 0, ERR(1), "not widened: socketcall(SYS_SOCKET) denied");
+    sc_ledger_free(&f.l);
+    tf_init(&f, ERR(1), T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 1, 0};
+    add_rule(&f, ALLOW, "socket", 1, c);
     add_rule(&f, ALLOW, "socket", 0, NULL);
     expect(&f, A86, 102, 1, 0, ALLOW, "an unconditional rule opens the multiplexed path");
+    sc_ledger_free(&f.l);
+    /* not widened: the call's first unconditional rule decides its path,
+     * even after a more restrictive conditional one (R1) */
+    tf_init(&f, ALLOW, T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 2, 0};
+    add_rule(&f, KILLP, "socket", 1, c);
+    add_rule(&f, ERR(3), "socket", 0, NULL);
+    expect(&f, A86, 102, 1, 0, ERR(3), "R1 on the multiplexed path");
+    expect(&f, A86, 359, 2, 0, ERR(3), "R1 on the direct call");
+    sc_ledger_free(&f.l);
+    /* not widened, no unconditional rule: the most restrictive of the
+     * call's rules and the default, the first between two of one kind */
+    tf_init(&f, ERR(9), T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 1, 0};
+    add_rule(&f, ALLOW, "socket", 1, c);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 2, 0};
+    add_rule(&f, ERR(4), "socket", 1, c);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 3, 0};
+    add_rule(&f, ERR(5), "socket", 1, c);
+    expect(&f, A86, 102, 1, 0, ERR(4), "the multiplexed path: the first errno rule's (before the default's)");
+    expect(&f, A86, 359, 3, 0, ERR(5), "the direct call: its own rule");
+    sc_ledger_free(&f.l);
+    /* widened: the call's rules take their places among the multiplexer's
+     * own: arg1's test (a rule on socketcall) before the call's arg0 */
+    tf_init(&f, ALLOW, T_X86, none, none);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 2, 0};
+    add_rule(&f, ERR(4), "socket", 1, c);
+    c[0] = (struct scmp_arg_cmp){1, SCMP_CMP_EQ, 7, 0};
+    add_rule(&f, ERR(6), "socketcall", 1, c);
+    f.widen = 1;
+    expect(&f, A86, 102, 1, 7, ERR(6), "widened: the rule on socketcall's arg1 first");
+    expect(&f, A86, 102, 1, 8, ERR(4), "widened: then the socket rule, its condition on arg0 given way");
+    expect(&f, A86, 102, 2, 8, ALLOW, "widened: socketcall(SYS_BIND)");
+    sc_ledger_free(&f.l);
+    /* R2: the higher argument first; bounds graded; ties to the first */
+    tf_init(&f, ALLOW, T_X86_64, T_X86, none);
+    c[0] = (struct scmp_arg_cmp){1, SCMP_CMP_GT, 5, 0};
+    add_rule(&f, ERR(1), "getppid", 1, c);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, 3, 0};
+    add_rule(&f, KILLP, "getppid", 1, c);
+    expect(&f, A64, 110, 3, 9, ERR(1), "the higher argument first");
+    expect(&f, A64, 110, 3, 1, KILLP, "arg0's rule where arg1's does not hold");
+    expect(&f, A86, 64, 3, 9, ERR(1), "the higher argument first, on x86");
+    sc_ledger_free(&f.l);
+    tf_init(&f, ALLOW, T_X86_64, none, none);
+    c[0] = (struct scmp_arg_cmp){1, SCMP_CMP_GT, 128, 0};
+    add_rule(&f, ERR(5), "getpid", 1, c);
+    c[0] = (struct scmp_arg_cmp){1, SCMP_CMP_GT, 256, 0};
+    add_rule(&f, ERR(6), "getpid", 1, c);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_LT, 5, 0};
+    add_rule(&f, ERR(1), "close", 1, c);
+    c[0] = (struct scmp_arg_cmp){0, SCMP_CMP_LE, 5, 0};
+    add_rule(&f, ERR(2), "close", 1, c);
+    expect(&f, A64, 39, 0, 257, ERR(6), "the tighter bound first (43-sim-a2_order)");
+    expect(&f, A64, 39, 0, 200, ERR(5), "the looser bound");
+    expect(&f, A64, 3, 3, 0, ERR(1), "< and <= on one datum: the first added first");
+    expect(&f, A64, 3, 5, 0, ERR(2), "<= alone");
     sc_ledger_free(&f.l);
     tf_init(&f, ALLOW, T_S390X, none, none);
     add_rule(&f, ERR(5), "shmget", 0, NULL);
     expect(&f, 0x80000016u, 117, 23, 0, ERR(5), "s390x ipc(SHMGET)");
-    expect(&f, 0x80000016u, 117, 0x100000017ull, 0, ALLOW, "s390x compares the whole 64-bit arg0");
+    expect(&f, 0x80000016u, 117, 0x100000017ull, 0, ERR(5), "s390x ipc: the kernel takes the low 32 bits");
+    expect(&f, 0x80000016u, 117, 0x10017, 0, ALLOW, "s390x ipc: a version is EINVAL, no shmget");
+    expect(&f, 0x80000016u, 117, 24, 0, ALLOW, "s390x ipc(SHMCTL)");
     expect(&f, 0x80000016u, 395, 0, 0, ERR(5), "s390x direct shmget");
+    sc_ledger_free(&f.l);
+    /* socketcall on s390x: the call is an int, the high word ignored */
+    tf_init(&f, ALLOW, T_S390X, none, none);
+    add_rule(&f, ERR(5), "socket", 0, NULL);
+    expect(&f, 0x80000016u, 102, 1, 0, ERR(5), "s390x socketcall(SYS_SOCKET)");
+    expect(&f, 0x80000016u, 102, 0x100000001ull, 0, ERR(5), "s390x socketcall: the kernel takes an int");
+    expect(&f, 0x80000016u, 102, 0x100000002ull, 0, ALLOW, "s390x socketcall(SYS_BIND)");
     sc_ledger_free(&f.l);
 
     /* x32 */
@@ -926,6 +1211,8 @@ static int kernel_outcome(const struct sock_filter *prog, size_t n, int i386, co
     if (pid == 0) {
         long r;
         signal(SIGSYS, on_sigsys);
+        if (i386) /* a kernel without IA-32 emulation faults here: die of it, without ASan's report */
+            signal(SIGSEGV, SIG_DFL);
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
             syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0)
             _exit(99);
@@ -951,7 +1238,7 @@ static int kernel_outcome(const struct sock_filter *prog, size_t n, int i386, co
 
 static void test_kernel(int sets)
 {
-    int s, calls = 0, bad = 0, broken = 0, i386_calls = 0, seen[4] = {0, 0, 0, 0};
+    int s, calls = 0, bad = 0, broken = 0, i386_calls = 0, seen[4] = {0, 0, 0, 0}, i386_ok;
     struct sock_filter probe[1] = {BPF_STMT(BPF_RET | BPF_K, SCMP_ACT_ALLOW)};
     uint64_t zero[6] = {0, 0, 0, 0, 0, 0};
     g_ks = mmap(NULL, sizeof *g_ks, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -967,12 +1254,13 @@ static void test_kernel(int sets)
         printf("kernel agreement skipped: cannot install seccomp filters here\n");
         return;
     }
-    {
-        int i386_ok = kernel_outcome(probe, 1, 1, zero) == K_SUCCESS;
-        CHECK(i386_ok, "int 0x80 getppid works under an allow-all filter (IA-32 emulation)");
-        if (!i386_ok)
-            return;
-    }
+    /* int 0x80 needs the kernel's IA-32 emulation, which some kernels and
+     * hypervisors do not give (the instruction faults): then the i386 calls
+     * are pending, named, and the x86_64 ones still run */
+    i386_ok = kernel_outcome(probe, 1, 1, zero) == K_SUCCESS;
+    if (!i386_ok)
+        printf("pending: kernel agreement through int 0x80: this kernel has no IA-32 emulation "
+               "(int 0x80 under an allow-all filter does not return)\n");
     for (s = 0; s < sets; s++) {
         struct tfilter f;
         static struct sock_filter prog[BPF_SC_MAXINSNS];
@@ -990,6 +1278,8 @@ static void test_kernel(int sets)
             int i386 = (int)(v & 1), want, got;
             uint64_t a[6];
             unsigned o;
+            if (i386 && !i386_ok)
+                continue;
             uint32_t audit = i386 ? 0x40000003u : 0xc000003eu;
             int32_t nr = i386 ? 64 : SYS_getppid;
             for (o = 0; o < 6; o++) {

@@ -34,10 +34,14 @@ build = {
     LIBSECCOMP_INCDIR = "$(LIBSECCOMP_INCDIR)",
     LIBSECCOMP_LIBDIR = "$(LIBSECCOMP_LIBDIR)",
     INSTALL_CLI = "OFF", -- installed below, with LuaRocks' wrapper
+    INSTALL_EXAMPLES = "OFF", -- copied below, into the rock's directory
   },
   install = {
     bin = { ["lua-seccomp"] = "bin/lua-seccomp" },
   },
+  -- `luarocks --lua-version=5.4 show --rock-dir lua-seccomp` names the
+  -- directory: the examples are in its examples/
+  copy_directories = { "examples" },
 }
 test = {
   type = "command",

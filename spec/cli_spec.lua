@@ -141,6 +141,54 @@ describe("lua-seccomp", function()
       assert.are.equal("errno(ENOSYS)", check("clone3"))
     end)
 
+    it("reads a profile as --runtime reads it; --no-strict ignores what no runtime reads, with a warning", function()
+      local prof = file_with([[{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrno": "EACCES", "syscalls": [
+        {"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "99.0"}},
+        {"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "excludes": {"capz": ["CAP_SYS_ADMIN"]}}]}]], ".json")
+      local function check(args)
+        local out, err, code = cli("check " .. q(prof) .. " " .. args)
+        return out:gsub("\n$", ""), err, code
+      end
+      -- a key no runtime reads: refused, naming the option
+      local _, err, code = check("getpid")
+      assert.are.equal(1, code)
+      assert.matches("syscalls%[2%]%.excludes: unknown key 'capz' %(did you mean 'caps'%?%).*; %-%-no%-strict ignores it", err)
+      -- Docker: minKernel 99.0 leaves getppid out, defaultErrno is Podman's
+      local out, err2, code2 = check("getppid --no-strict")
+      assert.are.same({ "errno(EPERM)", 0 }, { out, code2 })
+      assert.matches("warning: defaultErrno: key 'defaultErrno' is read by Podman only: Docker ignores it", err2)
+      assert.matches("warning: syscalls%[2%]%.excludes%.capz: unknown key 'capz'", err2)
+      -- each said once (the profile's notes are not printed again as the filter's)
+      assert.are.equal(1, select(2, err2:gsub("is read by Podman only", "")), err2)
+      assert.are.equal(1, select(2, err2:gsub("unknown key 'capz'", "")), err2)
+      -- Podman: no minKernel, its defaultErrno
+      assert.are.same({ "allow", 0 }, { (check("getppid --no-strict --runtime podman")), 0 })
+      assert.are.equal("errno(EACCES)", (check("uname --no-strict --runtime podman")))
+      refused("check " .. q(prof) .. " getpid --runtime dokcer", 1, "%-%-runtime: \"docker\", \"podman\", \"runc\" or \"docker%-20%.10\" expected")
+      refused("check " .. q(prof) .. " getpid --strict --no-strict", 2, "give one of %-%-strict, %-%-no%-strict")
+    end)
+
+    it("a profile runc refuses: runc's reason, located once", function()
+      local prof = file_with([[{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+        {"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+        {"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}]], ".json")
+      local _, err, code = cli("check " .. q(prof) .. " getppid")
+      assert.are.equal(1, code)
+      assert.matches("^lua%-seccomp: [^\n]*:3: syscalls%[2%]%.names%[1%]: runc refuses the profile too %(\"error adding seccomp "
+        .. "rule for syscall getppid\"%): [^\n]* %(EEXIST%)\n$", err)
+      assert.are.equal(1, select(2, err:gsub("syscalls%[2%]", "")))
+    end)
+
+    it("names unknown syscalls with the closest known one", function()
+      local prof = file_with([[{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+        {"names": ["getppid", "mkdri"], "action": "SCMP_ACT_ERRNO"}]}]], ".json")
+      refused("check " .. q(prof) .. " getppid", 1,
+        "unknown syscall 'mkdri' %(did you mean 'mkdir'%?%) in a rule more restrictive .* give %-%-skip%-unknown to skip it")
+      local out, err, code = cli("check " .. q(prof) .. " getppid --skip-unknown")
+      assert.are.same({ "errno(EPERM)\n", 0 }, { out, code })
+      assert.matches("skipped syscalls this libseccomp does not know: mkdri %(did you mean 'mkdir'%?%)", err)
+    end)
+
     it("errors: unknown syscall, bad number, bad arch", function()
       refused("check " .. q(deny_mkdir) .. " mkdri", 1, "unknown syscall 'mkdri'")
       refused("check " .. q(deny_mkdir) .. " read 12x", 2, "argument 1: an integer expected, got '12x'")
@@ -354,6 +402,18 @@ return {
       assert.are.equal("lua-seccomp: warning: rule #1 on 'mkdir': 'errno' without a value is taken as errno(EPERM) "
         .. "(rules[1])\n", err4)
       assert.are.equal("hi\n", out4)
+    end)
+
+    it("for a rule that never decides a call (shadowed)", function()
+      local dead = file_with('return { default = "allow", rules = { { "errno(EPERM)", "getppid" }, '
+        .. '{ "kill_process", "getppid", { 0, "==", 1 } } } }\n')
+      local out, err, code = cli("check " .. q(dead) .. " getppid 1")
+      assert.are.equal(0, code)
+      assert.are.equal("lua-seccomp: warning: rule #2 (kill_process on 'getppid') never decides a call: rule #1 "
+        .. "(errno(EPERM) on 'getppid'), without conditions, decides every call of it (the first rule without "
+        .. "conditions on a call decides it: conditional rules before it are erased, rules after it change "
+        .. "nothing) (rules[2])\n", err)
+      assert.are.equal("errno(EPERM)\n", out)
     end)
 
     it("for an OCI profile", function()

@@ -77,6 +77,15 @@ describe("the cookbook", function()
     assert.matches("\nID=", out) -- the other path was let through
   end)
 
+  H.gated(it, pending, H.all(H.feature("notify_continue"), H.feature("notify_addfd")))("redirect_open matches a path string, not a file: `cd /etc; cat hostname` is not redirected", function()
+    local to = H.file_with("the other file\n")
+    local real = H.read("/etc/hostname")
+    local out, err, ok = example("redirect_open", "/etc/hostname " .. to .. " sh -c 'cd /etc && cat hostname'")
+    os.remove(to)
+    assert.is_true(ok, err)
+    assert.are.equal(real, out) -- the same file, by another string: let through
+  end)
+
   describe("readonly_view", function()
     -- Under ci/asan.sh every command inherits the libasan preload, whose
     -- start-up reads /proc/self/maps: the view refuses /proc, so nothing

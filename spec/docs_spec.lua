@@ -102,3 +102,47 @@ describe("the project's text", function()
     end
   end)
 end)
+
+-- The README's OCI snippet opens examples/policies/container.json: run from
+-- another directory against the module and the examples as CMake installs
+-- them, with EXAMPLES set as the README says; and without it, it fails
+-- naming the file.
+describe("the README's OCI snippet", function()
+  local core_so = assert(package.searchpath("seccomp.core", package.cpath))
+  local build = core_so:gsub("/seccomp/core%.so$", "")
+  local cmake_build = io.open(build .. "/cmake_install.cmake") ~= nil
+  local it_cmake = H.gated(it, pending, H.gate(cmake_build, "needs the module's CMake build directory (" .. build .. ")"))
+
+  it_cmake("runs outside the checkout with the installed examples", function()
+    local section = assert(read("README.md"):match("\n## OCI and Docker profiles\n(.-)\n## "))
+    local code = assert(section:match("```lua\n(.-)```"))
+    assert.matches('os.getenv("EXAMPLES")', code, 1, true)
+    local prefix, elsewhere = os.tmpname(), os.tmpname()
+    os.remove(prefix)
+    os.remove(elsewhere)
+    assert.is_true(os.execute(("mkdir -p %s && env -u LD_PRELOAD cmake --install %s --prefix %s >/dev/null")
+      :format(H.shellquote(elsewhere), H.shellquote(build), H.shellquote(prefix))))
+    local v = _VERSION:match("%d+%.%d+")
+    local snippet = H.file_with(code, ".lua")
+    local function run(env)
+      local out = os.tmpname()
+      local ok, how, status = os.execute(("cd %s && env %s LUA_PATH=%s LUA_CPATH=%s "
+        .. "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" %s %s >%s 2>&1")
+        :format(H.shellquote(elsewhere), env,
+          H.shellquote(("%s/share/lua/%s/?.lua;%s/share/lua/%s/?/init.lua"):format(prefix, v, prefix, v)),
+          H.shellquote(("%s/lib/lua/%s/?.so"):format(prefix, v)), H.lua, H.shellquote(snippet),
+          H.shellquote(out)))
+      local text = read(out)
+      os.remove(out)
+      return text, ok, how, status
+    end
+    local out, ok, how, status = run("EXAMPLES=" .. H.shellquote(prefix .. "/share/lua-seccomp/examples"))
+    local out2, ok2, how2, status2 = run("-u EXAMPLES")
+    os.execute("rm -rf " .. H.shellquote(prefix) .. " " .. H.shellquote(elsewhere))
+    assert.are.same({ true, "exit", 0 }, { ok, how, status }, out)
+    assert.matches("^allow\nunder the container profile\n{", out)
+    -- the path relative to the checkout does not exist elsewhere, and says so
+    assert.are.same({ nil, "exit", 1 }, { ok2, how2, status2 }, out2)
+    assert.matches("examples/policies/container%.json: No such file or directory", out2)
+  end)
+end)

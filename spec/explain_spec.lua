@@ -56,6 +56,24 @@ describe("spawn's explain option", function()
     assert.are.equal("getppid", f:rules()[k.rule].syscall)
   end)
 
+  it_explain("names the rule that decides the call in the rules' order, where several kill it", function()
+    -- both rules hold for getppid(5, 7): the one on the higher argument
+    -- comes first (docs/compiler.md, "Overlapping rules: the one meaning")
+    for _, compiler in ipairs { "libseccomp", "binding" } do
+      local f = seccomp.filter{ default = "allow", attrs = { compiler = compiler }, rules = {
+        { action = "kill_process", syscall = "getppid", args = { "arg0 == 5" } },
+        { action = "kill_process", syscall = "getppid", args = { "arg1 == 7" } },
+      } }
+      local _, st, child = run(f, { ("%d,5,7"):format(GETPPID) }, { explain = true })
+      assert.are.same(SIGSYS_DEATH, st)
+      assert.are.equal(2, child.killed.rule, compiler)
+      assert.are.equal("rules[2]", child.killed.origin, compiler)
+      _, st, child = run(f, { ("%d,5,6"):format(GETPPID) }, { explain = true })
+      assert.are.same(SIGSYS_DEATH, st)
+      assert.are.equal(1, child.killed.rule, compiler)
+    end
+  end)
+
   it_explain("names the default action when no rule kills the call", function()
     local allow = {}
     for _, name in ipairs(seccomp.syscalls()) do

@@ -183,8 +183,8 @@ H.SIGSYS = 31
 -- visibly pending (with the reason) where it is not, in the manner of
 -- luasystem's nix_it/win_it:
 --
---   local it_tx = H.gated(it, pending, H.feature("transactions"))
---   it_tx("commits a transaction", function() ... end)
+--   local it_pre = H.gated(it, pending, H.feature("precompute"))
+--   it_pre("precomputes", function() ... end)
 --
 -- A spec never passes without asserting because its feature is absent.
 
@@ -214,6 +214,19 @@ function H.all(...)
     end
   end
   return { ok = true, why = "" }
+end
+
+--- libseccomp versions as comparable integers (2.5.4 is 20504), and back.
+function H.ver(a, b, c) return a * 10000 + b * 100 + c end
+function H.dotted(v) return ("%d.%d.%d"):format(v // 10000, v // 100 % 100, v % 100) end
+
+--- The libseccomp in play: the headers the module was built with, the
+--- library it runs with, the lower of the two (what a feature needs), and the
+--- API level.
+function H.libseccomp()
+  local seccomp = require("seccomp")
+  local compiled, running = H.ver(seccomp.compiled_version()), H.ver(seccomp.version())
+  return { compiled = compiled, running = running, usable = math.min(compiled, running), api = seccomp.api() }
 end
 
 --- The gate of arches the linked libseccomp knows.
@@ -340,6 +353,24 @@ end
 --- in order, passed through `norm` (default: as it is).
 function H.expected_output(text, norm)
   return matches(text, "%-%->%s?(.*)$", norm)
+end
+
+--- A progress line for a long case, so that a run is never silent for long:
+--- appended to the file SPEC_PROGRESS names (ci/test.sh shows its lines as
+--- they come), else written to stderr.  `H.progress` writes at most one
+--- line every 5 seconds (call it as often as you like); `H.say` always writes.
+local progress_last = os.time()
+function H.say(fmt, ...)
+  local path = os.getenv("SPEC_PROGRESS")
+  local fh = path and io.open(path, "a") or io.stderr
+  fh:write(fmt:format(...), "\n")
+  fh:flush()
+  if fh ~= io.stderr then fh:close() end
+  progress_last = os.time()
+end
+
+function H.progress(fmt, ...)
+  if os.time() - progress_last >= 5 then H.say(fmt, ...) end
 end
 
 return H

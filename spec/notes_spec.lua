@@ -129,6 +129,118 @@ describe("f:notes()", function()
     end)
   end)
 
+  describe("of kind 'shadowed'", function()
+    local function shadowed(f)
+      local t = {}
+      for _, n in ipairs(f:notes()) do
+        if n.kind == "shadowed" then t[#t + 1] = (n.origin and n.origin .. ": " or "") .. n.message end
+      end
+      return t
+    end
+    local function rules_of(list)
+      local t = {}
+      for _, s in ipairs(list) do t[#t + 1] = tonumber(s:match("rule #(%d+)")) end
+      return t
+    end
+
+    it("name a rule an unconditional rule makes dead, before it or after it (R1)", function()
+      local f = seccomp.filter("allow")
+      f:add_rule("errno(EACCES)", "getpriority", { 0, "==", 1 })
+      f:add_rule("errno(EPERM)", "getpriority")
+      f:add_rule("errno(EPERM)", "setns")
+      f:add_rule("kill_process", "setns", { 1, "==", 0 })
+      f:add_rule("errno(EPERM)", "setns") -- the same again: changes nothing, and seems to change nothing
+      local rule_of = " without conditions, decides every call of it (the first rule without conditions on a "
+        .. "call decides it: conditional rules before it are erased, rules after it change nothing)"
+      assert.are.same({
+        "rule #1 (errno(EACCES) on 'getpriority') never decides a call: rule #2 (errno(EPERM) on 'getpriority'),"
+          .. rule_of,
+        "rule #4 (kill_process on 'setns') never decides a call: rule #3 (errno(EPERM) on 'setns'),"
+          .. rule_of,
+      }, shadowed(f))
+      -- what the note says is what the filter does, whichever compiler
+      for _, compiler in ipairs { "libseccomp", "binding" } do
+        f:set_attr("compiler", compiler)
+        assert.are.equal(seccomp.errno("EPERM"), f:simulate("getpriority", { 1 }))
+        assert.are.equal(seccomp.errno("EPERM"), f:simulate("setns", { 0, 0 }))
+        local ok, report = f:verify()
+        assert.is_true(ok)
+        assert.are.same({ 1, 4 }, report.shadowed)
+      end
+    end)
+
+    it("name a rule covered by one before it in the order, or shadowed in every cell by several (R2)", function()
+      local f = seccomp.filter("allow")
+      f:add_rule("errno(1)", "read", { 0, "==", 1 })
+      f:add_rule("errno(2)", "read", { 0, "==", 1 }, { 1, "==", 2 }) -- covered by #1
+      f:add_rule("errno(3)", "getppid", { 2, ">", 64 })
+      f:add_rule("errno(4)", "getppid", { 2, ">", 128 }) -- the tighter bound first: alive
+      f:add_rule("errno(1)", "write", { 0, "==", 7 })
+      f:add_rule("errno(2)", "write", { 0, "!=", 7 })
+      f:add_rule("kill_process", "write", { 0, "<", 10 }) -- == and != first: 7 and the rest
+      f:add_rule("errno(1)", "close", { 0, "==", 1 }, { 1, "==", 1 }) -- same action as #1's cover: nothing to say
+      f:add_rule("errno(1)", "close", { 0, "==", 1 })
+      assert.are.same({
+        "rule #2 (errno(ENOENT) on 'read') never decides a call: wherever its conditions hold, rule #1 "
+          .. "(errno(EPERM) on 'read') decides first (the order of overlapping rules, docs/compiler.md)",
+        "rule #7 (kill_process on 'write') never decides a call: wherever its conditions hold, rules that come "
+          .. "before it in the order of overlapping rules decide (docs/compiler.md)",
+      }, shadowed(f))
+      assert.are.same({ 2, 7 }, select(2, f:verify()).shadowed)
+      assert.are.equal(seccomp.errno(4), f:simulate("getppid", { 0, 0, 200 }))
+      assert.are.equal(seccomp.errno(3), f:simulate("getppid", { 0, 0, 100 }))
+    end)
+
+    it("do not name a rule that is dead on one arch only, and do on every arch", function()
+      if not seccomp.arch("x86") then return pending("no x86 arch in this libseccomp") end
+      local f = seccomp.filter("allow")
+      f:add_arch("x86")
+      -- on x86 the mask has no low bits: rule #1 is unconditional there, and #2 dead
+      f:add_rule("errno(1)", "getppid", { 1, "&=", 0x100000000, 0x100000000 })
+      f:add_rule("errno(2)", "getppid", { 0, "==", 5 })
+      assert.are.same({}, shadowed(f))
+      f:add_rule("errno(3)", "getpid")
+      f:add_rule("errno(4)", "getpid", { 0, "==", 5 })
+      assert.are.same({ 4 }, rules_of(shadowed(f)))
+    end)
+
+    it("say nothing they cannot prove: a call with more cells than the budget, but for R1", function()
+      local f = seccomp.filter("allow")
+      f:add_rule("errno(1)", "getppid", { 0, "==", 5 }, { 1, "==", 6 }, { 2, "==", 7 }, { 3, "==", 8 },
+        { 4, "==", 9 }, { 5, "==", 10 })
+      f:add_rule("errno(2)", "getppid", { 0, "==", 5 }, { 1, "==", 6 }, { 2, "==", 7 }, { 3, "==", 8 },
+        { 4, "==", 9 }, { 5, "!=", 10 })
+      f:add_rule("errno(3)", "getppid", { 0, "==", 5 }, { 1, "==", 6 }, { 2, "==", 7 }, { 3, "==", 8 },
+        { 4, "==", 9 }, { 5, "&=", 1, 0 })
+      assert.are.same({}, shadowed(f))
+      local ok, report = f:verify()
+      assert.is_true(ok)
+      assert.is_false(report.exhaustive)
+      assert.are.same({}, report.shadowed)
+      f:add_rule("errno(4)", "getppid")
+      assert.are.same({ 1, 2, 3 }, rules_of(shadowed(f)))
+    end)
+
+    it("come from policy tables and OCI profiles through the same list, with the rule's place", function()
+      local p = seccomp.filter{ default = "errno(EACCES)", rules = {
+        { "allow", "getppid" }, { "errno(EPERM)", "getppid", { 0, "==", 1 } } } }
+      assert.are.same({ "rules[2]: rule #2 (errno(EPERM) on 'getppid') never decides a call: rule #1 (allow on "
+        .. "'getppid'), without conditions, decides every call of it (the first rule without conditions on a call "
+        .. "decides it: conditional rules before it are erased, rules after it change nothing)" }, shadowed(p))
+      -- Podman's default allows setns in its main list and denies it again
+      -- without CAP_SYS_ADMIN: runc's filter allows it, and so does this one
+      local f = seccomp.oci.filter({ defaultAction = "SCMP_ACT_ERRNO", defaultErrnoRet = 38, syscalls = {
+        { names = { "setns", "read" }, action = "SCMP_ACT_ALLOW" },
+        { names = { "setns" }, action = "SCMP_ACT_ERRNO", errnoRet = 1, excludes = { caps = { "CAP_SYS_ADMIN" } } },
+      } }, { runtime = "podman" })
+      local n = shadowed(f)
+      assert.are.equal(1, #n)
+      assert.matches("^syscalls%[2%]: rule #3 %(errno%(EPERM%) on 'setns'%) never decides a call: rule #1 %(allow "
+        .. "on 'setns'%), without conditions", n[1])
+      assert.are.equal(seccomp.ACT_ALLOW, f:simulate("setns"))
+    end)
+  end)
+
   it("refuses an unknown kind, naming it", function()
     local f = seccomp.filter("allow")
     assert.matches("invalid option 'shadow'", H.message(note, f, "shadow", "m"))

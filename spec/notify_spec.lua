@@ -210,6 +210,144 @@ describe("notification", function()
       assert.are.same({ true, "exit", 0 }, { child:wait() })
     end)
 
+    it("kept past their reply keep their values and their answered state", function()
+      -- four lseeks with offsets of their own; every request is kept, and
+      -- the collector runs between them
+      local child = notifying("lseek"):spawn(lua [[
+        local fh = io.open("/dev/null")
+        for i = 1, 4 do fh:seek("set", i * 4096) end]])
+      local n = child.notifier
+      local kept, ids = {}, {}
+      for req in n:requests(10) do
+        if req.args[3] == 0 and req.args[2] % 4096 == 0 and req.args[2] > 0 then -- SEEK_SET: ours
+          kept[#kept + 1] = req
+        end
+        assert.is_true(req:allow())
+        collectgarbage()
+      end
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+      assert.are.equal(4, #kept)
+      for i, req in ipairs(kept) do
+        assert.are.same({ "lseek", seccomp.syscall("lseek"), child.pid, seccomp.native_arch(), 0, i * 4096, 0 },
+          { req.name, req.syscall, child.pid, req.arch, req.flags, req.args[2], req.args[3] })
+        assert.are.equal(n, req.notifier)
+        assert.is_nil(ids[req.id], "ids are distinct")
+        ids[req.id] = true
+        assert.is_truthy(tostring(req):find(("seccomp.request %d (pid %d: lseek on "):format(req.id, child.pid),
+          1, true), tostring(req))
+        assert.is_true(req.answered)
+        assert.is_false(req:valid())
+        assert.is_false(n:id_valid(req.id))
+        local err = H.raises(req.reply, req, 0)
+        assert.are.same({ "reply", EALREADY }, { err.op, err.errno })
+        err = H.raises(n.respond, n, req.id, 0)
+        assert.are.same({ "respond", EALREADY }, { err.op, err.errno })
+      end
+    end)
+
+    it("still waiting when the next one arrives keep their own values", function()
+      local out = io.tmpfile()
+      -- the outer shell asks first; then two shells ask at the same time
+      local child = notifying("getppid"):spawn({ "sh", "-c",
+        [[sh -c 'echo $$ $PPID' & sh -c 'echo $$ $PPID'; wait]] }, { stdout = out })
+      local n = child.notifier
+      local first = assert(n:receive(10))
+      assert.are.equal(child.pid, first.pid)
+      assert.is_true(first:reply(1))
+      local a = assert(n:receive(10))
+      local b = assert(n:receive(10))
+      local apid, aid, aip = a.pid, a.id, a.ip
+      assert.are_not.equal(a.id, b.id)
+      assert.are_not.equal(a.pid, b.pid)
+      assert.is_true(b:reply(200))
+      collectgarbage()
+      assert.are.same({ apid, aid, aip, false, "getppid" }, { a.pid, a.id, a.ip, a.answered, a.name })
+      assert.is_true(a:valid())
+      assert.is_true(n:id_valid(aid))
+      assert.is_true(a:reply(100))
+      assert.are.same({ true, true, false }, { a.answered, b.answered, first:valid() })
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+      local got = {}
+      for pid, v in contents(out):gmatch("(%d+) (%d+)") do got[tonumber(pid)] = tonumber(v) end
+      assert.are.same({ [apid] = 100, [b.pid] = 200 }, got)
+    end)
+
+    it("read after their target died keep their values; answers are ENOENT", function()
+      local child = notifying("getppid"):spawn({ "sh", "-c", "echo $PPID" }, { stdout = devnull })
+      local n = child.notifier
+      local req = assert(n:receive(10))
+      local id, args = req.id, req.args
+      assert.is_true(child:kill("KILL"))
+      assert.are.same({ nil, "signal", 9, "SIGKILL" }, { child:wait() })
+      collectgarbage()
+      assert.are.same({ id, child.pid, "getppid", false }, { req.id, req.pid, req.name, req.answered })
+      assert.are.same(args, req.args)
+      assert.is_false(req:valid())
+      assert.is_false(n:id_valid(id))
+      for _ = 1, 2 do -- a failed answer leaves it unanswered: the second is ENOENT again
+        local r = { req:reply(5) }
+        assert.are.equal(3, #r)
+        assert.is_nil(r[1])
+        assert.matches("^request %-?%d+ is gone", r[2])
+        assert.are.equal(ENOENT, r[3])
+        assert.is_false(req.answered)
+      end
+      assert.are.same({ nil, "closed" }, { n:receive(1) })
+      n:close()
+      -- with the notifier closed: the fields still read, the methods refuse
+      assert.are.same({ id, child.pid, "getppid", false, n }, { req.id, req.pid, req.name, req.answered, req.notifier })
+      assert.matches("the request's notifier has been closed", H.message(req.reply, req, 0))
+      assert.matches("the request's notifier has been closed", H.message(req.valid, req))
+    end)
+
+    it("have args as a new list on each read, with the same values", function()
+      local child = notifying("lseek"):spawn(lua [[
+        local fh = io.open("/dev/null")
+        fh:seek("set", 40960)]]) -- glibc seeks in whole blocks
+      local seen = 0
+      for req in child.notifier:requests(10) do
+        local a1, a2 = req.args, req.args
+        assert.are_not.equal(a1, a2)
+        assert.are.same(a1, a2)
+        assert.are.same({ 6, 6 }, { #a1, select("#", table.unpack(a1)) })
+        if a1[2] == 40960 then seen = seen + 1 end
+        a1[2] = -1
+        assert.are.same(a2, req.args)
+        req:allow()
+      end
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+      assert.are.equal(1, seen)
+    end)
+
+    it("refuse what is not a request, and notifiers what is not a notifier", function()
+      local child = notifying("getppid"):spawn({ "sh", "-c", "echo $PPID" }, { stdout = devnull })
+      local n = child.notifier
+      local req = assert(n:receive(10))
+      local function msg(fn, ...)
+        local ok, err = pcall(fn, ...)
+        assert.is_false(ok)
+        return err
+      end
+      local index = getmetatable(req).__index
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got table)", msg(req.reply, {}, 0))
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got seccomp.notifier)", msg(req.reply, n, 0))
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got FILE*)", msg(req.deny, io.stdout))
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got FILE*)", msg(index, io.stdout, "id"))
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got table)", msg(index, {}, "reply"))
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got seccomp.notifier)", msg(index, n, "id"))
+      assert.are.equal("bad argument #1 to '?' (seccomp.notifier expected, got seccomp.request)", msg(n.receive, req))
+      assert.are.equal("bad argument #1 to '?' (seccomp.notifier expected, got seccomp.request)", msg(n.id_valid, req, 1))
+      assert.are.equal("bad argument #1 to '?' (seccomp.notifier expected, got seccomp.request)", msg(n.serve, req, {}))
+      local step = n:requests()
+      assert.are.equal("bad argument #1 to '?' (seccomp.notifier expected, got seccomp.request)", msg(step, req))
+      assert.are.equal("bad argument #1 to '?' (seccomp.notifier expected, got table)", msg(step, {}))
+      assert.are.equal("bad argument #1 to '?' (seccomp.request expected, got table)",
+        msg(tostring, setmetatable({}, { __tostring = getmetatable(req).__tostring })))
+      assert.is_true(req:valid()) -- none of that reached the kernel
+      assert.is_true(req:reply(1))
+      assert.are.same({ true, "exit", 0 }, { child:wait() })
+    end)
+
     it("carry full 64-bit arguments", function()
       -- lseek(fd, offset, whence): Lua's f:seek passes the offset through unchanged
       local child = notifying("lseek"):spawn(lua [[
@@ -437,6 +575,7 @@ describe("notification", function()
       -- the filter notifies execve, so each child waits in its own execve
       local f = notifying("execve")
       for i = 1, 1000 do
+        H.progress("    notify: %d of 1000 killed mid-request", i - 1)
         local child = f:spawn { "/bin/true" }
         local n = child.notifier
         local seen = 0

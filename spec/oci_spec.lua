@@ -123,7 +123,7 @@ describe("oci.filter", function()
     local want = {
       SCMP_ACT_KILL = "kill_thread", SCMP_ACT_KILL_THREAD = "kill_thread", SCMP_ACT_KILL_PROCESS = "kill_process",
       SCMP_ACT_TRAP = "trap", SCMP_ACT_ERRNO = "errno(EPERM)", SCMP_ACT_TRACE = "trace(1)",
-      SCMP_ACT_LOG = "log", SCMP_ACT_NOTIFY = "notify",
+      SCMP_ACT_LOG = "log",
     }
     for word, name in pairs(want) do
       local f = oci.filter(profile { defaultAction = word, syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } })
@@ -135,7 +135,20 @@ describe("oci.filter", function()
     assert.matches("^defaultAction: unknown action 'SCMP_ACT_ALLOWW' %(did you mean 'SCMP_ACT_ALLOW'%?%)",
       err_of(profile { defaultAction = "SCMP_ACT_ALLOWW" }))
     assert.matches("unknown action 'allow'", err_of(profile { defaultAction = "allow" }))
-    assert.matches("^profile: missing key 'defaultAction'", err_of { syscalls = {} })
+    assert.matches("^defaultAction: missing key 'defaultAction': runc refuses",
+      err_of { syscalls = { { names = { "read" }, action = "SCMP_ACT_ALLOW" } } })
+    -- the runtimes run a container with neither without seccomp: no filter to build
+    assert.matches("^profile: no defaultAction and no syscalls", err_of { syscalls = {} })
+    -- runc: notify needs its agent, never the default action
+    assert.matches("^defaultAction: runc refuses the profile: \"SCMP_ACT_NOTIFY cannot be used as default action\"",
+      err_of(profile { defaultAction = "SCMP_ACT_NOTIFY" }))
+    assert.matches("^syscalls%[1%]%.action: runc refuses the profile: \"listenerPath is not set\"",
+      err_of(profile { defaultAction = "SCMP_ACT_ALLOW", syscalls = { { names = { "mkdir" }, action = "SCMP_ACT_NOTIFY" } } }))
+    assert.matches("^syscalls%[1%]%.names%[1%]: runc refuses the profile: \"SCMP_ACT_NOTIFY cannot be used for the write",
+      err_of(profile { defaultAction = "SCMP_ACT_ALLOW", syscalls = { { names = { "write" }, action = "SCMP_ACT_NOTIFY" } } }))
+    -- a default action alone is a filter (a profile that logs every call)
+    local g = oci.filter { defaultAction = "SCMP_ACT_LOG" }
+    assert.are.equal("log", act(g, "getpid"))
   end)
 
   it("defaultErrnoRet and errnoRet", function()
@@ -148,8 +161,15 @@ describe("oci.filter", function()
     assert.are.equal("errno(EACCES)", act(f, "getppid"))
     assert.are.equal("errno(EPERM)", act(f, "getpid"))
     assert.are.equal("trace(7)", act(f, "gettid"))
-    assert.matches("^defaultErrnoRet: errnoRet is for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not SCMP_ACT_ALLOW",
-      err_of(profile { defaultAction = "SCMP_ACT_ALLOW", defaultErrnoRet = 1 }))
+    -- with another action runc ignores it: noted
+    local g = oci.filter(profile { defaultAction = "SCMP_ACT_ALLOW", defaultErrnoRet = 1, syscalls = {
+      { names = { "getppid" }, action = "SCMP_ACT_KILL", errnoRet = 3 } } })
+    assert.are.equal("allow", act(g, "getpid"))
+    assert.are.equal("kill_thread", act(g, "getppid"))
+    local notes = g:notes()
+    assert.are.same({ "ignored_key", "ignored_key" }, { notes[1].kind, notes[2].kind })
+    assert.matches("defaultErrnoRet is ignored with SCMP_ACT_ALLOW, as runc ignores it", notes[1].message)
+    assert.are.same({ "defaultErrnoRet", "syscalls[1].errnoRet" }, { notes[1].origin, notes[2].origin })
     assert.matches("^syscalls%[1%]%.errnoRet: 5000 out of range %(0%.%.4095%)", err_of(profile { syscalls = {
       { names = { "getppid" }, action = "SCMP_ACT_ERRNO", errnoRet = 5000 } } }))
     assert.matches("^syscalls%[1%]%.errnoRet: integer expected, got string", err_of(profile { syscalls = {
@@ -168,9 +188,13 @@ describe("oci.filter", function()
     local g = oci.filter(profile { architectures = { "SCMP_ARCH_AARCH64" } }, { arch = "arm64" })
     assert.is_true(g:has_arch("aarch64"))
     assert.are.equal(NATIVE == "aarch64", g:has_arch("native"))
-    assert.matches("^architectures%[2%]: unknown arch 'x86_64' %(OCI arch names are SCMP_ARCH_X86_64",
-      err_of(profile { architectures = { "SCMP_ARCH_X86", "x86_64" } }))
-    assert.matches("^architectures%[1%]: ", err_of(profile { architectures = { "SCMP_ARCH_Z80" } }))
+    assert.matches("^architectures%[2%]: arch 'x86_64' is not one of runc's %(did you mean 'SCMP_ARCH_X86_64'%?%): "
+      .. "runc refuses the profile", err_of(profile { architectures = { "SCMP_ARCH_X86", "x86_64" } }))
+    assert.matches("^architectures%[1%]: arch 'SCMP_ARCH_Z80' is not one of runc's",
+      err_of(profile { architectures = { "SCMP_ARCH_Z80" } }))
+    -- a word libseccomp knows and runc 1.1.5 does not
+    assert.matches("^architectures%[1%]: arch 'SCMP_ARCH_RISCV64' is not one of runc's",
+      err_of(profile { architectures = { "SCMP_ARCH_RISCV64" } }))
   end)
 
   it("archMap: the runtime's arch and its subArchitectures", function()
@@ -192,9 +216,12 @@ describe("oci.filter", function()
     assert.is_false(h:has_arch("aarch64"))
     assert.matches("^archMap: both 'architectures' and 'archMap' are given",
       err_of(profile { archMap = map, architectures = { "SCMP_ARCH_X86" } }))
-    assert.matches("^archMap%[1%]%.subArchitectures%[2%]: unknown arch 'SCMP_ARCH_NOPE'",
-      err_of(profile { archMap = { { architecture = "SCMP_ARCH_X86_64", subArchitectures = { "SCMP_ARCH_X86", "SCMP_ARCH_NOPE" } } } }))
-    assert.matches("^archMap%[1%]: missing key 'architecture'", err_of(profile { archMap = { { subArchitectures = {} } } }))
+    assert.matches("^archMap%[1%]%.subArchitectures%[2%]: arch 'SCMP_ARCH_NOPE' is not one of runc's",
+      err_of(profile { archMap = { { architecture = "SCMP_ARCH_X86_64", subArchitectures = { "SCMP_ARCH_X86", "SCMP_ARCH_NOPE" } } } },
+        { arch = "x86_64" }))
+    -- an entry for no arch is no arch's
+    local e = oci.filter(profile { archMap = { { subArchitectures = { "SCMP_ARCH_NOPE" } } } }, { arch = "x86_64" })
+    assert.are.same({ true, false }, { e:has_arch("x86_64"), e:has_arch("x86") })
   end)
 
   it("syscalls: names, the old single name, and the skip rules", function()
@@ -273,15 +300,15 @@ describe("oci.filter", function()
     local function bad(arg)
       return err_of(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", args = { arg } } } })
     end
-    assert.matches("^syscalls%[1%]%.args%[1%]%.index: argument index 6 out of range %(0%.%.5",
+    assert.matches("^syscalls%[1%]%.args%[1%]%.index: argument index 6 out of range %(0%.%.5%): runc refuses",
       bad { index = 6, value = 0, op = "SCMP_CMP_EQ" })
-    assert.matches("index: argument index %-1 out of range", bad { index = -1, value = 0, op = "SCMP_CMP_EQ" })
+    assert.matches("index: argument index 18446744073709551615 out of range", bad { index = -1, value = 0, op = "SCMP_CMP_EQ" })
     assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator 'SCMP_CMP_EQQ' %(did you mean 'SCMP_CMP_EQ'%?%)",
       bad { index = 0, value = 0, op = "SCMP_CMP_EQQ" })
     -- an operator as the module spells it, where runc reads only its SCMP_CMP_ word
-    assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator '==' %(did you mean 'SCMP_CMP_EQ'%?%)$",
+    assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator '==' %(did you mean 'SCMP_CMP_EQ'%?%): runc refuses the profile$",
       bad { index = 0, value = 0, op = "==" })
-    assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator 'SCMP_CMP_ge' %(did you mean 'SCMP_CMP_GE'%?%)$",
+    assert.matches("^syscalls%[1%]%.args%[1%]%.op: unknown operator 'SCMP_CMP_ge' %(did you mean 'SCMP_CMP_GE'%?%): runc refuses the profile$",
       bad { index = 0, value = 0, op = "SCMP_CMP_ge" })
     assert.matches("missing key 'op'", bad { index = 0, value = 0 })
     assert.matches("args%[1%]: unknown key 'vaule' %(did you mean 'value'%?%)", bad { index = 0, vaule = 0, op = "SCMP_CMP_EQ" })
@@ -302,13 +329,13 @@ describe("oci.filter", function()
     assert.are.same({ "allow", "errno(EPERM)" }, { with { "sys_admin", "CAP_NET_ADMIN" } })
     assert.matches("ctx%.caps%[1%]: unknown capability 'CAP_SYS_ADMN' %(did you mean 'CAP_SYS_ADMIN'%?%)",
       err_of(p, { caps = { "CAP_SYS_ADMN" } }))
-    assert.matches("^syscalls%[1%]%.includes%.caps%[1%]: unknown capability 'SYS_ADMIN'",
+    assert.matches("^syscalls%[1%]%.includes%.caps%[1%]: 'SYS_ADMIN' is no capability %(did you mean 'CAP_SYS_ADMIN'%?%)",
       err_of(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", includes = { caps = { "SYS_ADMIN" } } } } }))
   end)
 
-  it("includes and excludes: arches in Go's words", function()
+  it("includes and excludes: arches in the runtime's words", function()
     local p = profile { syscalls = {
-      { names = { "getppid" }, action = "SCMP_ACT_ALLOW", includes = { arches = { "amd64", "386" } } },
+      { names = { "getppid" }, action = "SCMP_ACT_ALLOW", includes = { arches = { "amd64", "x86" } } },
       { names = { "getpid" }, action = "SCMP_ACT_ALLOW", excludes = { arches = { "arm64" } } },
     } }
     local f = oci.filter(p, { arch = "x86_64" })
@@ -317,8 +344,11 @@ describe("oci.filter", function()
     assert.are.same({ "errno(EPERM)", "errno(EPERM)" }, { act(g, "getppid", nil, "aarch64"), act(g, "getpid", nil, "aarch64") })
     local h = oci.filter(p, { arch = "386" })
     assert.are.equal("allow", act(h, "getppid", nil, "x86"))
-    assert.matches("^syscalls%[1%]%.includes%.arches%[1%]: unknown arch 'x86_64' %(did you mean 'amd64'%?%) %(Docker's arches",
+    assert.matches("^syscalls%[1%]%.includes%.arches%[1%]: 'x86_64' is no runtime's arch word %(did you mean 'amd64'%?%)",
       err_of(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", includes = { arches = { "x86_64" } } } } }))
+    -- Go's 386 is no runtime's word: Docker's is x86
+    assert.matches("'386' is no runtime's arch word %(did you mean 'x86'%?%)",
+      err_of(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", includes = { arches = { "386" } } } } }))
     assert.matches("ctx%.arch: ", err_of(p, { arch = "z80" }))
   end)
 
@@ -340,44 +370,34 @@ describe("oci.filter", function()
     local maj, min = running:match("^(%d+)%.(%d+)")
     local newer = tonumber(maj) > 5 or (tonumber(maj) == 5 and tonumber(min) >= 10)
     assert.are.equal(newer and "allow" or "errno(EPERM)", act(oci.filter(p), "getppid"))
-    assert.matches("minKernel: kernel version \"major%.minor\" expected, got string \"5\"",
+    assert.matches("minKernel: invalid kernel version \"5\", expected \"<kernel>%.<major>\"",
       err_of(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", includes = { minKernel = "5" } } } }))
     assert.matches("ctx%.kernel: a version", err_of(p, { kernel = "six" }))
   end)
 
-  it("flags", function()
-    local f = oci.filter(profile { flags = { "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW" } })
-    assert.is_true(f:get_attr("log"))
-    assert.is_true(f:get_attr("ssb"))
-    assert.is_false(oci.filter(profile {}):get_attr("log"))
-    assert.is_true(oci.filter(profile { flags = { "SECCOMP_FILTER_FLAG_TSYNC" } }):get_attr("tsync"))
-    assert.matches("^flags%[1%]: unknown flag 'SECCOMP_FILTER_FLAG_LGO' %(did you mean 'SECCOMP_FILTER_FLAG_LOG'%?%)",
-      err_of(profile { flags = { "SECCOMP_FILTER_FLAG_LGO" } }))
-    local p = profile { flags = { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" } }
-    if seccomp.supports("wait_kill") then
-      assert.is_true(oci.filter(p):get_attr("wait_kill"))
-    else
-      -- the core's error object, located
-      local e = H.raises(oci.filter, p)
-      assert.are.equal("flags[1]", e.where)
-      assert.matches("wait_kill", tostring(e))
+  it("flags: refused, as runc 1.1.5 refuses them", function()
+    for _, w in ipairs { "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC" } do
+      assert.matches("^flags: runc 1%.1%.5 refuses any flag %(\"seccomp flags are not yet supported by runc\"",
+        err_of(profile { flags = { w } }))
     end
+    assert.are.equal("allow", act(oci.filter(profile { flags = {} }), "getppid")) -- none is fine
   end)
 
-  it("refuses listenerPath and listenerMetadata, ignores comments", function()
+  it("refuses listenerPath and listenerMetadata; a rule's comment is Docker's and Podman's", function()
     assert.matches("^listenerPath: not supported", err_of(profile { listenerPath = "/run/agent.sock" }))
     assert.matches("^listenerMetadata: not supported", err_of(profile { listenerMetadata = "x" }))
-    local f = oci.filter(profile { comment = "top", syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", comment = "why" } } })
+    local f = oci.filter(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", comment = "why" } } })
     assert.are.equal("allow", act(f, "getppid"))
+    assert.matches("^syscalls%[1%]%.comment: string expected, got number 1",
+      err_of(profile { syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW", comment = 1 } } }))
+    -- no runtime reads a comment beside defaultAction
+    assert.matches("^profile: unknown key 'comment'", err_of(profile { comment = "top" }))
   end)
 
   it("refuses bad profiles with a located message, never a partial filter", function()
-    assert.matches("^profile: unknown key 'defaultaction' %(did you mean 'defaultAction'%?%)",
-      err_of { defaultaction = "SCMP_ACT_ALLOW", syscalls = {} })
-    assert.matches("^syscalls: no syscall rules", err_of { defaultAction = "SCMP_ACT_ALLOW" })
-    assert.matches("^syscalls: no syscall rules", err_of { defaultAction = "SCMP_ACT_ALLOW", syscalls = {} })
-    assert.matches("^syscalls%[1%]: no syscall names", err_of(profile { syscalls = { { action = "SCMP_ACT_ALLOW" } } }))
-    assert.matches("^syscalls%[1%]: missing key 'action'", err_of(profile { syscalls = { { names = { "read" } } } }))
+    assert.matches("^profile: unknown key 'defaultActon' %(did you mean 'defaultAction'%?%)",
+      err_of { defaultActon = "SCMP_ACT_ALLOW", syscalls = {} })
+    assert.matches("^syscalls%[1%]%.action: missing key 'action'", err_of(profile { syscalls = { { names = { "read" } } } }))
     assert.matches("^syscalls: list of syscall rules expected %(an array%), got an object",
       err_of(profile { syscalls = { read = "SCMP_ACT_ALLOW" } }))
     assert.matches("bad argument #1 to 'filter' %(profile expected", H.message(oci.filter, 42))
@@ -388,7 +408,7 @@ describe("oci.filter", function()
     -- JSON: the document's name and the line of the object at fault
     local text = '{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [\n    {"names": ["read"],\n'
       .. '     "action": "SCMP_ACT_ALLOW", "args": [{"index": 9, "value": 0, "op": "SCMP_CMP_EQ"}]}\n  ]\n}'
-    assert.matches("^my%.json:5: syscalls%[1%]%.args%[1%]%.index: argument index 9 out of range",
+    assert.matches("^my%.json:5: syscalls%[1%]%.args%[1%]%.index: argument index 9 out of range %(0%.%.5%): runc refuses",
       err_of(text, { name = "my.json" }))
     assert.matches("^JSON:5: syscalls", err_of(text))
     assert.matches("^my%.json: line 1, column 2: expected a string", err_of("{,}", { name = "my.json" }))
@@ -398,8 +418,8 @@ describe("oci.filter", function()
     -- x86_64 and aarch64 are both little-endian; s390x is big-endian: libseccomp refuses the mix
     local e = H.raises(oci.filter, profile { architectures = { "SCMP_ARCH_S390X" } })
     assert.are.equal("table", type(e))
-    assert.are.equal("architectures", e.where)
-    assert.matches("^architectures: ", e.message)
+    assert.are.equal("architectures[1]", e.where)
+    assert.matches("^architectures%[1%]: ", e.message)
   end)
 end)
 
@@ -421,7 +441,7 @@ describe("oci.profile and oci.encode", function()
     local p = oci.profile(policy)
     assert.are.equal("SCMP_ACT_ERRNO", p.defaultAction)
     assert.are.equal(1, p.defaultErrnoRet)
-    assert.are.same({ "SECCOMP_FILTER_FLAG_LOG" }, p.flags)
+    assert.is_nil(p.flags) -- runc 1.1.5 takes none: log is not carried
     assert.are.same({ "SCMP_ARCH_" .. NATIVE:upper(), "SCMP_ARCH_X86" }, p.architectures)
     assert.are.same({ names = { "read", "write", "exit_group" }, action = "SCMP_ACT_ALLOW" }, p.syscalls[1])
     assert.are.same({ names = { "openat" }, action = "SCMP_ACT_ALLOW",
@@ -441,7 +461,6 @@ describe("oci.profile and oci.encode", function()
     for _, c in ipairs(calls) do
       assert.are.equal(act(f, c[1], c[2], c[3]), act(g, c[1], c[2], c[3]), c[1])
     end
-    assert.are.equal(f:get_attr("log"), g:get_attr("log"))
   end)
 
   it("carries examples/policies/container.lua over, call for call", function()
@@ -450,7 +469,8 @@ describe("oci.profile and oci.encode", function()
     local arches = { table.unpack(p.architectures) }
     table.sort(arches)
     assert.are.same({ "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64" }, arches)
-    local g = oci.filter(oci.encode(p))
+    -- the policy does not widen socketcall, nor return ENOSYS past its calls
+    local g = oci.filter(oci.encode(p), { widen_multiplexed = false, unknown = "default" })
     local n = same_actions(f, g, { "x86_64", "x86", "x32" },
       { {}, { 0x10000000 }, { 1, 1, 0 }, { 16, 3, 9 }, { 8 }, { 0xffffffff } })
     assert.is_true(n > 5000)
@@ -586,7 +606,7 @@ describe("a container runtime's profile (examples/policies/container.json)", fun
 
   it("survives filter -> profile -> JSON -> filter, call for call", function()
     local f = oci.filter(text, { caps = { "CAP_SYS_PTRACE" }, kernel = "6.1" })
-    local g = oci.filter(oci.encode(oci.profile(f)))
+    local g = oci.filter(oci.encode(oci.profile(f)), { unknown = "default" })
     local n = same_actions(f, g, { NATIVE, X86_64 and "x86" or nil }, { {}, { 0x10000000 }, { 16, 3, 9 }, { 8 } })
     assert.is_true(n > 1000)
   end)
@@ -631,7 +651,7 @@ describe('unknown = "enosys"', function()
   it("takes only \"enosys\"", function()
     assert.matches("^unknown: \"enosys\" expected, got string 'ENOSYS'",
       H.message(seccomp.filter, { default = "kill_process", allow = { "read" }, unknown = "ENOSYS" }))
-    assert.matches("ctx%.unknown: \"enosys\" expected", err_of(profile {}, { unknown = true }))
+    assert.matches("ctx%.unknown: \"runc\", \"enosys\" or \"default\" expected", err_of(profile {}, { unknown = true }))
   end)
 end)
 

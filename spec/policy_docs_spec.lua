@@ -145,6 +145,44 @@ describe(DOC, function()
   end)
 end)
 
+describe("finding a script's calls", function()
+  local it_learn = H.gated(it, pending, H.all(H.feature("notify"), H.feature("notify_continue")))
+  it_learn("with lua-seccomp learn, as shown: a policy the script then runs under, from another directory", function()
+    local block
+    for _, b in ipairs(blocks) do
+      if b.lang == "sh" and b.text:find("lua-seccomp learn", 1, true) then block = b end
+    end
+    assert.is_table(block, "no sh block running lua-seccomp learn in " .. DOC)
+    local root = assert(io.popen("pwd")):read("l")
+    local function abs(paths) -- a search path with this checkout's relative entries made absolute
+      return (paths:gsub("[^;]+", function(e) return e:sub(1, 1) == "/" and e or root .. "/" .. e end))
+    end
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert.is_true(os.execute("mkdir " .. H.shellquote(dir)))
+    local input = tmpfile("a b\n")
+    local esc = function(x) return (x:gsub("%%", "%%%%")) end
+    local cmd = block.text:gsub("lua%-seccomp", esc(H.lua .. " " .. root .. "/bin/lua-seccomp"))
+      :gsub("lua5%.4 examples/", esc(H.lua .. " " .. root .. "/examples/"))
+      :gsub("some%-file%.txt", esc(input))
+    local out, err = os.tmpname(), os.tmpname()
+    local ok, how, code = os.execute(("cd %s && env LUA_PATH=%s LUA_CPATH=%s "
+      .. "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" sh -ec %s >%s 2>%s </dev/null")
+      :format(H.shellquote(dir), H.shellquote(abs(package.path)), H.shellquote(abs(package.cpath)),
+        H.shellquote(cmd), out, err))
+    local o, e = read(out), read(err)
+    local learned = io.open(dir .. "/learned.lua") and read(dir .. "/learned.lua") or ""
+    os.remove(out)
+    os.remove(err)
+    os.execute("rm -rf " .. H.shellquote(dir))
+    assert.are.same({ true, "exit", 0 }, { ok, how, code }, o .. e)
+    assert.are.equal("2 lines, 3 words, 14 bytes\n1 lines, 2 words, 4 bytes\n", o)
+    assert.matches('default = "kill_process"', learned)
+    assert.matches('\n%s+"read",', learned)
+    assert.matches("written to learned%.lua", e)
+  end)
+end)
+
 describe("example 1: a script that confines itself", function()
   local script = block_for("examples/policies/wordcount.lua").text
   local input = "one two\nthree\nfour five six\n"

@@ -5,7 +5,7 @@
 local seccomp = require "seccomp"
 local H = require "helper"
 
-local ENOENT, EFAULT, ENAMETOOLONG, EPERM, ENOSYS = 2, 14, 36, 1, 38
+local ENOENT, EFAULT, ENAMETOOLONG, EPERM, ENOSYS, EALREADY = 2, 14, 36, 1, 38, 114
 
 local notifying, lua, contents = H.notifying, H.lua_argv, H.contents
 
@@ -254,12 +254,93 @@ describe("serve", function()
     assert.are.equal(tostring(ENOSYS) .. " ", out)
   end)
 
+  it("hands each handler its request alone; kept, it stays intact after the loop; on_error gets it", function()
+    local kept, nargs, reported = {}, {}, {}
+    local why, out, st = run({ unlink = function(...)
+      local req = ...
+      nargs[#nargs + 1] = select("#", ...)
+      kept[#kept + 1] = req
+      collectgarbage()
+      if #kept == 2 then error("second") end
+      return "EROFS"
+    end }, { "/a", "/b", "/c" }, { on_error = function(_, req) reported[#reported + 1] = req end })
+    assert.are.equal("closed", why)
+    assert.are.same({ true, "exit", 0 }, st)
+    assert.are.equal("30 1 30 ", out)
+    assert.are.same({ 1, 1, 1 }, nargs)
+    assert.are.equal(1, #reported)
+    assert.is_true(rawequal(kept[2], reported[1]))
+    local ids = {}
+    for _, req in ipairs(kept) do
+      assert.are.same({ "unlink", true, false }, { req.name, req.answered, req:valid() })
+      assert.is_false(req.notifier:id_valid(req.id))
+      ids[req.id] = true
+      local err = H.raises(req.reply, req, 0)
+      assert.are.same({ "reply", EALREADY }, { err.op, err.errno })
+    end
+    local distinct = 0
+    for _ in pairs(ids) do distinct = distinct + 1 end
+    assert.are.same({ 3, 3 }, { #kept, distinct })
+  end)
+
+  it("uses the handlers as they are when each request comes (a handler may change them)", function()
+    local handlers = {}
+    handlers.unlink = function()
+      handlers.unlink = "EXDEV" -- a fixed answer from now on
+      return "EROFS"
+    end
+    local _, out = run(handlers, { "/a", "/b", "/c" })
+    assert.are.equal("30 18 18 ", out)
+    handlers = {}
+    handlers.unlink = function()
+      handlers.unlink = nil -- the next one goes to default...
+      handlers.default = function()
+        handlers.default = nil -- ...and the one after has neither: ENOSYS
+        return "EBUSY"
+      end
+      return "EROFS"
+    end
+    _, out = run(handlers, { "/a", "/b", "/c" })
+    assert.are.equal("30 16 " .. ENOSYS .. " ", out)
+  end)
+
   it("a handler may be the answer itself", function()
     local why, out = run({ unlink = "EROFS" }, { "/a", "/b" })
     assert.are.equal("closed", why)
     assert.are.equal("30 30 ", out)
     why, out = run({ unlink = { value = 0 } }, { "/a" })
     assert.are.equal("ok ", out)
+    why, out = run({ default = -30 }, { "/a" })
+    assert.are.equal("30 ", out)
+  end)
+
+  it("a bad fixed answer is reported with its request, which is then denied", function()
+    local reports = {}
+    local why, out, st = run({ unlink = "EWHAT" }, { "/a", "/b" },
+      { error_errno = "EXDEV", on_error = function(err, req)
+          reports[#reports + 1] = { err = err, req = req, name = req.name, valid = req:valid(),
+            answered = req.answered, path = req:read_string(req.args[1]) }
+        end })
+    assert.are.equal("closed", why)
+    assert.are.same({ true, "exit", 0 }, st)
+    assert.are.equal("18 18 ", out)
+    assert.are.equal(2, #reports)
+    for i, r in ipairs(reports) do
+      assert.matches("unknown answer 'EWHAT'", r.err)
+      assert.are.same({ "unlink", true, false, ({ "/a", "/b" })[i] }, { r.name, r.valid, r.answered, r.path })
+      assert.is_true(r.req.answered) -- the denial that followed
+      assert.is_false(r.req:valid())
+    end
+    assert.are_not.equal(reports[1].req.id, reports[2].req.id)
+    -- the default report names the call
+    local text, ok = H.child([[
+      local seccomp = require "seccomp"
+      local c = seccomp.filter("allow"):add_rule("notify", "unlink"):spawn{ "]] .. H.lua .. [[", "-e", "os.remove('/a')" }
+      print(c.notifier:serve { unlink = { value = -1 } })
+      print(c:wait())]])
+    assert.is_true(ok, text)
+    assert.matches("seccomp.serve: handler for unlink %(pid %d+%) failed: answer.value %-1 would read as errno 1", text)
+    assert.matches("closed\ntrue\texit\t0\n$", text)
   end)
 
   it("an error, a yield or a bad answer denies that call, is reported, and the loop goes on", function()
@@ -306,6 +387,43 @@ describe("serve", function()
     assert.matches("neither answered the request nor returned an answer", msgs["/nothing"])
     assert.matches("answered the request and also returned 'EROFS'", msgs["/twice"])
     assert.is_nil(msgs["/fine"])
+  end)
+
+  it("an integer that is no errno is the handler's error: the call is denied, never faked", function()
+    -- 4095 and -4095 are the edges of an errno; past them, and at the ends
+    -- of Lua's integers (whose negation overflows), the call must fail with
+    -- opts.error_errno (EACCES here) and on_error hears of it
+    local answers = {
+      ["/min"] = math.mininteger, ["/max"] = math.maxinteger, ["/4096"] = 4096, ["/-4096"] = -4096,
+      ["/min+1"] = math.mininteger + 1, ["/4095"] = 4095, ["/-4095"] = -4095,
+    }
+    local paths = { "/min", "/max", "/4096", "/-4096", "/min+1", "/4095", "/-4095" }
+    local reports = {}
+    local why, out, st = run({ unlink = by_path(answers) }, paths,
+      { error_errno = "EACCES", on_error = function(err, req) reports[req:read_string(req.args[1])] = err end })
+    assert.are.equal("closed", why)
+    assert.are.same({ true, "exit", 0 }, st)
+    assert.are.equal("13 13 13 13 13 4095 4095 ", out)
+    for _, p in ipairs { "/min", "/max", "/4096", "/-4096", "/min+1" } do
+      assert.is_truthy(reports[p]:find("answer " .. math.tointeger(answers[p]) .. " is not an errno (1..4095 or -4095..-1",
+        1, true), p .. ": " .. tostring(reports[p]))
+    end
+    assert.is_nil(reports["/4095"])
+    assert.is_nil(reports["/-4095"])
+  end)
+
+  it("deny and respond refuse an errno past 4095 either way, math.mininteger too", function()
+    local child = notifying("unlink"):spawn(remover { "/a" }, { stdout = devnull })
+    local n = child.notifier
+    local req = assert(n:receive(10))
+    for _, e in ipairs { math.mininteger, math.maxinteger, 4096, -4096 } do
+      local want = "errno " .. e .. " out of range -4095..4095"
+      assert.is_truthy(H.message(req.deny, req, e):find(want, 1, true), want)
+      assert.is_truthy(H.message(n.respond, n, req.id, 0, e):find(want, 1, true), want)
+    end
+    assert.is_true(req:valid()) -- none of that reached the kernel
+    assert.is_true(req:deny(-4095))
+    assert.are.same({ true, "exit", 0 }, { child:wait() })
   end)
 
   it("opts.error_errno is the errno of a failed handler; on_error's own error ends the loop", function()

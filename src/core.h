@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,6 +46,12 @@
 #include "compat.h"
 #include "kabi.h"
 #include "plain.h"
+
+/* A small helper on the notify loop's path (a request's checks and answer),
+ * inlined at every call: gcc -O2 inlines them or not depending on the size
+ * of the whole unit, and a call each costs the loop about 10% of its
+ * instructions (bench/callgrind_notify.sh). */
+#define SC_INLINE inline __attribute__((always_inline))
 
 /* Lua raises with a longjmp: lua_error, luaL_error and luaL_argerror never
  * return, and neither do the core's helpers that end in them.  The headers do
@@ -85,17 +92,19 @@ struct sc_arch {
 };
 
 /* names.c: the arches the module knows, in one table (names.c, filter.c,
- * verify.c, program.c, notify.c, module.c read it) */
+ * verify.c, program.c, notify.c, module.c read it).  An arch newer than
+ * 2.3.1 is in it where the headers define its SCMP_ARCH_* macro (a gate,
+ * forced off by -DSC_FORCE_OFF_ARCH_<NAME>: compat.h). */
 static const struct sc_arch sc_arches[] = {
     {"x86", SCMP_ARCH_X86},
     {"x86_64", SCMP_ARCH_X86_64},
     {"x32", SCMP_ARCH_X32},
     {"arm", SCMP_ARCH_ARM},
     {"aarch64", SCMP_ARCH_AARCH64},
-#ifdef SCMP_ARCH_LOONGARCH64
+#if defined(SCMP_ARCH_LOONGARCH64) && !defined(SC_FORCE_OFF_ARCH_LOONGARCH64)
     {"loongarch64", SCMP_ARCH_LOONGARCH64},
 #endif
-#ifdef SCMP_ARCH_M68K
+#if defined(SCMP_ARCH_M68K) && !defined(SC_FORCE_OFF_ARCH_M68K)
     {"m68k", SCMP_ARCH_M68K},
 #endif
     {"mips", SCMP_ARCH_MIPS},
@@ -104,34 +113,34 @@ static const struct sc_arch sc_arches[] = {
     {"mipsel", SCMP_ARCH_MIPSEL},
     {"mipsel64", SCMP_ARCH_MIPSEL64},
     {"mipsel64n32", SCMP_ARCH_MIPSEL64N32},
-#ifdef SCMP_ARCH_PPC
+#if defined(SCMP_ARCH_PPC) && !defined(SC_FORCE_OFF_ARCH_PPC)
     {"ppc", SCMP_ARCH_PPC},
 #endif
-#ifdef SCMP_ARCH_PPC64
+#if defined(SCMP_ARCH_PPC64) && !defined(SC_FORCE_OFF_ARCH_PPC64)
     {"ppc64", SCMP_ARCH_PPC64},
 #endif
-#ifdef SCMP_ARCH_PPC64LE
+#if defined(SCMP_ARCH_PPC64LE) && !defined(SC_FORCE_OFF_ARCH_PPC64LE)
     {"ppc64le", SCMP_ARCH_PPC64LE},
 #endif
-#ifdef SCMP_ARCH_S390
+#if defined(SCMP_ARCH_S390) && !defined(SC_FORCE_OFF_ARCH_S390)
     {"s390", SCMP_ARCH_S390},
 #endif
-#ifdef SCMP_ARCH_S390X
+#if defined(SCMP_ARCH_S390X) && !defined(SC_FORCE_OFF_ARCH_S390X)
     {"s390x", SCMP_ARCH_S390X},
 #endif
-#ifdef SCMP_ARCH_PARISC
+#if defined(SCMP_ARCH_PARISC) && !defined(SC_FORCE_OFF_ARCH_PARISC)
     {"parisc", SCMP_ARCH_PARISC},
 #endif
-#ifdef SCMP_ARCH_PARISC64
+#if defined(SCMP_ARCH_PARISC64) && !defined(SC_FORCE_OFF_ARCH_PARISC64)
     {"parisc64", SCMP_ARCH_PARISC64},
 #endif
-#ifdef SCMP_ARCH_RISCV64
+#if defined(SCMP_ARCH_RISCV64) && !defined(SC_FORCE_OFF_ARCH_RISCV64)
     {"riscv64", SCMP_ARCH_RISCV64},
 #endif
-#ifdef SCMP_ARCH_SH
+#if defined(SCMP_ARCH_SH) && !defined(SC_FORCE_OFF_ARCH_SH)
     {"sh", SCMP_ARCH_SH},
 #endif
-#ifdef SCMP_ARCH_SHEB
+#if defined(SCMP_ARCH_SHEB) && !defined(SC_FORCE_OFF_ARCH_SHEB)
     {"sheb", SCMP_ARCH_SHEB},
 #endif
 };
@@ -163,10 +172,23 @@ struct sc_feature {
 enum { SC_COMPILER_LIBSECCOMP, SC_COMPILER_BINDING, SC_COMPILER_AUTO };
 static const char *const sc_compiler_names[] = {"libseccomp", "binding", "auto", NULL};
 
+/* the `verify` attribute: false, true, "sample" (a sampled check is accepted) */
+enum { SC_VERIFY_OFF, SC_VERIFY_ON, SC_VERIFY_SAMPLE };
+
 #define SC_TX_MAX 32 /* nested transactions */
 
+/* The `unknown` attribute: what a syscall number no rule names gets */
+enum { SC_UNKNOWN_DEFAULT, SC_UNKNOWN_ENOSYS, SC_UNKNOWN_RUNC };
+#define SC_STUB_MAX 16 /* arches of runc's ENOSYS stub (stub.c) */
+struct sc_tx; /* filter.c: what a transaction restores when it is rejected */
+
 typedef struct {
+    /* libseccomp's context: derived from the ledger and the setup (filter.c);
+     * NULL once released.  ctx_stale: a failed call may have left it out of
+     * step with them, and it is rebuilt before any further use. */
     scmp_filter_ctx ctx;
+    int ctx_stale;
+    sc_setup setup;   /* default action, arches, attributes, priorities (ledger.c) */
     unsigned long gen; /* bumped by every change, so caches can tell they are stale */
     /* Data derived from the filter (the simulator's decoded program), owned
      * by the filter and valid while cache_gen == gen. */
@@ -174,14 +196,18 @@ typedef struct {
     void (*cache_free)(void *);
     unsigned long cache_gen;
     sc_ledger ledger; /* every rule as given (ledger.c) */
-    int verify;       /* the module's `verify` attribute (default on) */
+    int verify;       /* the module's `verify` attribute: SC_VERIFY_* (default on) */
     int compiler;     /* the `compiler` attribute: SC_COMPILER_* */
     int widen;        /* `widen_multiplexed`: accept libseccomp's widening of socketcall/ipc */
-    int unknown;      /* `unknown` = "enosys": numbers past the highest one named get ENOSYS */
+    int unknown;      /* `unknown`: SC_UNKNOWN_DEFAULT, _ENOSYS (gen.c's) or _RUNC (stub.c's stub) */
+    size_t nstub;     /* unknown = "runc": the stub's arches and the highest number named on each */
+    uint32_t stub_arch[SC_STUB_MAX];
+    uint32_t stub_max[SC_STUB_MAX];
     int listener;     /* the listener fd load got for this filter, -1 */
-    size_t tx_depth;  /* open transactions, and the ledger's length at each start */
-    size_t tx_mark[SC_TX_MAX];
-    lua_Integer tx_notes[SC_TX_MAX]; /* and how many notes (notes.c) there were */
+    size_t tx_depth;  /* open transactions; tx[i] is what rejecting the i-th restores */
+    struct sc_tx *tx; /* SC_TX_MAX of them, allocated by the first one */
+    unsigned long tx_serial;
+    lua_Integer tx_notes[SC_TX_MAX]; /* and how many notes (notes.c) there were at each start */
     int closed;       /* released by __close (a <close> variable's scope ended) */
 } sc_filter;
 
@@ -252,6 +278,7 @@ typedef struct {
 
 typedef struct {
     struct sc_notif n;  /* as received */
+    void *owner;        /* its notifier, the user value (compared with it by pointer) */
     int answered;       /* a response (or an addfd with SEND) went out */
 } sc_request;
 
@@ -389,16 +416,26 @@ typedef struct {
 } sc_differ;
 
 /* verify.c: a counterexample */
+#define SC_CEX_FIRST 8 /* actions and rules a counterexample holds itself (the report has all) */
 typedef struct {
     int nr;
     uint32_t arch;
     uint64_t args[6];
     uint32_t got;
-    uint32_t expected[8];
-    int nexpected;
-    int rules[8]; /* ledger indices (0-based) of the rules that matched */
-    int nrules;
+    uint32_t expected[SC_CEX_FIRST]; /* the first of the actions the rules allow */
+    int nexpected;                   /* how many there are */
+    int rules[SC_CEX_FIRST];         /* the first ledger indices (0-based) of the rules that matched */
+    int nrules;                      /* how many there are */
+    int clamped;                     /* the expected action is a multiplexed path's, not widened */
+    size_t pool;                     /* where the verifier keeps both whole lists */
 } sc_cex;
+
+/* verify.c: what a verification found */
+typedef struct {
+    size_t total;   /* wrong answers */
+    int exhaustive; /* every cell was checked */
+    sc_cex first;   /* the first wrong answer (when total > 0) */
+} sc_vresult;
 
 /* ---- prototypes: the static functions one part calls in another ---- */
 
@@ -426,6 +463,8 @@ static luaL_Stream *sc_testfile(lua_State *L, int arg);
 static luaL_Stream *sc_checkfile(lua_State *L, int arg);
 static void sc_new_type(lua_State *L, const char *tname, const luaL_Reg *meta, const luaL_Reg *methods, lua_CFunction index);
 static int sc_index_method(lua_State *L);
+static void *sc_testudata_at(lua_State *L, int idx, int mtidx, const char *tname);
+static void *sc_checkudata_at(lua_State *L, int idx, int mtidx, const char *tname);
 static void sc_add_methods(lua_State *L, const char *tname, const luaL_Reg *l);
 static void sc_open_util(lua_State *L);
 
@@ -531,10 +570,10 @@ static void sc_vw_run(sc_vwalk *w, size_t pc, int s);
 /* verify.c */
 static uint64_t sc_vrand(uint64_t *s);
 static int l_varea_gc(lua_State *L);
-static size_t sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_cex *first);
+static void sc_verify_push(lua_State *L, int fidx, sc_filter *f, sc_sim_prog *p, uint64_t budget, uint64_t seed, sc_vresult *res);
+static void sc_shadow_list(lua_State *L, sc_filter *f);
 static int sc_verify_raise(lua_State *L, int fidx, sc_filter *f, const char *op, const sc_cex *c, int binding);
-static int sc_arch_is32(uint32_t arch);
-static int sc_cond_holds(const struct scmp_arg_cmp *c, uint64_t v, int is32);
+static int sc_verify_raise_capped(lua_State *L, const char *op);
 static const char *sc_push_call(lua_State *L, const sc_cex *c);
 
 /* diff.c */
@@ -555,6 +594,11 @@ static void sc_open_diff(lua_State *L);
 
 /* partition.c */
 static int l_partition(lua_State *L);
+/* stub.c */
+static int sc_stub_enosys(const sc_filter *f, uint32_t audit_arch, uint32_t nr);
+static void sc_push_stubbed(lua_State *L, const sc_filter *f, const char *bytes, size_t len, int big_endian);
+static void sc_push_stub_comment(lua_State *L, const sc_filter *f);
+static int l_runc_stub(lua_State *L);
 
 /* program.c */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op);
@@ -563,13 +607,18 @@ static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f);
 static unsigned int sc_filter_flags(lua_State *L, sc_filter *f, int listener, int tsync, const char *op);
 static int sc_install(const struct sock_fprog *prog, unsigned int flags);
 static void sc_open_program(lua_State *L);
+static int sc_ledger_held_back(const sc_filter *f);
 
 /* notify.c */
 static sc_notifier *sc_notifier_new(lua_State *L, const char *op);
 static void sc_notifier_close(sc_notifier *n);
 static sc_notifier *sc_checknotifier(lua_State *L, int idx);
-static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n);
+static int sc_recv_raw(lua_State *L, sc_notifier *n);
+static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n, int mtidx);
+static void sc_push_request(lua_State *L, int nidx, sc_notifier *n, const struct sc_notif *msg, int mtidx);
 static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags);
+static int sc_send_ioctl(sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags);
+static int sc_send_failed(lua_State *L, uint64_t id, int e);
 static int sc_id_check(const sc_notifier *n, uint64_t id);
 static void sc_notifier_adopt(sc_notifier *n, int fd, int own);
 static int sc_request_answered(sc_request *r, const sc_notifier *n);

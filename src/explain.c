@@ -18,9 +18,9 @@
  * the filter answers.  A notify answer is the caller's, as without explain;
  * a kill is taken here (sc_explain_take, called by notify.c's receive, so
  * the caller's loops never see it): the call is recorded, the rule that
- * kills it is found in a copy of the rule ledger taken at spawn (the first
- * rule with that action whose conditions hold, by verify.c's condition
- * test), and the calling thread gets SIGSYS - the signal the kernel's kill
+ * kills it is found in a copy of the rule ledger taken at spawn (the rule
+ * that decides the call in the one meaning's order, meaning.c), and the
+ * calling thread gets SIGSYS - the signal the kernel's kill
  * sends - or, where the program catches, blocks or ignores SIGSYS (or the
  * filter's wait_kill makes the wait deaf to it), SIGKILL.
  */
@@ -41,6 +41,8 @@ struct sc_explain {
     /* the filter as it was when the child started */
     size_t nrules;
     sc_rule *rules;           /* nrules, in this block */
+    sc_minst *mi;             /* room for nrules: a call's rules in the one meaning's order */
+    int widen;                /* widen_multiplexed */
     uint32_t def, badarch;
     uint64_t arch_mask;       /* over sc_arches */
     int big_endian;
@@ -70,6 +72,7 @@ static sc_explain *sc_explain_new(lua_State *L, int fidx, sc_filter *f, const sc
 {
     size_t i, kills = 0, hdr = SC_EXPLAIN_ALIGN(sizeof(sc_explain));
     size_t rsz = SC_EXPLAIN_ALIGN(f->ledger.n * sizeof(sc_rule));
+    size_t msz = SC_EXPLAIN_ALIGN(f->ledger.n * sizeof(sc_minst));
     sc_explain *e;
     int rc;
     fidx = lua_absindex(L, fidx);
@@ -84,10 +87,12 @@ static sc_explain *sc_explain_new(lua_State *L, int fidx, sc_filter *f, const sc
     }
     if (kills == 0)
         return NULL;
-    e = sc_newuserdata(L, hdr + rsz + 2 * p->n * sizeof(struct sock_filter));
+    e = sc_newuserdata(L, hdr + rsz + msz + 2 * p->n * sizeof(struct sock_filter));
     memset(e, 0, sizeof *e);
     e->rules = (sc_rule *)(void *)((char *)e + hdr);
-    e->orig = (struct sock_filter *)(void *)((char *)e + hdr + rsz);
+    e->mi = (sc_minst *)(void *)((char *)e + hdr + rsz);
+    e->widen = f->widen;
+    e->orig = (struct sock_filter *)(void *)((char *)e + hdr + rsz + msz);
     e->prog = e->orig + p->n;
     e->nrules = f->ledger.n;
     if (f->ledger.n)
@@ -143,41 +148,33 @@ static uint32_t sc_explain_token(const struct sc_notif *m)
 }
 
 /* The rule of the record that gives the call m the action e->action: the
- * first on the call's arch whose conditions hold (through a multiplexer:
- * whose call number matches, its conditions out of reach).  -1 when it is
- * the default action, -2 the bad-arch action, -3 when none is found. */
+ * one that decides it in the one meaning's order (meaning.c, as verify
+ * expects it); through a multiplexer whose call's real arguments are out
+ * of reach (not widened), the rule whose action stands for the call's.
+ * -1 when it is the default action, -2 the bad-arch action, -3 when no
+ * rule gives it (a program that departs from the rules: verify off). */
 static int sc_explain_rule(sc_explain *e, const struct sc_notif *m)
 {
     uint32_t tok = sc_explain_token(m);
-    size_t ai, i;
-    int is32;
+    size_t ai, n, nlive = 0;
+    long d;
     for (ai = 0; ai < SC_NARCHES && ai < 64; ai++)
         if (sc_arches[ai].token == tok)
             break;
     if (ai == SC_NARCHES || ai >= 64 || !((e->arch_mask >> ai) & 1u))
         return e->action == e->badarch ? -2 : -3;
-    is32 = sc_arch_is32(tok);
-    for (i = 0; i < e->nrules; i++) {
-        const sc_rule *r = &e->rules[i];
-        sc_target t;
-        unsigned c;
-        int holds = 1;
-        if (r->action != e->action || !sc_rule_on_arch(r, ai))
-            continue;
-        sc_rule_target(r, tok, &t);
-        if (t.has_direct && t.direct == m->data.nr) {
-            for (c = 0; c < r->nconds && holds; c++)
-                holds = sc_cond_holds(&r->conds[c], m->data.args[r->conds[c].arg], is32);
-            if (holds)
-                return (int)i;
-        }
-        if (t.has_mux && t.mux == m->data.nr &&
-            (is32 ? (m->data.args[0] & 0xffffffffu) : m->data.args[0]) == t.sub) {
-            e->mux = 1;
-            return (int)i;
-        }
-    }
-    return e->action == e->def ? -1 : -3;
+    n = sc_mcollect(e->rules, e->nrules, ai, tok, m->data.nr, e->widen, e->mi);
+    if (n > 0)
+        nlive = sc_morder(e->mi, n, e->def, e->widen);
+    d = sc_mdecide(e->mi, nlive, m->data.args);
+    if (d < 0)
+        return e->action == e->def ? -1 : -3;
+    if (e->mi[d].action != e->action)
+        return -3;
+    e->mux = e->mi[d].mux;
+    if (e->mi[d].clamped && e->mi[d].clamp_rule < 0)
+        return -1;
+    return e->mi[d].clamp_rule;
 }
 
 /* The signal mask fields of /proc/TID/status: Tgid, and whether SIGSYS is

@@ -11,21 +11,22 @@
 #include <sys/utsname.h>
 
 static const struct sc_feature sc_features[] = {
-    {"log", SC_HAVE(2, 4, 0), SC_VER(2, 4, 0), 3, 0},
-    {"kill_process", SC_HAVE(2, 4, 0), SC_VER(2, 4, 0), 3, 0},
-    {"tskip", 1, SC_VER(2, 3, 1), 0, 0},
-    {"ssb", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 4, 0},
-    {"optimize", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 0, 0},
-    {"raw_rc", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 0, 0},
-    {"notify", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, 0},
-    {"tsync_notify", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 6, 0},
-    {"notify_continue", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, SC_VER(5, 5, 0)},
-    {"notify_addfd", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, SC_VER(5, 9, 0)},
-    {"notify_addfd_send", SC_HAVE(2, 5, 0), SC_VER(2, 5, 0), 5, SC_VER(5, 14, 0)},
-    {"wait_kill", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 7, 0},
-    {"transactions", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 0, 0},
-    {"precompute", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 0, 0},
-    {"export_bpf_mem", SC_HAVE(2, 6, 0), SC_VER(2, 6, 0), 0, 0},
+    {"log", SC_GATE_LOG, SC_VER(2, 4, 0), 3, 0},
+    {"kill_process", SC_GATE_KILL_PROCESS, SC_VER(2, 4, 0), 3, 0},
+    {"tskip", SC_GATE_TSKIP, SC_VER(2, 3, 2), 0, 0},
+    {"ssb", SC_GATE_SSB, SC_VER(2, 5, 0), 4, 0},
+    {"optimize", SC_GATE_OPTIMIZE, SC_VER(2, 5, 0), 0, 0},
+    {"raw_rc", SC_GATE_RAW_RC, SC_VER(2, 5, 0), 0, 0},
+    {"notify", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 5, 0},
+    {"tsync_notify", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 6, 0},
+    {"notify_continue", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 5, SC_VER(5, 5, 0)},
+    {"notify_addfd", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 5, SC_VER(5, 9, 0)},
+    {"notify_addfd_send", SC_GATE_NOTIFY, SC_VER(2, 5, 0), 5, SC_VER(5, 14, 0)},
+    {"wait_kill", SC_GATE_WAIT_KILL, SC_VER(2, 6, 0), 7, 0},
+    /* the module's own (filter.c): nothing from libseccomp */
+    {"transactions", 1, SC_VER(2, 3, 1), 0, 0},
+    {"precompute", SC_GATE_PRECOMPUTE, SC_VER(2, 6, 0), 0, 0},
+    {"export_bpf_mem", SC_GATE_EXPORT_BPF_MEM, SC_VER(2, 6, 0), 0, 0},
 };
 
 #define SC_NFEATURES (sizeof(sc_features) / sizeof(sc_features[0]))
@@ -39,7 +40,7 @@ static int sc_runtime_version(void)
 /* The API level libseccomp reports; 0 where the call does not exist. */
 static unsigned sc_api_level(void)
 {
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_API_LEVEL
     if (seccomp_api_get != NULL && sc_runtime_version() >= SC_VER(2, 4, 0))
         return seccomp_api_get();
 #endif
@@ -76,19 +77,17 @@ __attribute__((noinline)) static const struct sc_feature *sc_feature_find(const 
  * version without them must not be called through a NULL pointer). */
 static const char *sc_feature_missing_symbol(const struct sc_feature *f)
 {
-#if SC_HAVE(2, 5, 0)
+#if SC_GATE_NOTIFY
     if (strcmp(f->name, "notify") == 0 && seccomp_notify_fd == NULL)
         return "seccomp_notify_fd";
 #endif
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_PRECOMPUTE
     if (strcmp(f->name, "precompute") == 0 && seccomp_precompute == NULL)
         return "seccomp_precompute";
+#endif
+#if SC_GATE_EXPORT_BPF_MEM
     if (strcmp(f->name, "export_bpf_mem") == 0 && seccomp_export_bpf_mem == NULL)
         return "seccomp_export_bpf_mem";
-    if (strcmp(f->name, "transactions") == 0 &&
-        (seccomp_transaction_start == NULL || seccomp_transaction_commit == NULL ||
-         seccomp_transaction_reject == NULL))
-        return "seccomp_transaction_start/_commit/_reject";
 #endif
     (void)f;
     return NULL;

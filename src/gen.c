@@ -4,7 +4,7 @@
  * documented in docs/compiler.md, and tells when a rule would send
  * libseccomp's rule_add into its endless loop (sc_gen_hang_risk).
  *
- * Plain C on top of ledger.c and bpf.c (for BPF_SC_MAXINSNS and the return
+ * Plain C on top of ledger.c, meaning.c and bpf.c (for BPF_SC_MAXINSNS and the return
  * values): no Lua, nothing from names.c, so fuzz/test_gen.c and the fuzz
  * target include it without an interpreter.  Syscall numbers come from
  * libseccomp's resolver.  Scratch memory is malloc'd and freed before
@@ -19,9 +19,9 @@
  *     with both, -1 belongs to x86_64.
  *   - a call satisfying no rule: def_action (or ERRNO(ENOSYS) above the
  *     highest number the rules name on that arch, with unknown_enosys);
- *     satisfying rules: the most restrictive of their actions, in the
- *     kernel's order ((int32_t)(action & 0xffff0000) ascending), the earlier
- *     rule in the ledger between two actions of one kind.
+ *     satisfying rules: the one meaning of overlapping rules (meaning.c,
+ *     docs/compiler.md): per number and arch, the first unconditional rule
+ *     decides; else the rules in libseccomp's order, the first that holds.
  *   - conditions: 64-bit unsigned comparisons on 64-bit arches, masked
  *     equality (arg & mask) == (datum & mask); on 32-bit arches (and x32,
  *     mips n32) the low words only, as libseccomp does: a datum's high word
@@ -29,11 +29,14 @@
  *   - socket/ipc calls on arches that multiplex them (x86, s390, s390x,
  *     ppc, ppc64, ppc64le, mips, mipsel): a rule gives the direct call (when
  *     the arch has one) with its conditions, and the multiplexer
- *     (socketcall/ipc) with arg0 == the call's number.  There the real
- *     arguments are out of reach, so when the rules on that call include an
- *     unconditional one (or widen_multiplexed), each rule gives its own
- *     action; otherwise each gives the more restrictive of its action and
- *     def_action (nothing widens).
+ *     (socketcall/ipc) whose arg0 holds the call's number in the bits the
+ *     kernel dispatches on (sc_mux_callmask: the low 32 bits of socketcall's,
+ *     the low 16 of ipc's, all 32 on s390 and s390x).  There the real
+ *     arguments are out of reach: with widen_multiplexed each rule keeps its
+ *     conditions on arguments 1..5, tested on the multiplexer's own
+ *     (libseccomp's widening), and takes its place in the multiplexer's
+ *     order; without it, the call's rules give there the one action that is
+ *     right whatever the real arguments are (meaning.c, sc_mclamp).
  */
 #include "plain.h"
 
@@ -66,6 +69,28 @@ static const struct { const char *name; unsigned char mux; unsigned char sub; } 
 };
 #define SC_GEN_NSUB (sizeof sc_gen_subcalls / sizeof sc_gen_subcalls[0])
 
+/* The bits of a multiplexer's call number (arg0) that the kernel
+ * dispatches on.  socketcall(int call, ...) takes the low 32 bits of the
+ * register on every arch.  ipc(unsigned int call, ...) takes the low 32
+ * bits and dispatches on the low 16 (ipc/syscall.c: the high half is a
+ * "version"), except on s390 and s390x, whose s390_ipc refuses a non-zero
+ * version (EINVAL) and so dispatches on all 32. */
+SC_LEDGER_API uint32_t sc_mux_callmask(uint32_t arch, int ipc)
+{
+    if (!ipc)
+        return 0xffffffffu;
+#ifdef SCMP_ARCH_S390
+    if (arch == SCMP_ARCH_S390)
+        return 0xffffffffu;
+#endif
+#ifdef SCMP_ARCH_S390X
+    if (arch == SCMP_ARCH_S390X)
+        return 0xffffffffu;
+#endif
+    (void)arch;
+    return 0xffffu;
+}
+
 static int sc_gen_subcall(const char *name)
 {
     size_t i;
@@ -76,11 +101,6 @@ static int sc_gen_subcall(const char *name)
 }
 
 /* Facts about an arch token. */
-static int sc_gen_is64(uint32_t tok)
-{
-    /* __AUDIT_ARCH_64BIT, but not mips n32 (convention bit) nor x32 */
-    return (tok & 0x80000000u) && !(tok & 0x20000000u);
-}
 static int sc_gen_is_be(uint32_t tok)
 {
     return !(tok & 0x40000000u); /* __AUDIT_ARCH_LE */
@@ -90,39 +110,31 @@ static uint32_t sc_gen_kernel_arch(uint32_t tok)
     return tok == SC_GEN_TOK_X32 ? SC_GEN_AUDIT_X86_64 : tok;
 }
 
-/* The kernel's order of actions: smaller is more restrictive. */
-static int32_t sc_gen_rank(uint32_t action)
-{
-    return (int32_t)(action & 0xffff0000u);
-}
-
 /* ---------------------------------------------------------------------- */
-/* Rule instances: what one rule says about one syscall number on one arch */
+/* What to emit for one syscall number: its instances in the one meaning's
+ * order (meaning.c), each with the tests its code makes                    */
 
 struct sc_gen_cond {
     unsigned char arg, op;
-    uint64_t mask, datum; /* masked eq: mask = datum_a, datum = datum_b; else mask unused */
+    uint64_t mask, datum; /* masked eq: the mask and the masked datum; else mask unused */
 };
 
 struct sc_gen_inst {
-    int32_t nr;
     uint32_t action;
-    size_t order;          /* ledger index: the earlier wins within one kind */
-    int never;             /* a condition never holds: names the number, tests nothing */
     unsigned nconds;
-    struct sc_gen_cond c[7];
+    struct sc_gen_cond c[6];
 };
 
-struct sc_gen_vec {
-    struct sc_gen_inst *v;
+struct sc_gen_mvec {
+    sc_minst *v;
     size_t n, cap;
 };
 
-static int sc_gen_push(struct sc_gen_vec *x, const struct sc_gen_inst *in)
+static int sc_gen_mpush(struct sc_gen_mvec *x, const sc_minst *in)
 {
     if (x->n == x->cap) {
         size_t cap = x->cap ? 2 * x->cap : 64;
-        struct sc_gen_inst *v = realloc(x->v, cap * sizeof *v);
+        sc_minst *v = realloc(x->v, cap * sizeof *v);
         if (v == NULL)
             return -1;
         x->v = v;
@@ -132,168 +144,73 @@ static int sc_gen_push(struct sc_gen_vec *x, const struct sc_gen_inst *in)
     return 0;
 }
 
-static int sc_gen_inst_cmp(const void *a, const void *b)
+/* Number first, then ledger order (each rule lands once on a number). */
+static int sc_gen_minst_cmp(const void *a, const void *b)
 {
-    const struct sc_gen_inst *x = a, *y = b;
-    int32_t rx, ry;
+    const sc_minst *x = a, *y = b;
     if (x->nr != y->nr)
         return (uint32_t)x->nr < (uint32_t)y->nr ? -1 : 1;
-    rx = sc_gen_rank(x->action);
-    ry = sc_gen_rank(y->action);
-    if (rx != ry)
-        return rx < ry ? -1 : 1;
-    return (x->order > y->order) - (x->order < y->order);
+    return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-/* Per-arch resolver state: the direct numbers of the multiplexed calls,
- * found by scanning the arch's numbers (libseccomp resolves their names to
- * pseudo numbers on these arches). */
-struct sc_gen_arch {
-    uint32_t tok;
-    int mux[2];            /* socketcall, ipc numbers, or -1 */
-    int scanned;
-    int direct[SC_GEN_NSUB];
-};
-
-static void sc_gen_arch_init(struct sc_gen_arch *a, uint32_t tok)
-{
-    int n;
-    memset(a, 0, sizeof *a);
-    a->tok = tok;
-    n = seccomp_syscall_resolve_name_arch(tok, "socketcall");
-    a->mux[0] = n >= 0 ? n : -1;
-    n = seccomp_syscall_resolve_name_arch(tok, "ipc");
-    a->mux[1] = n >= 0 ? n : -1;
-}
-
-static int sc_gen_direct(struct sc_gen_arch *a, int sub)
-{
-    if (!a->scanned) {
-        int base = a->mux[0] >= 0 ? a->mux[0] : a->mux[1], nr;
-        size_t i;
-        for (i = 0; i < SC_GEN_NSUB; i++)
-            a->direct[i] = -1;
-        base = base >= 0 ? base - base % 1000 : 0;
-        for (nr = base; nr < base + 1000; nr++) {
-            char *s = seccomp_syscall_resolve_num_arch(a->tok, nr);
-            if (s != NULL) {
-                int k = sc_gen_subcall(s);
-                if (k >= 0 && a->direct[k] < 0)
-                    a->direct[k] = nr;
-                free(s);
-            }
-        }
-        a->scanned = 1;
-    }
-    return a->direct[sub];
-}
-
-/* Conditions of rule r as the arch sees them (low words on 32-bit arches),
- * those that always hold left out; -1 when one never holds. */
-static int sc_gen_conds(const sc_rule *r, int is64, struct sc_gen_cond *out)
-{
-    uint64_t top = is64 ? ~(uint64_t)0 : 0xffffffffu;
-    unsigned i, n = 0;
-    for (i = 0; i < r->nconds && i < 6; i++) {
-        const struct scmp_arg_cmp *c = &r->conds[i];
-        struct sc_gen_cond *o = &out[n];
-        o->arg = (unsigned char)c->arg;
-        o->op = (unsigned char)c->op;
-        if (c->op == SCMP_CMP_MASKED_EQ) {
-            o->mask = c->datum_a & top;
-            o->datum = c->datum_b & c->datum_a & top;
-        } else {
-            o->mask = top;
-            o->datum = c->datum_a & top;
-        }
-        if ((c->op == SCMP_CMP_MASKED_EQ && o->mask == 0) || (c->op == SCMP_CMP_GE && o->datum == 0) ||
-            (c->op == SCMP_CMP_LE && o->datum == top))
-            continue; /* always holds */
-        if ((c->op == SCMP_CMP_LT && o->datum == 0) || (c->op == SCMP_CMP_GT && o->datum == top))
-            return -1;
-        n++;
-    }
-    return (int)n;
-}
-
-/* Push the instance of rule r on number nr (x: its action and order set). */
-static int sc_gen_push_rule(struct sc_gen_vec *out, struct sc_gen_inst *x, const sc_rule *r, int is64, int nr)
-{
-    int nc = sc_gen_conds(r, is64, x->c);
-    x->nr = nr;
-    x->never = nc < 0;
-    x->nconds = nc < 0 ? 0 : (unsigned)nc;
-    return sc_gen_push(out, x);
-}
-
-/* Collect the instances the ledger gives on one arch. */
-static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_vec *out)
+/* The instances the ledger gives on one arch, by number, each number's in
+ * ledger order. */
+static int sc_gen_collect(const struct sc_gen_in *in, size_t ai, struct sc_gen_mvec *out)
 {
     const sc_ledger *l = in->ledger;
     uint32_t tok = in->arches[ai];
-    int is64 = sc_gen_is64(tok);
-    struct sc_gen_arch arch;
-    /* per multiplexed call: whether some rule on it is unconditional */
-    unsigned char uncond[SC_GEN_NSUB];
-    size_t i, pass;
-
-    sc_gen_arch_init(&arch, tok);
-    memset(uncond, 0, sizeof uncond);
-    for (pass = 0; pass < 2; pass++) {
-        for (i = 0; l != NULL && i < l->n; i++) {
-            const sc_rule *r = &l->v[i];
-            struct sc_gen_inst x;
-            int nr, k;
-            if (!sc_rule_on_arch(r, in->arch_index[ai]))
-                continue;
-            memset(&x, 0, sizeof x);
-            x.action = r->action;
-            x.order = i;
-            if (r->name[0] == '\0') {
-                if (pass == 1)
-                    continue;
-                if (r->sys < 0 && r->sys != -1)
-                    continue; /* a pseudo number with no name: on no arch */
-                if (sc_gen_push_rule(out, &x, r, is64, r->sys) != 0)
-                    return -1;
-                continue;
-            }
-            nr = seccomp_syscall_resolve_name_arch(tok, r->name);
-            k = sc_gen_subcall(r->name);
-            if (k >= 0 && arch.mux[sc_gen_subcalls[k].mux] >= 0) {
-                if (pass == 0) {
-                    if (r->nconds == 0)
-                        uncond[k] = 1;
-                    /* the direct call, if the arch has one */
-                    if (nr < 0)
-                        nr = sc_gen_direct(&arch, k);
-                    if (nr >= 0 && sc_gen_push_rule(out, &x, r, is64, nr) != 0)
-                        return -1;
-                } else {
-                    /* the multiplexed path: arg0 == the call's number */
-                    x.nr = arch.mux[sc_gen_subcalls[k].mux];
-                    x.nconds = 1;
-                    x.c[0].arg = 0;
-                    x.c[0].op = SCMP_CMP_EQ;
-                    x.c[0].mask = is64 ? ~(uint64_t)0 : 0xffffffffu;
-                    x.c[0].datum = sc_gen_subcalls[k].sub;
-                    /* the default when it is of a more restrictive kind */
-                    if (r->nconds > 0 && !uncond[k] && !in->widen_multiplexed &&
-                        sc_gen_rank(in->def_action) < sc_gen_rank(r->action))
-                        x.action = in->def_action;
-                    if (sc_gen_push(out, &x) != 0)
-                        return -1;
-                }
-                continue;
-            }
-            if (pass == 1 || nr < 0)
-                continue; /* not a call of this arch */
-            if (sc_gen_push_rule(out, &x, r, is64, nr) != 0)
+    int is32 = sc_tok_is32(tok), ipc = seccomp_syscall_resolve_name_arch(tok, "ipc");
+    size_t i;
+    for (i = 0; l != NULL && i < l->n; i++) {
+        const sc_rule *r = &l->v[i];
+        sc_target t;
+        sc_minst x;
+        if (!sc_rule_on_arch(r, in->arch_index[ai]))
+            continue;
+        sc_rule_target(r, tok, &t);
+        if (t.has_direct) {
+            sc_minst_direct(&x, r, (int)i, t.direct, is32);
+            if (sc_gen_mpush(out, &x) != 0)
+                return -1;
+        }
+        if (t.has_mux) {
+            sc_minst_mux(&x, r, (int)i, t.mux, is32, t.sub, sc_mux_callmask(tok, t.mux == ipc),
+                         in->widen_multiplexed);
+            if (sc_gen_mpush(out, &x) != 0)
                 return -1;
         }
     }
     if (out->n > 1)
-        qsort(out->v, out->n, sizeof out->v[0], sc_gen_inst_cmp);
+        qsort(out->v, out->n, sizeof out->v[0], sc_gen_minst_cmp);
+    return 0;
+}
+
+/* The tests instance x makes in code: those that always hold left out;
+ * -1 when one never holds (the instance is then left out). */
+static int sc_gen_emit_conds(const sc_minst *x, int is32, struct sc_gen_inst *o)
+{
+    uint64_t top = is32 ? 0xffffffffu : ~(uint64_t)0;
+    unsigned i;
+    o->action = x->action;
+    o->nconds = 0;
+    for (i = 0; i < x->n; i++) {
+        const sc_mcond *c = &x->c[i];
+        struct sc_gen_cond *g = &o->c[o->nconds];
+        g->arg = c->arg;
+        g->op = c->op;
+        g->mask = c->mask;
+        g->datum = c->datum;
+        if (c->op == SCMP_CMP_EQ && c->vmask != top) {
+            /* a multiplexer's call number: the bits the kernel dispatches on */
+            g->op = SCMP_CMP_MASKED_EQ;
+            g->mask = c->vmask;
+        }
+        if ((c->op == SCMP_CMP_GE && c->datum == 0) || (c->op == SCMP_CMP_LE && c->datum == top))
+            continue; /* always holds */
+        if ((c->op == SCMP_CMP_LT && c->datum == 0) || (c->op == SCMP_CMP_GT && c->datum == top))
+            return -1;
+        o->nconds++;
+    }
     return 0;
 }
 
@@ -649,11 +566,12 @@ static size_t sc_gen_tree(struct sc_gen_em *e, const struct sc_gen_group *g, siz
 /* The body of one arch (A = nr on entry); returns its first instruction. */
 static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t ai, size_t *start)
 {
-    struct sc_gen_vec v = {NULL, 0, 0};
+    struct sc_gen_mvec v = {NULL, 0, 0};
+    struct sc_gen_inst *x = NULL;
     struct sc_gen_group *g = NULL;
-    size_t ng = 0, i, j;
+    size_t ng = 0, nx = 0, i, j;
     uint32_t tok = in->arches[ai];
-    int is64 = sc_gen_is64(tok), be = sc_gen_is_be(tok), have_max = 0;
+    int is32 = sc_tok_is32(tok), be = sc_gen_is_be(tok), have_max = 0;
     uint32_t max = 0;
 
     /* miss tests of another section are not this one's */
@@ -662,20 +580,17 @@ static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t a
             e->kind[i] = 0;
     if (sc_gen_collect(in, ai, &v) != 0)
         goto oom;
-    if (v.n > 0 && (g = malloc(v.n * sizeof *g)) == NULL)
+    if (v.n > 0 && ((g = malloc(v.n * sizeof *g)) == NULL || (x = malloc(v.n * sizeof *x)) == NULL))
         goto oom;
+    /* every rule on a number names it (for unknown_enosys), whatever its
+     * conditions and its place in the order */
     for (i = 0; i < v.n; i++)
         if (v.v[i].nr >= 0 && (!have_max || (uint32_t)v.v[i].nr > max)) {
             max = (uint32_t)v.v[i].nr;
             have_max = 1;
         }
-    /* rules whose conditions never hold count for max, and for nothing else */
-    for (i = j = 0; i < v.n; i++)
-        if (!v.v[i].never)
-            v.v[j++] = v.v[i];
-    v.n = j;
     for (i = 0; i < v.n; i = j) {
-        size_t k, n;
+        size_t k, n, live, first = nx;
         /* what a number gets when no rule holds: ENOSYS only for -1 here,
          * every other named number is at most max */
         uint32_t miss = in->unknown_enosys && have_max && (uint32_t)v.v[i].nr > max
@@ -683,22 +598,27 @@ static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t a
         uint32_t fall = miss;
         for (j = i; j < v.n && v.v[j].nr == v.v[i].nr; j++)
             ;
-        /* an unconditional instance ends the list; trailing instances
-         * giving what falls through anyway are dropped */
-        for (k = i; k < j && v.v[k].nconds > 0; k++)
-            ;
-        if (k < j) {
-            fall = v.v[k].action;
-            n = k - i;
-        } else {
-            n = j - i;
+        live = sc_morder(v.v + i, j - i, in->def_action, in->widen_multiplexed);
+        /* the code: the instances that take part, in order, but those
+         * whose conditions never hold; the first without a test ends it,
+         * and trailing ones giving what falls through anyway are dropped */
+        for (k = 0; k < live; k++) {
+            if (sc_gen_emit_conds(&v.v[i + k], is32, &x[nx]) != 0)
+                continue;
+            if (x[nx].nconds == 0) {
+                fall = x[nx].action;
+                break;
+            }
+            nx++;
         }
-        while (n > 0 && v.v[i + n - 1].action == fall)
+        n = nx - first;
+        while (n > 0 && x[first + n - 1].action == fall)
             n--;
+        nx = first + n;
         if (n == 0 && fall == miss)
             continue; /* the miss test gives the same */
         g[ng].nr = v.v[i].nr;
-        g[ng].first = i;
+        g[ng].first = first;
         g[ng].n = n;
         g[ng].fall = fall;
         ng++;
@@ -710,12 +630,14 @@ static int sc_gen_body(struct sc_gen_em *e, const struct sc_gen_in *in, size_t a
     if (ng == 0)
         *start = sc_gen_miss(e);
     else
-        *start = sc_gen_tree(e, g, 0, ng, v.v, is64, be);
+        *start = sc_gen_tree(e, g, 0, ng, x, !is32, be);
     free(g);
+    free(x);
     free(v.v);
     return 0;
 oom:
     free(g);
+    free(x);
     free(v.v);
     return -1;
 }
@@ -798,8 +720,9 @@ static BPF_MAYBE_UNUSED const char *sc_gen(const struct sc_gen_in *in, struct so
             break;
     }
 
-    /* The arch checks: ld arch; jeq K1 -> S1; jeq K2 -> S2; ...; ret badarch. */
-    {
+    /* The arch checks: ld arch; jeq K1 -> S1; jeq K2 -> S2; ...; ret badarch
+     * (not after an overflow: the sections past it were never placed). */
+    if (!e.overflow) {
         size_t f = sc_gen_ret(&e, in->badarch_action);
         for (j = nsec; j-- > 0;)
             f = sc_gen_jmp(&e, BPF_JMP | BPF_JEQ | BPF_K, karch[j], sec[j], f);

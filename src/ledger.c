@@ -6,12 +6,15 @@
  * an arch added later, and list them (f:rules()).
  *
  * Plain C, no Lua: the code generator and its C tests and fuzz target use
- * these types without an interpreter.  The memory is malloc'd and owned by
+ * these types without an interpreter.  Next to the rules, the setup holds
+ * the rest of the filter (default action, arches, attributes, priorities);
+ * filter.c builds libseccomp's context from the two.  The memory is malloc'd and owned by
  * the filter userdata; filter.c never holds it across a call that can raise
  * without the filter owning it.
  */
 #include "plain.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -72,6 +75,104 @@ SC_LEDGER_API void sc_ledger_free(sc_ledger *l)
     l->n = l->cap = 0;
 }
 
+/* dst = a copy of src (dst's old contents are not freed); 0, or -1 (out of
+ * memory, dst untouched). */
+SC_LEDGER_API int sc_ledger_copy(sc_ledger *dst, const sc_ledger *src)
+{
+    sc_rule *v = NULL;
+    if (src->n > 0 && (v = malloc(src->n * sizeof *v)) == NULL)
+        return -1;
+    if (src->n > 0)
+        memcpy(v, src->v, src->n * sizeof *v);
+    dst->v = v;
+    dst->n = dst->cap = src->n;
+    return 0;
+}
+
+/* ---- the setup: arches, attributes, priorities ------------------------------- */
+
+SC_LEDGER_API int sc_setup_has_arch(const sc_setup *s, uint32_t arch)
+{
+    size_t i;
+    for (i = 0; i < s->narches; i++)
+        if (s->arches[i] == arch)
+            return 1;
+    return 0;
+}
+
+/* 0, or -1 (already there, or no room: the caller checks the first) */
+SC_LEDGER_API int sc_setup_add_arch(sc_setup *s, uint32_t arch)
+{
+    if (sc_setup_has_arch(s, arch) || s->narches == SC_SETUP_MAXARCH)
+        return -1;
+    s->arches[s->narches++] = arch;
+    return 0;
+}
+
+/* 0, or -1 (not there); the others keep their order */
+SC_LEDGER_API int sc_setup_remove_arch(sc_setup *s, uint32_t arch)
+{
+    size_t i;
+    for (i = 0; i < s->narches; i++)
+        if (s->arches[i] == arch) {
+            memmove(&s->arches[i], &s->arches[i + 1], (s->narches - i - 1) * sizeof s->arches[0]);
+            s->narches--;
+            return 0;
+        }
+    return -1;
+}
+
+/* Make room for `more` priorities; 0, or -1 (out of memory, setup unchanged). */
+SC_LEDGER_API int sc_setup_reserve_prio(sc_setup *s, size_t more)
+{
+    size_t cap = s->capprio ? s->capprio : 8;
+    sc_prio *p;
+    if (s->nprio + more <= s->capprio)
+        return 0;
+    while (cap < s->nprio + more)
+        cap *= 2;
+    p = realloc(s->prio, cap * sizeof *p);
+    if (p == NULL)
+        return -1;
+    s->prio = p;
+    s->capprio = cap;
+    return 0;
+}
+
+/* Record a set_priority call; 0, or -1 (out of memory, setup unchanged). */
+SC_LEDGER_API int sc_setup_push_prio(sc_setup *s, int sys, uint8_t priority, uint64_t arch_mask)
+{
+    if (sc_setup_reserve_prio(s, 1) != 0)
+        return -1;
+    s->prio[s->nprio].sys = sys;
+    s->prio[s->nprio].priority = priority;
+    s->prio[s->nprio].arch_mask = arch_mask;
+    s->nprio++;
+    return 0;
+}
+
+/* dst = a copy of src (dst's old contents are not freed); 0, or -1 (out of
+ * memory, dst untouched). */
+SC_LEDGER_API int sc_setup_copy(sc_setup *dst, const sc_setup *src)
+{
+    sc_prio *p = NULL;
+    if (src->nprio > 0 && (p = malloc(src->nprio * sizeof *p)) == NULL)
+        return -1;
+    *dst = *src;
+    if (src->nprio > 0)
+        memcpy(p, src->prio, src->nprio * sizeof *p);
+    dst->prio = p;
+    dst->capprio = src->nprio;
+    return 0;
+}
+
+SC_LEDGER_API void sc_setup_free(sc_setup *s)
+{
+    free(s->prio);
+    s->prio = NULL;
+    s->nprio = s->capprio = 0;
+}
+
 /* Does rule r apply on the arch at index ai of sc_arches? */
 SC_LEDGER_API int sc_rule_on_arch(const sc_rule *r, size_t ai)
 {
@@ -95,8 +196,17 @@ static const struct {
 
 #define SC_NR_RANGES (sizeof sc_nr_ranges / sizeof sc_nr_ranges[0])
 
+/* The tables are shared by every Lua state in the process, which may run on
+ * several threads: they are built under sc_nrtab_lock, and published by
+ * sc_nnrtabs (stored with release order once an entry is complete, so a
+ * reader that loads it with acquire order sees whole entries without the
+ * lock).  An entry never moves or changes once published; all are freed
+ * when the last Lua state that holds them closes (sc_arch_tables_release),
+ * when no reader can be left. */
+static pthread_mutex_t sc_nrtab_lock = PTHREAD_MUTEX_INITIALIZER;
 static sc_nrtab sc_nrtabs[48];
 static size_t sc_nnrtabs;
+static unsigned long sc_nrtab_users; /* under sc_nrtab_lock */
 
 /* The lowest number of an arch's own range: mips o32/n64/n32 and x32 also
  * resolve the bare numbers 0..1023 to names, which the kernel never sees. */
@@ -110,18 +220,21 @@ SC_LEDGER_API int sc_arch_nr_base(uint32_t arch)
     return 0;
 }
 
-/* The table of `arch`, or NULL (out of memory). */
-SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch)
+/* The published table of `arch`, or NULL. */
+static const sc_nrtab *sc_arch_table_find(uint32_t arch)
 {
-    size_t i, r, n = 0, cap = 0;
-    int nr, base;
-    sc_nrtab *t;
-    for (i = 0; i < sc_nnrtabs; i++)
+    size_t i, n = __atomic_load_n(&sc_nnrtabs, __ATOMIC_ACQUIRE);
+    for (i = 0; i < n; i++)
         if (sc_nrtabs[i].arch == arch)
             return &sc_nrtabs[i];
-    if (sc_nnrtabs == sizeof sc_nrtabs / sizeof sc_nrtabs[0])
-        return NULL;
-    t = &sc_nrtabs[sc_nnrtabs];
+    return NULL;
+}
+
+/* Fill t with the table of `arch`; 0, or -1 (out of memory, t empty). */
+static int sc_arch_table_build(uint32_t arch, sc_nrtab *t)
+{
+    size_t r, n = 0, cap = 0;
+    int nr, base;
     memset(t, 0, sizeof *t);
     base = sc_arch_nr_base(arch);
     for (r = 0; r < SC_NR_RANGES; r++)
@@ -143,7 +256,8 @@ SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch)
                     free(s);
                     free(t->nr);
                     free(t->name);
-                    return NULL;
+                    memset(t, 0, sizeof *t);
+                    return -1;
                 }
                 t->name = b;
                 cap = c;
@@ -155,8 +269,26 @@ SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch)
         }
     t->arch = arch;
     t->n = n;
-    sc_nnrtabs++;
-    return t;
+    return 0;
+}
+
+/* The table of `arch`, or NULL (out of memory).  Safe from any thread. */
+SC_LEDGER_API const sc_nrtab *sc_arch_table(uint32_t arch)
+{
+    const sc_nrtab *found = sc_arch_table_find(arch);
+    size_t n;
+    if (found != NULL)
+        return found;
+    pthread_mutex_lock(&sc_nrtab_lock);
+    found = sc_arch_table_find(arch); /* another thread may have built it meanwhile */
+    n = __atomic_load_n(&sc_nnrtabs, __ATOMIC_RELAXED);
+    if (found == NULL && n < sizeof sc_nrtabs / sizeof sc_nrtabs[0] &&
+        sc_arch_table_build(arch, &sc_nrtabs[n]) == 0) {
+        found = &sc_nrtabs[n];
+        __atomic_store_n(&sc_nnrtabs, n + 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&sc_nrtab_lock);
+    return found;
 }
 
 /* The number `name` has on `arch` as the kernel sees a direct call.  Where
@@ -211,13 +343,26 @@ SC_LEDGER_API void sc_rule_target(const sc_rule *r, uint32_t arch, sc_target *t)
     }
 }
 
-/* Free the syscall tables (when the module is unloaded: the state closes). */
-SC_LEDGER_API void sc_arch_tables_free(void)
+/* A Lua state starts using the tables (its module loads). */
+SC_LEDGER_API void sc_arch_tables_hold(void)
 {
-    size_t i;
-    for (i = 0; i < sc_nnrtabs; i++) {
-        free(sc_nrtabs[i].nr);
-        free(sc_nrtabs[i].name);
+    pthread_mutex_lock(&sc_nrtab_lock);
+    sc_nrtab_users++;
+    pthread_mutex_unlock(&sc_nrtab_lock);
+}
+
+/* A Lua state is done with them (it closes); the last one frees them. */
+SC_LEDGER_API void sc_arch_tables_release(void)
+{
+    pthread_mutex_lock(&sc_nrtab_lock);
+    if (sc_nrtab_users > 0 && --sc_nrtab_users == 0) {
+        size_t i, n = __atomic_load_n(&sc_nnrtabs, __ATOMIC_RELAXED);
+        __atomic_store_n(&sc_nnrtabs, 0, __ATOMIC_RELEASE);
+        for (i = 0; i < n; i++) {
+            free(sc_nrtabs[i].nr);
+            free(sc_nrtabs[i].name);
+            memset(&sc_nrtabs[i], 0, sizeof sc_nrtabs[i]);
+        }
     }
-    sc_nnrtabs = 0;
+    pthread_mutex_unlock(&sc_nrtab_lock);
 }

@@ -13,6 +13,7 @@
  *               arguments, methods added to another part's type
  *   features.c  the one table of optional features (seccomp.supports)
  *   ledger.c    the rule ledger (every rule as given) and per-arch syscall tables (plain C)
+ *   meaning.c   the one meaning of overlapping rules: their order, the rule that decides (plain C)
  *   names.c     parsing of arch, action, syscall, errno and operator names
  *   cond.c      argument conditions and the seccomp.arg builders
  *   filter.c    the filter userdata
@@ -40,6 +41,7 @@
 #include "util.c"
 #include "features.c"
 #include "ledger.c"
+#include "meaning.c"
 #include "names.c"
 #include "cond.c"
 #include "filter.c"
@@ -53,6 +55,7 @@
     } while (0)
 #include "bpf.c"
 #include "gen.c"
+#include "stub.c"
 #include "simulate.c"
 #include "walk.c"
 #include "verify.c"
@@ -101,7 +104,7 @@ static int l_set_api(lua_State *L)
 {
     lua_Integer level = sc_checkrange(L, 1, 1, 255);
     int rc = -EOPNOTSUPP;
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_API_LEVEL
     if (seccomp_api_set != NULL && sc_runtime_version() >= SC_VER(2, 4, 0))
         rc = seccomp_api_set((unsigned)level);
 #endif
@@ -317,6 +320,7 @@ static const luaL_Reg sc_private_functions[] = {
     {"guess", l_guess},
     {"note", l_note},
     {"partition", l_partition},
+    {"runc_stub", l_runc_stub},
     {NULL, NULL},
 };
 
@@ -344,17 +348,33 @@ static const luaL_Reg sc_functions[] = {
 };
 
 /* The per-arch syscall tables (ledger.c) are shared by every Lua state
- * that loaded the module; the last state to close frees them, before Lua
- * unloads the library (this sentinel was created after it was loaded, so
- * it is finalized first). */
-static int sc_states;
-
+ * that loaded the module, on whatever thread: each state holds them through
+ * a sentinel in its registry, and the last state to close frees them, before
+ * Lua unloads the library (the sentinel was created after the library was
+ * loaded, so it is finalized first). */
 static int l_module_gc(lua_State *L)
 {
     (void)L;
-    if (--sc_states == 0)
-        sc_arch_tables_free();
+    sc_arch_tables_release();
     return 0;
+}
+
+/* Arm the sentinel first thing, once per state: nothing after the hold can
+ * raise before the state owns it. */
+static void sc_hold_tables(lua_State *L)
+{
+    int top = lua_gettop(L);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "seccomp.module") == LUA_TNIL) {
+        lua_newuserdata(L, 1);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "seccomp.module");
+        lua_createtable(L, 0, 1);
+        lua_pushcfunction(L, l_module_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_setmetatable(L, -2);
+        sc_arch_tables_hold();
+    }
+    lua_settop(L, top);
 }
 
 __attribute__((visibility("default"))) int luaopen_seccomp_core(lua_State *L);
@@ -362,6 +382,7 @@ __attribute__((visibility("default"))) int luaopen_seccomp_core(lua_State *L);
 int luaopen_seccomp_core(lua_State *L)
 {
     static const luaL_Reg error_meta[] = {{"__tostring", sc_error_tostring}, {NULL, NULL}};
+    sc_hold_tables(L);
     sc_new_type(L, SC_ERROR_MT, error_meta, NULL, NULL);
     sc_note_own_source(L);
     sc_open_util(L);
@@ -383,15 +404,5 @@ int luaopen_seccomp_core(lua_State *L)
     sc_open_serve(L);
     lua_pushliteral(L, SC_BINDING_VERSION);
     lua_setfield(L, -2, "_VERSION");
-    if (lua_getfield(L, LUA_REGISTRYINDEX, "seccomp.module") == LUA_TNIL) {
-        lua_newuserdata(L, 1);
-        lua_createtable(L, 0, 1);
-        lua_pushcfunction(L, l_module_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_setmetatable(L, -2);
-        lua_setfield(L, LUA_REGISTRYINDEX, "seccomp.module");
-        sc_states++;
-    }
-    lua_pop(L, 1);
     return 1;
 }

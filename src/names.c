@@ -389,10 +389,14 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
         lua_Integer v = lua_tointegerx(L, idx, &ok);
         if (!ok)
             return lua_pushfstring(L, "errno %s is not an integer", sc_repr(L, idx));
-        if (allow_negative && v < 0)
+        /* range first: negating math.mininteger would overflow */
+        if (v < (allow_negative ? -SC_MAX_ERRNO : 0) || v > SC_MAX_ERRNO)
+            return allow_negative ? lua_pushfstring(L, "errno %s out of range -%d..%d", sc_repr(L, idx),
+                                                    SC_MAX_ERRNO, SC_MAX_ERRNO)
+                                  : lua_pushfstring(L, "errno %s out of range 0..%d", sc_repr(L, idx),
+                                                    SC_MAX_ERRNO);
+        if (v < 0)
             v = -v;
-        if (v < 0 || v > SC_MAX_ERRNO)
-            return lua_pushfstring(L, "errno %s out of range 0..%d", sc_repr(L, idx), SC_MAX_ERRNO);
         *out = (int)v;
         return NULL;
     }
@@ -418,12 +422,6 @@ static const char *sc_parse_errno(lua_State *L, int idx, int allow_negative, int
 
 /* Is `a` an action value the kernel defines, with data only where it may
  * carry data (errno, trace)? */
-/* Lower is more restrictive: the kernel's order of actions. */
-static int32_t sc_action_rank(uint32_t a)
-{
-    return (int32_t)(a & 0xffff0000u);
-}
-
 static int sc_action_valid(uint32_t a)
 {
     switch (a & BPF_SC_RET_ACTION_FULL) {

@@ -12,7 +12,7 @@
 
 /* The kinds a note may have (docs/api.md describes each). */
 static const char *const sc_note_kinds[] = {
-    "shadowed", "unplaced", "defaulted", "widened", "ignored_key", NULL,
+    "shadowed", "unplaced", "defaulted", "widened", "ignored_key", "never_holds", NULL,
 };
 
 /* Push the filter's notes list (creating it, and the user-value table,
@@ -227,6 +227,73 @@ static const char *sc_push_arch_list(lua_State *L, uint64_t fmask)
     return lua_tostring(L, -1);
 }
 
+/* Push "rule #3 (errno(EPERM) on 'setns')" for rule r, ledger index i. */
+static const char *sc_push_rule_desc(lua_State *L, const sc_rule *r, size_t i)
+{
+    const char *s;
+    sc_push_action_name(L, r->action);
+    if (r->name[0] != '\0' && !r->by_number)
+        s = lua_pushfstring(L, "rule #%d (%s on '%s')", (int)i + 1, lua_tostring(L, -1), r->name);
+    else
+        s = lua_pushfstring(L, "rule #%d (%s on syscall %d)", (int)i + 1, lua_tostring(L, -1), r->sys);
+    lua_remove(L, -2);
+    return s;
+}
+
+/* Append to the list at the top the notes of dead rules (kind "shadowed"):
+ * rules that decide no call of the filter's, one meaning (docs/compiler.md)
+ * making another rule's action the answer wherever they hold (verify.c's
+ * sc_shadow_list finds them). */
+static void sc_notes_shadowed(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
+{
+    int list = lua_gettop(L), dead;
+    lua_Integer j, n;
+    sc_shadow_list(L, f);
+    dead = lua_gettop(L);
+    n = (lua_Integer)lua_rawlen(L, dead);
+    for (j = 1; j <= n; j++) {
+        lua_Integer i, by = 0;
+        int r1;
+        const sc_rule *r;
+        lua_rawgeti(L, dead, j);
+        lua_getfield(L, -1, "rule");
+        i = lua_tointeger(L, -1) - 1;
+        lua_getfield(L, -2, "by");
+        by = lua_isinteger(L, -1) ? lua_tointeger(L, -1) - 1 : -1;
+        lua_getfield(L, -3, "r1");
+        r1 = lua_toboolean(L, -1);
+        lua_settop(L, dead);
+        r = &f->ledger.v[i];
+        lua_createtable(L, 0, 3);
+        lua_pushliteral(L, "shadowed");
+        lua_setfield(L, -2, "kind");
+        sc_push_rule_desc(L, r, (size_t)i);
+        if (by >= 0 && (size_t)by < f->ledger.n) {
+            sc_push_rule_desc(L, &f->ledger.v[by], (size_t)by);
+            if (r1)
+                lua_pushfstring(L, "%s never decides a call: %s, without conditions, decides every "
+                                "call of it (the first rule without conditions on a call decides "
+                                "it: conditional rules before it are erased, rules after it change "
+                                "nothing)", lua_tostring(L, -2), lua_tostring(L, -1));
+            else
+                lua_pushfstring(L, "%s never decides a call: wherever its conditions hold, %s "
+                                "decides first (the order of overlapping rules, docs/compiler.md)",
+                                lua_tostring(L, -2), lua_tostring(L, -1));
+            lua_remove(L, -2);
+        } else {
+            lua_pushfstring(L, "%s never decides a call: wherever its conditions hold, rules that "
+                            "come before it in the order of overlapping rules decide (docs/"
+                            "compiler.md)", lua_tostring(L, -1));
+        }
+        lua_remove(L, -2);
+        lua_setfield(L, -2, "message");
+        sc_push_origin(L, fidx, r);
+        lua_setfield(L, -2, "origin");
+        lua_rawseti(L, list, ++*k);
+    }
+    lua_settop(L, list);
+}
+
 /* Append to the list at the top the notes computed from the ledger: rules
  * that land on none of the filter's arches (kind "unplaced"). */
 static void sc_notes_computed(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
@@ -258,6 +325,93 @@ static void sc_notes_computed(lua_State *L, int fidx, sc_filter *f, lua_Integer 
     }
 }
 
+/* Where a widened rule holds on the multiplexed path, for its note: its
+ * conditions on arg0 give way to the call's number there, and those on the
+ * other arguments stay, tested on the multiplexer's own (libseccomp's
+ * abi_rule_add). */
+static void sc_push_widened_args(lua_State *L, const sc_rule *r)
+{
+    luaL_Buffer b;
+    unsigned c, a, seen = 0, n = 0;
+    for (c = 0; c < r->nconds; c++)
+        if (r->conds[c].arg != 0 && r->conds[c].arg < 6)
+            seen |= 1u << r->conds[c].arg;
+    if (seen == 0) {
+        lua_pushliteral(L, "whatever the arguments");
+        return;
+    }
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "whenever its arguments meet the rule's conditions on ");
+    for (a = 1; a < 6; a++)
+        if ((seen >> a) & 1u) {
+            char w[8];
+            snprintf(w, sizeof w, "%sarg%u", n++ ? ", " : "", a);
+            luaL_addstring(&b, w);
+        }
+    luaL_addstring(&b, " (its own arguments: the call's are in memory)");
+    luaL_pushresult(&b);
+}
+
+/* Append the notes computed from the ledger when the filter accepts
+ * libseccomp's widening (widen_multiplexed): each conditional rule on a
+ * call an arch of the filter also routes through socketcall or ipc, where
+ * the conditions cannot be tested (kind "widened"). */
+static void sc_notes_widened(lua_State *L, int fidx, sc_filter *f, lua_Integer *k)
+{
+    uint64_t fmask = sc_filter_arch_mask(f);
+    int list = lua_gettop(L);
+    size_t i, a;
+    if (!f->widen)
+        return;
+    for (i = 0; i < f->ledger.n; i++) {
+        const sc_rule *r = &f->ledger.v[i];
+        char mux[SC_LEDGER_NAMELEN];
+        luaL_Buffer b;
+        int n = 0;
+        uint32_t sub = 0;
+        if (r->nconds == 0 || r->name[0] == '\0')
+            continue;
+        luaL_buffinit(L, &b);
+        for (a = 0; a < SC_NARCHES && a < 64; a++) {
+            sc_target t;
+            if (!((fmask >> a) & 1u) || !sc_rule_on_arch(r, a))
+                continue;
+            sc_rule_target(r, sc_arches[a].token, &t);
+            if (!t.has_mux)
+                continue;
+            if (n++ == 0) {
+                sub = t.sub;
+                if (!sc_syscall_name(sc_arches[a].token, t.mux, mux, sizeof mux))
+                    snprintf(mux, sizeof mux, "%d", t.mux);
+            }
+            luaL_addstring(&b, n > 1 ? ", " : "");
+            luaL_addstring(&b, sc_arches[a].name);
+        }
+        luaL_pushresult(&b);
+        if (n == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_createtable(L, 0, 3);
+        lua_pushliteral(L, "widened");
+        lua_setfield(L, -2, "kind");
+        sc_push_action_name(L, r->action);
+        sc_push_widened_args(L, r);
+        lua_pushfstring(L, "rule #%d (%s on '%s' with conditions) is widened on %s: there the call "
+                        "also goes through %s(%d, ...), whose real arguments no filter can read, "
+                        "and that path gets %s %s (widen_multiplexed, as libseccomp and the "
+                        "container runtimes do)", (int)i + 1, lua_tostring(L, -2), r->name,
+                        lua_tostring(L, -4), mux, (int)sub, lua_tostring(L, -2), lua_tostring(L, -1));
+        lua_remove(L, -2);
+        lua_remove(L, -2);
+        lua_setfield(L, -2, "message");
+        sc_push_origin(L, fidx, r);
+        lua_setfield(L, -2, "origin");
+        lua_rawseti(L, list, ++*k);
+        lua_pop(L, 1); /* the arch list */
+    }
+}
+
 /* f:notes() -> list of {kind =, message =, origin =}: the notes taken, in
  * order (copies), then those the rules give now. */
 static int l_notes(lua_State *L)
@@ -282,6 +436,8 @@ static int l_notes(lua_State *L)
         lua_pop(L, 1);
     }
     sc_notes_computed(L, 1, f, &k);
+    sc_notes_shadowed(L, 1, f, &k);
+    sc_notes_widened(L, 1, f, &k);
     return 1;
 }
 

@@ -22,11 +22,20 @@
  * A request is a small userdata (its fields are decoded on access, so
  * receiving one allocates a single object); its user value is the notifier,
  * which keeps the fd alive as long as a request can still be answered.
+ *
+ * The loop `for req in n:requests() do req:reply(v) end` costs three calls
+ * into this file a request (the iterator, __index for the method, the
+ * method), each of which checks the type of its object.  So that a check is
+ * one comparison of pointers rather than a lookup of the type's name in
+ * the registry, every function here is a closure whose upvalues 1 and 2 are
+ * the request's and the notifier's metatables (SC_UV_*; sc_open_notify).
+ * Functions of other parts fall back to the lookup by name.
  */
 #include "core.h"
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <time.h>
@@ -36,22 +45,30 @@
 
 /* ---- objects --------------------------------------------------------------- */
 
-/* The kernel's structure sizes, asked once; ours where the call fails (the
- * kernel never has smaller ones). */
+/* The upvalues every function of this file has (see the top). */
+#define SC_UV_REQUEST_MT lua_upvalueindex(1)
+#define SC_UV_NOTIFIER_MT lua_upvalueindex(2)
+
+/* The kernel's structure sizes, asked once per process (whichever Lua state
+ * or thread asks first); ours where the call fails (the kernel never has
+ * smaller ones). */
+static struct sc_notif_sizes sc_notif_sizes_v;
+static pthread_once_t sc_notif_sizes_once = PTHREAD_ONCE_INIT;
+
+static void sc_notif_sizes_init(void)
+{
+    struct sc_notif_sizes s = {0, 0, 0};
+    if (syscall(SYS_seccomp, SC_GET_NOTIF_SIZES, 0, &s) != 0)
+        memset(&s, 0, sizeof s);
+    sc_notif_sizes_v.notif = s.notif > sizeof(struct sc_notif) ? s.notif : sizeof(struct sc_notif);
+    sc_notif_sizes_v.resp = s.resp > sizeof(struct sc_notif_resp) ? s.resp : sizeof(struct sc_notif_resp);
+    sc_notif_sizes_v.data = s.data;
+}
+
 static const struct sc_notif_sizes *sc_kernel_notif_sizes(void)
 {
-    static struct sc_notif_sizes sizes;
-    static int done;
-    if (!done) {
-        struct sc_notif_sizes s = {0, 0, 0};
-        if (syscall(SYS_seccomp, SC_GET_NOTIF_SIZES, 0, &s) != 0)
-            memset(&s, 0, sizeof s);
-        sizes.notif = s.notif > sizeof(struct sc_notif) ? s.notif : sizeof(struct sc_notif);
-        sizes.resp = s.resp > sizeof(struct sc_notif_resp) ? s.resp : sizeof(struct sc_notif_resp);
-        sizes.data = s.data;
-        done = 1;
-    }
-    return &sizes;
+    pthread_once(&sc_notif_sizes_once, sc_notif_sizes_init);
+    return &sc_notif_sizes_v;
 }
 
 #define SC_ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
@@ -102,7 +119,7 @@ static void sc_notifier_close(sc_notifier *n)
 
 static sc_notifier *sc_checknotifier(lua_State *L, int idx)
 {
-    sc_notifier *n = luaL_checkudata(L, idx, SC_NOTIFIER_MT);
+    sc_notifier *n = sc_checkudata_at(L, idx, SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT);
     if (n->fd < 0)
         sc_argerror(L, idx, "notifier has been closed");
     return n;
@@ -194,34 +211,49 @@ static int sc_wait_listener(lua_State *L, int fd, const struct timespec *deadlin
 
 /* ---- receiving --------------------------------------------------------------- */
 
-static void sc_push_request(lua_State *L, int nidx, const struct sc_notif *msg)
+/* Push a request for `msg` from notifier `n` at `nidx`.  `mtidx` is an
+ * upvalue or absolute index holding the request metatable, or 0 for the
+ * lookup by name. */
+static SC_INLINE void sc_push_request(lua_State *L, int nidx, sc_notifier *n, const struct sc_notif *msg, int mtidx)
 {
     sc_request *r = sc_newuserdata(L, sizeof *r);
     r->n = *msg;
+    r->owner = n;
     r->answered = 0;
-    luaL_setmetatable(L, SC_REQUEST_MT);
+    if (mtidx != 0 && lua_type(L, mtidx) == LUA_TTABLE) {
+        lua_pushvalue(L, mtidx);
+        lua_setmetatable(L, -2);
+    } else {
+        luaL_setmetatable(L, SC_REQUEST_MT);
+    }
     lua_pushvalue(L, nidx);
     lua_setiuservalue(L, -2, 1);
 }
 
-/* Receive the request poll reported: pushes it and returns 1, or returns 0
+/* Receive the request poll reported into n->recv_buf: returns 1, or 0
  * when there is none after all (its target died before we took it:
  * ENOENT; or EINTR; or it was a call spawn's explain option takes:
  * explain.c).  Raises on anything else. */
-static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n)
+static int sc_recv_raw(lua_State *L, sc_notifier *n)
 {
     int e;
     memset(n->recv_buf, 0, n->recv_size); /* the kernel insists on a zeroed buffer */
-    if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0) {
-        if (n->explain != NULL && sc_explain_take(n, (const struct sc_notif *)n->recv_buf))
-            return 0;
-        sc_push_request(L, nidx, (const struct sc_notif *)n->recv_buf);
-        return 1;
-    }
+    if (ioctl(n->fd, SC_IOCTL_RECV, n->recv_buf) == 0)
+        return n->explain == NULL || !sc_explain_take(n, (const struct sc_notif *)n->recv_buf);
     e = errno;
     if (e == ENOENT || e == EINTR)
         return 0;
     return sc_raise(L, "receive", e, NULL);
+}
+
+/* sc_recv_raw, then the request pushed (returns 1).  `mtidx` as for
+ * sc_push_request. */
+static int sc_recv_one(lua_State *L, int nidx, sc_notifier *n, int mtidx)
+{
+    if (!sc_recv_raw(L, n))
+        return 0;
+    sc_push_request(L, nidx, n, (const struct sc_notif *)n->recv_buf, mtidx);
+    return 1;
 }
 
 /* Receive one request from the notifier at `nidx`: pushes the request and
@@ -245,7 +277,7 @@ static int sc_receive(lua_State *L, int nidx, sc_notifier *n, double timeout)
         }
         if (w == SC_WAIT_ERROR)
             return sc_raise(L, "receive", errno, NULL);
-        if ((e = sc_recv_one(L, nidx, n)) != 0)
+        if ((e = sc_recv_one(L, nidx, n, SC_UV_REQUEST_MT)) != 0)
             return e;
     }
 }
@@ -259,12 +291,16 @@ static int l_notifier_receive(lua_State *L)
     return sc_receive(L, 1, n, timeout);
 }
 
-/* The iterator function of requests(): upvalue 1 is the timeout.  A
- * notifier closed inside the loop ends it. */
+/* The iterator function of requests(): upvalue 3 is the timeout (nil:
+ * none), 4 the notifier (the loop's state, when nobody calls the iterator
+ * by hand).  A notifier closed inside the loop ends it. */
 static int l_notifier_next(lua_State *L)
 {
-    sc_notifier *n = luaL_checkudata(L, 1, SC_NOTIFIER_MT);
-    double timeout = lua_tonumber(L, lua_upvalueindex(1));
+    sc_notifier *n = lua_touserdata(L, 1); /* at the block of upvalue 4: that notifier */
+    double timeout = lua_type(L, lua_upvalueindex(3)) == LUA_TNIL ? -1
+                     : lua_tonumber(L, lua_upvalueindex(3));
+    if (n == NULL || n != lua_touserdata(L, lua_upvalueindex(4)))
+        n = sc_checkudata_at(L, 1, SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT);
     if (n->fd < 0) {
         lua_pushnil(L);
         return 1;
@@ -282,8 +318,14 @@ static int l_notifier_requests(lua_State *L)
     double timeout;
     sc_checknotifier(L, 1);
     timeout = sc_check_timeout(L, 2);
-    lua_pushnumber(L, timeout);
-    lua_pushcclosure(L, l_notifier_next, 1);
+    lua_pushvalue(L, SC_UV_REQUEST_MT);
+    lua_pushvalue(L, SC_UV_NOTIFIER_MT);
+    if (timeout < 0)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, timeout);
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, l_notifier_next, 4);
     lua_pushvalue(L, 1);
     return 2;
 }
@@ -312,9 +354,9 @@ static int sc_answered(const sc_notifier *n, uint64_t id)
     return 0;
 }
 
-/* Send a response.  Returns 1 with true pushed, or 3 with nil, message,
- * ENOENT pushed when the request is gone; raises on anything else. */
-static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+/* Send a response: 0, or the errno of the failure (EINTR is retried).
+ * The id is remembered as answered. */
+static SC_INLINE int sc_send_ioctl(sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
 {
     struct sc_notif_resp *resp = (struct sc_notif_resp *)n->resp_buf;
     memset(n->resp_buf, 0, n->resp_size);
@@ -323,28 +365,42 @@ static int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int e
     resp->error = err ? -err : 0; /* always negative: a positive one reads as success */
     resp->flags = flags;
     for (;;) {
-        int e;
         if (ioctl(n->fd, SC_IOCTL_SEND, resp) == 0) {
             sc_remember(n, id);
-            lua_pushboolean(L, 1);
-            return 1;
+            return 0;
         }
-        e = errno;
-        if (e == EINTR)
-            continue;
-        if (e == ENOENT)
-            return sc_push_fail(L, ENOENT, sc_gone_message(L, id));
-        return sc_raise(L, "respond", e, e == EINPROGRESS
-                        ? lua_pushfstring(L, "request %I is not waiting for an answer (not "
-                                          "received yet, or answered already)",
-                                          (LUAI_UACINT)(lua_Integer)id)
-                        : NULL);
+        if (errno != EINTR)
+            return errno;
     }
+}
+
+/* A response to `id` that failed with `e`: returns 3 with nil, message,
+ * ENOENT pushed when the request is gone; raises on anything else. */
+static int sc_send_failed(lua_State *L, uint64_t id, int e)
+{
+    if (e == ENOENT)
+        return sc_push_fail(L, ENOENT, sc_gone_message(L, id));
+    return sc_raise(L, "respond", e, e == EINPROGRESS
+                    ? lua_pushfstring(L, "request %I is not waiting for an answer (not "
+                                      "received yet, or answered already)",
+                                      (LUAI_UACINT)(lua_Integer)id)
+                    : NULL);
+}
+
+/* Send a response.  Returns 1 with true pushed, or 3 with nil, message,
+ * ENOENT pushed when the request is gone; raises on anything else. */
+static SC_INLINE int sc_send(lua_State *L, sc_notifier *n, uint64_t id, int64_t val, int err, uint32_t flags)
+{
+    int e = sc_send_ioctl(n, id, val, err, flags);
+    if (e != 0)
+        return sc_send_failed(L, id, e);
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* A value the target would read as an error return: refused, so that a
  * reply can never pass for an errno (use deny for that). */
-static void sc_check_reply_value(lua_State *L, int arg, lua_Integer v)
+static SC_INLINE void sc_check_reply_value(lua_State *L, int arg, lua_Integer v)
 {
     if (v < 0 && v >= -SC_MAX_ERRNO)
         sc_argerror(L, arg, lua_pushfstring(L, "reply value %I would read as errno %d in the "
@@ -433,13 +489,13 @@ static int l_notifier_fd(lua_State *L)
 /* notifier:close()   idempotent, never raises; also __gc and __close */
 static int l_notifier_close(lua_State *L)
 {
-    sc_notifier_close(luaL_checkudata(L, 1, SC_NOTIFIER_MT));
+    sc_notifier_close(sc_checkudata_at(L, 1, SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT));
     return 0;
 }
 
 static int l_notifier_tostring(lua_State *L)
 {
-    sc_notifier *n = luaL_checkudata(L, 1, SC_NOTIFIER_MT);
+    sc_notifier *n = sc_checkudata_at(L, 1, SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT);
     if (n->fd < 0)
         lua_pushliteral(L, "seccomp.notifier (closed)");
     else
@@ -548,17 +604,28 @@ static int l_filter_notifier(lua_State *L)
 
 /* ---- requests ----------------------------------------------------------------- */
 
-static sc_request *sc_checkrequest(lua_State *L, int idx)
+static SC_INLINE sc_request *sc_checkrequest(lua_State *L, int idx)
 {
-    return luaL_checkudata(L, idx, SC_REQUEST_MT);
+    return sc_checkudata_at(L, idx, SC_UV_REQUEST_MT, SC_REQUEST_MT);
+}
+
+/* The notifier in the user value of the request at `idx`, pushed, or NULL
+ * (something pushed all the same).  It is the one the request was made
+ * with (r->owner, no type check needed) unless the debug library changed
+ * the user value. */
+static SC_INLINE sc_notifier *sc_request_owner(lua_State *L, int idx)
+{
+    sc_request *r = lua_touserdata(L, idx);
+    lua_getiuservalue(L, idx, 1);
+    if (lua_touserdata(L, -1) == r->owner && lua_type(L, -1) == LUA_TUSERDATA)
+        return r->owner;
+    return sc_testudata_at(L, lua_gettop(L), SC_UV_NOTIFIER_MT, SC_NOTIFIER_MT);
 }
 
 /* The request's notifier, pushed; raises when it has been closed. */
-static sc_notifier *sc_request_notifier(lua_State *L, int idx)
+static SC_INLINE sc_notifier *sc_request_notifier(lua_State *L, int idx)
 {
-    sc_notifier *n;
-    lua_getiuservalue(L, idx, 1);
-    n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+    sc_notifier *n = sc_request_owner(L, idx);
     if (n == NULL || n->fd < 0)
         sc_argerror(L, idx, "the request's notifier has been closed");
     return n;
@@ -566,14 +633,14 @@ static sc_notifier *sc_request_notifier(lua_State *L, int idx)
 
 /* The one answered state of a request: its own flag, or the notifier's
  * record of the ids it answered (n:respond(req.id, ...) answers it too). */
-static int sc_request_answered(sc_request *r, const sc_notifier *n)
+static SC_INLINE int sc_request_answered(sc_request *r, const sc_notifier *n)
 {
     if (!r->answered && n != NULL && n->raw_answers != 0 && sc_answered(n, r->n.id))
         r->answered = 1;
     return r->answered;
 }
 
-static void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *n, const char *op)
+static SC_INLINE void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *n, const char *op)
 {
     if (sc_request_answered(r, n))
         sc_raise(L, op, EALREADY, lua_pushfstring(L, "request %I has already been answered",
@@ -582,7 +649,7 @@ static void sc_check_unanswered(lua_State *L, sc_request *r, const sc_notifier *
 
 /* Respond to request `r` (at stack index 1); marks it answered when the
  * response went out. */
-static int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
+static SC_INLINE int sc_request_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
                            uint32_t flags)
 {
     int nret = sc_send(L, n, r->n.id, val, err, flags);
@@ -1001,17 +1068,25 @@ static int sc_request_name(const sc_request *r, char *buf, size_t len)
 }
 
 /* Fields, decoded on access: id pid flags syscall name arch ip args answered
- * notifier.  Upvalue 1 is the methods table. */
+ * notifier.  Upvalue 3 is the methods table. */
 static int l_request_index(lua_State *L)
 {
-    sc_request *r = sc_checkrequest(L, 1);
+    sc_request *r;
     const char *k;
     char buf[64];
     int i;
-    if (sc_index_method(L))
+    lua_settop(L, 2);
+    /* the check of sc_checkrequest, without the pointer a method does not
+     * need: the metatable stays at 3 (a result is returned from the top) */
+    if (lua_type(L, 1) != LUA_TUSERDATA || !lua_getmetatable(L, 1) ||
+        lua_topointer(L, 3) != lua_topointer(L, SC_UV_REQUEST_MT))
+        sc_checkrequest(L, 1); /* raises (but for a request from another copy of the module) */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
         return 1;
     if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
+    r = lua_touserdata(L, 1);
     k = lua_tostring(L, 2);
     if (strcmp(k, "id") == 0)
         lua_pushinteger(L, (lua_Integer)r->n.id);
@@ -1037,9 +1112,7 @@ static int l_request_index(lua_State *L)
     else if (strcmp(k, "flags") == 0)
         lua_pushinteger(L, (lua_Integer)r->n.flags);
     else if (strcmp(k, "answered") == 0) {
-        sc_notifier *n;
-        lua_getiuservalue(L, 1, 1);
-        n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+        sc_notifier *n = sc_request_owner(L, 1);
         lua_pushboolean(L, sc_request_answered(r, n != NULL && n->fd >= 0 ? n : NULL));
     }
     else if (strcmp(k, "notifier") == 0)
@@ -1107,12 +1180,38 @@ static const luaL_Reg sc_notify_filter_methods[] = {
     {NULL, NULL},
 };
 
+/* Set the functions of `l` into the table at the top, each a closure over
+ * the two metatables at `rmt` and `nmt` (absolute indices): the upvalues
+ * of the top comment. */
+static void sc_notify_setfuncs(lua_State *L, const luaL_Reg *l, int rmt, int nmt)
+{
+    lua_pushvalue(L, rmt);
+    lua_pushvalue(L, nmt);
+    luaL_setfuncs(L, l, 2);
+}
+
 /* Called with the module table at the top of the stack. */
 static void sc_open_notify(lua_State *L)
 {
     static const luaL_Reg request_meta[] = {{"__tostring", l_request_tostring}, {NULL, NULL}};
-    sc_new_type(L, SC_NOTIFIER_MT, sc_notifier_meta, sc_notifier_methods, NULL);
-    sc_new_type(L, SC_REQUEST_MT, request_meta, sc_request_methods, l_request_index);
+    int rmt, nmt;
+    luaL_newmetatable(L, SC_REQUEST_MT);
+    rmt = lua_gettop(L);
+    luaL_newmetatable(L, SC_NOTIFIER_MT);
+    nmt = lua_gettop(L);
+    sc_notify_setfuncs(L, sc_notifier_meta, rmt, nmt); /* into nmt, at the top */
+    lua_newtable(L);
+    sc_notify_setfuncs(L, sc_notifier_methods, rmt, nmt);
+    lua_setfield(L, nmt, "__index");
+    lua_pushvalue(L, rmt);
+    sc_notify_setfuncs(L, request_meta, rmt, nmt);
+    lua_pushvalue(L, rmt);
+    lua_pushvalue(L, nmt);
+    lua_newtable(L);
+    sc_notify_setfuncs(L, sc_request_methods, rmt, nmt);
+    lua_pushcclosure(L, l_request_index, 3);
+    lua_setfield(L, rmt, "__index");
+    lua_settop(L, rmt - 1);
 
     lua_pushcfunction(L, l_notifier_new);
     lua_setfield(L, -2, "notifier");

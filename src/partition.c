@@ -482,7 +482,7 @@ static int l_partition(lua_State *L)
         lua_newtable(L);
         for (i = 0; i < SC_NARCHES; i++)
             if (sc_arch_known(&sc_arches[i])) {
-                lua_pushboolean(L, sc_arch_is32(sc_arches[i].token));
+                lua_pushboolean(L, sc_tok_is32(sc_arches[i].token));
                 lua_setfield(L, -2, sc_arches[i].name);
             }
         lua_setfield(L, -2, "low_words");

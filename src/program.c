@@ -75,6 +75,10 @@ static sc_sim_prog *sc_program_libseccomp(lua_State *L, sc_filter *f, const char
     sc_sim_prog *p;
     sc_export_libseccomp_bpf(L, f, op);
     bytes = lua_tolstring(L, -1, &len);
+    if (f->unknown == SC_UNKNOWN_RUNC) {
+        sc_push_stubbed(L, f, bytes, len, be);
+        bytes = lua_tolstring(L, -1, &len);
+    }
     p = sc_record_new(L, bytes, len, be, op, "libseccomp");
     sc_record_adopt(f, p);
     lua_settop(L, top);
@@ -106,7 +110,7 @@ static sc_sim_prog *sc_program_binding(lua_State *L, sc_filter *f, const char *o
     in.arches = arches;
     in.arch_index = index;
     in.widen_multiplexed = f->widen;
-    in.unknown_enosys = f->unknown;
+    in.unknown_enosys = f->unknown == SC_UNKNOWN_ENOSYS;
     if ((rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_DEFAULT, &in.def_action)) < 0 ||
         (rc = seccomp_attr_get(f->ctx, SCMP_FLTATR_ACT_BADARCH, &in.badarch_action)) < 0)
         sc_raise(L, op, rc, "reading the filter's actions failed");
@@ -115,8 +119,13 @@ static sc_sim_prog *sc_program_binding(lua_State *L, sc_filter *f, const char *o
     if (msg != NULL)
         sc_raise(L, op, msg == err && strstr(err, "instructions") ? E2BIG : ENOMEM, msg);
     /* host-order instructions: decoded as little-endian bytes on this host,
-     * the data laid out in the arches' byte order */
-    p = sc_record_new(L, (const char *)out, n * sizeof *out, 0, op, "the module's compiler");
+     * the data laid out in the arches' byte order; runc's stub in front */
+    sc_push_stubbed(L, f, (const char *)out, n * sizeof *out, 0);
+    {
+        size_t len;
+        const char *bytes = lua_tolstring(L, -1, &len);
+        p = sc_record_new(L, bytes, len, 0, op, "the module's compiler");
+    }
     p->big_endian = be;
     p->compiler_used = SC_COMPILER_BINDING;
     sc_record_adopt(f, p);
@@ -136,46 +145,59 @@ static int sc_ledger_held_back(const sc_filter *f)
 }
 
 /* The filter's (at fidx) current program, compiled if nothing is cached.
- * Under "auto" libseccomp's program is verified to choose (the module's
- * when it is wrong), and the module's is verified in turn: both checks are
- * kept with the record. */
+ * Under "auto" libseccomp's program is verified to choose: it is used only
+ * when the check covered every cell and found no wrong answer; otherwise
+ * the module's program is, verified in turn (a sampled check is accepted
+ * for it: it is correct by construction and differentially tested).  Both
+ * checks are kept with the record. */
 static sc_sim_prog *sc_filter_program(lua_State *L, int fidx, sc_filter *f, const char *op)
 {
     sc_sim_prog *p;
-    sc_cex first;
+    sc_vresult r;
     int top = lua_gettop(L);
     if (f->cache != NULL && f->cache_free == sc_sim_prog_free && f->cache_gen == f->gen)
         return f->cache;
-    if (f->compiler == SC_COMPILER_BINDING || f->unknown || sc_ledger_held_back(f))
+    if (f->compiler == SC_COMPILER_BINDING || f->unknown == SC_UNKNOWN_ENOSYS || sc_ledger_held_back(f))
         return sc_program_binding(L, f, op);
     p = sc_program_libseccomp(L, f, op);
     if (f->compiler == SC_COMPILER_LIBSECCOMP)
         return p;
-    if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, NULL) == 0) {
+    /* not the filter's program until verify chose it: should the check
+     * raise (a failed call), the next one decides again */
+    f->cache_gen = f->gen - 1;
+    sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
+    lua_settop(L, top);
+    if (r.total == 0 && r.exhaustive) {
         p->verified = 1;
-        lua_settop(L, top);
+        f->cache_gen = f->gen;
         return p;
     }
-    lua_settop(L, top);
     p = sc_program_binding(L, f, op);
-    if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &first) > 0)
-        sc_verify_raise(L, fidx, f, op, &first, 1);
+    sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
+    if (r.total > 0)
+        sc_verify_raise(L, fidx, f, op, &r.first, 1);
     p->verified = 1;
     lua_settop(L, top);
     return p;
 }
 
 /* The program that load, spawn and export_bpf hand out: verified first
- * unless the filter's `verify` attribute is off; a contradiction raises the
- * error object with a counterexample. */
+ * unless the filter's `verify` attribute is off.  A contradiction raises
+ * the error object with a counterexample; so does a check of libseccomp's
+ * program that could not cover every cell (a cap or the budget), unless
+ * `verify` is "sample". */
 static sc_sim_prog *sc_filter_checked_program(lua_State *L, int fidx, sc_filter *f, const char *op)
 {
     sc_sim_prog *p = sc_filter_program(L, fidx, f, op);
-    if (f->verify && !p->verified) {
+    if (f->verify != SC_VERIFY_OFF && !p->verified) {
         int top = lua_gettop(L);
-        sc_cex first;
-        if (sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &first) > 0)
-            sc_verify_raise(L, fidx, f, op, &first, p->compiler_used == SC_COMPILER_BINDING);
+        sc_vresult r;
+        sc_verify_push(L, fidx, f, p, SC_VERIFY_BUDGET, 0, &r);
+        if (r.total > 0)
+            sc_verify_raise(L, fidx, f, op, &r.first, p->compiler_used == SC_COMPILER_BINDING);
+        if (!r.exhaustive && p->compiler_used == SC_COMPILER_LIBSECCOMP &&
+            f->verify != SC_VERIFY_SAMPLE)
+            sc_verify_raise_capped(L, op);
         p->verified = 1;
         lua_settop(L, top);
     }
@@ -190,7 +212,7 @@ static const char *sc_compiler_used(lua_State *L, int fidx, sc_filter *f)
 
 /* ---- installing it ------------------------------------------------------------ */
 
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_LOG || SC_GATE_SSB || SC_GATE_WAIT_KILL
 /* A boolean attribute of the filter, where the library has it (a failure to
  * read it raises: the kernel must get exactly the filter asked for). */
 static int sc_attr_on(lua_State *L, sc_filter *f, const char *feature, int attr, const char *op)
@@ -220,15 +242,15 @@ static unsigned sc_filter_flags(lua_State *L, sc_filter *f, int listener, int ts
         if (v) /* with a listener the kernel can only say which thread failed by ESRCH */
             flags |= SC_FLAG_TSYNC | (listener ? SC_FLAG_TSYNC_ESRCH : 0);
     }
-#if SC_HAVE(2, 4, 0)
+#if SC_GATE_LOG
     if (sc_attr_on(L, f, "log", SCMP_FLTATR_CTL_LOG, op))
         flags |= SC_FLAG_LOG;
 #endif
-#if SC_HAVE(2, 5, 0)
+#if SC_GATE_SSB
     if (sc_attr_on(L, f, "ssb", SCMP_FLTATR_CTL_SSB, op))
         flags |= SC_FLAG_SPEC_ALLOW;
 #endif
-#if SC_HAVE(2, 6, 0)
+#if SC_GATE_WAIT_KILL
     if (listener && sc_attr_on(L, f, "wait_kill", SCMP_FLTATR_CTL_WAITKILL, op))
         flags |= SC_FLAG_WAIT_KILLABLE_RECV;
 #endif
@@ -338,6 +360,7 @@ static int l_verify(lua_State *L)
     sc_filter *f = sc_checkfilter(L, 1);
     lua_Integer budget = SC_VERIFY_BUDGET, seed = 0;
     sc_sim_prog *p;
+    sc_vresult r;
     if (!lua_isnoneornil(L, 2)) {
         static const char *const keys[] = {"budget", "seed", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
@@ -359,14 +382,12 @@ static int l_verify(lua_State *L)
     }
     lua_settop(L, 1);
     p = sc_filter_program(L, 1, f, "verify");
-    if (sc_verify_push(L, 1, f, p, (uint64_t)budget, (uint64_t)seed, NULL) == 0) {
-        if (budget >= SC_VERIFY_BUDGET)
-            p->verified = 1;
-        lua_pushboolean(L, 1);
-        lua_insert(L, -2);
-        return 2;
-    }
-    lua_pushboolean(L, 0);
+    sc_verify_push(L, 1, f, p, (uint64_t)budget, (uint64_t)seed, &r);
+    /* kept for load, spawn and export_bpf when it is what they would accept */
+    if (r.total == 0 && budget >= SC_VERIFY_BUDGET &&
+        (r.exhaustive || p->compiler_used == SC_COMPILER_BINDING || f->verify == SC_VERIFY_SAMPLE))
+        p->verified = 1;
+    lua_pushboolean(L, r.total == 0);
     lua_insert(L, -2);
     return 2;
 }

@@ -26,6 +26,12 @@
  *
  * Nothing here re-implements the request methods: the answers go through
  * the same helpers as req:allow/deny/reply/addfd.
+ *
+ * The loop runs once per request, so what it needs by name is looked up
+ * once, when serve starts: the metatables its checks compare with, and the
+ * keys of a table answer and "default", interned in stack slots (a key in
+ * a slot is read with lua_gettable, as lua_getfield reads it, without
+ * interning the name again).
  */
 #include "core.h"
 
@@ -40,16 +46,29 @@ enum {
     SV_NAMES,        /* (arch << 32 | nr) -> name, or false when unknown */
     SV_ANSWERS,      /* answer string -> errno (0: "allow") */
     SV_DONE,         /* notifier -> true once it hung up */
-    SV_ACTIVE,       /* this round's polled notifiers, in pollfd order */
+    SV_LAST_NAME,    /* the name of the last request's call (sc_serve.last_key) */
     SV_PFDS,         /* struct pollfd scratch (userdata, grown as needed) */
     SV_MSGH,         /* the message handler for handlers' errors */
-    SV_TOP = SV_MSGH
+    SV_REQUEST_MT,   /* the metatables of requests, notifiers and children */
+    SV_NOTIFIER_MT,
+    SV_CHILD_MT,
+    SV_K_DEFAULT,    /* "default" */
+    SV_ANSWER_KEYS,  /* a table answer's key -> its AK_* number */
+    SV_K_VALUE,      /* a table answer's keys, in AK_* order */
+    SV_TOP = SV_K_VALUE + 4 /* then this round's polled notifiers, in pollfd order */
 };
+
+/* The keys of a table answer (sc_serve_answer_keys, in this order). */
+enum { AK_VALUE, AK_FD, AK_NEWFD, AK_CLOEXEC, AK_CLOSE };
+static const char *const sc_serve_answer_keys[] = {"value", "fd", "newfd", "cloexec", "close", NULL};
 
 typedef struct {
     int error_errno;
     double timeout; /* seconds, -1: none */
     size_t cap;     /* pollfds in SV_PFDS */
+    int ndone;      /* entries in SV_DONE */
+    int has_last;   /* SV_LAST_NAME is the name of (arch << 32 | nr) last_key */
+    uint64_t last_key;
 } sc_serve;
 
 /* The message handler: a string error gets a traceback. */
@@ -67,12 +86,12 @@ static int sc_serve_msgh(lua_State *L)
  * NULL when the entry is neither. */
 static sc_notifier *sc_serve_member(lua_State *L, int idx)
 {
-    sc_notifier *n = luaL_testudata(L, idx, SC_NOTIFIER_MT);
+    sc_notifier *n = sc_testudata_at(L, idx, SV_NOTIFIER_MT, NULL);
     if (n != NULL)
         return n;
-    if (luaL_testudata(L, idx, SC_CHILD_MT) != NULL) {
+    if (sc_testudata_at(L, idx, SV_CHILD_MT, NULL) != NULL) {
         lua_getiuservalue(L, idx, 1);
-        n = luaL_testudata(L, -1, SC_NOTIFIER_MT);
+        n = sc_testudata_at(L, lua_gettop(L), SV_NOTIFIER_MT, NULL);
         if (n != NULL)
             lua_replace(L, idx);
         else
@@ -82,9 +101,14 @@ static sc_notifier *sc_serve_member(lua_State *L, int idx)
 }
 
 /* The request's call name, from the cache (pushed: a string, or false). */
-static void sc_serve_name(lua_State *L, const sc_request *r)
+static void sc_serve_name(lua_State *L, sc_serve *sv, const sc_request *r)
 {
-    lua_Integer key = (lua_Integer)((uint64_t)r->n.data.arch << 32 | (uint32_t)r->n.data.nr);
+    uint64_t k = (uint64_t)r->n.data.arch << 32 | (uint32_t)r->n.data.nr;
+    lua_Integer key = (lua_Integer)k;
+    if (sv->has_last && sv->last_key == k) {
+        lua_pushvalue(L, SV_LAST_NAME);
+        return;
+    }
     if (lua_rawgeti(L, SV_NAMES, key) == LUA_TNIL) {
         char buf[64];
         lua_pop(L, 1);
@@ -95,6 +119,10 @@ static void sc_serve_name(lua_State *L, const sc_request *r)
         lua_pushvalue(L, -1);
         lua_rawseti(L, SV_NAMES, key);
     }
+    lua_pushvalue(L, -1);
+    lua_replace(L, SV_LAST_NAME);
+    sv->has_last = 1;
+    sv->last_key = k;
 }
 
 /* An integer in an answer: a number with an integer value (3 or 3.0, as
@@ -133,9 +161,67 @@ static int sc_serve_fd(lua_State *L, int idx, luaL_Stream **file)
 static void sc_serve_send(lua_State *L, sc_request *r, sc_notifier *n, int64_t val, int err,
                           uint32_t flags)
 {
-    int top = lua_gettop(L);
-    sc_request_send(L, r, n, val, err, flags);
-    lua_settop(L, top);
+    int e = sc_send_ioctl(n, r->n.id, val, err, flags);
+    if (e == 0)
+        r->answered = 1;
+    else if (e != ENOENT)
+        sc_send_failed(L, r->n.id, e);
+}
+
+/* A table answer being read: where it is, and which keys it has. */
+typedef struct {
+    int idx;
+    int raw;          /* no metatable: a key it does not have is nil, not looked up */
+    unsigned present; /* the keys it has (1 << AK_*) */
+} sc_answer;
+
+/* Check the keys of the table answer at `a->idx`: NULL with a->present
+ * set when every one is an answer key, or the message of sc_unknown_key
+ * (the one check of option tables) pushed. */
+static const char *sc_serve_answer_check(lua_State *L, sc_answer *a)
+{
+    a->raw = !lua_getmetatable(L, a->idx);
+    if (!a->raw)
+        lua_pop(L, 1);
+    a->present = 0;
+    lua_pushnil(L);
+    while (lua_next(L, a->idx) != 0) {
+        lua_pushvalue(L, -2);
+        if (lua_rawget(L, SV_ANSWER_KEYS) != LUA_TNUMBER) {
+            const char *msg;
+            lua_pop(L, 3);
+            msg = sc_unknown_key(L, a->idx, sc_serve_answer_keys, "key", "an answer has the keys");
+            a->raw = 0; /* (msg is never NULL: the same keys) */
+            return msg;
+        }
+        a->present |= 1u << lua_tointeger(L, -1);
+        lua_pop(L, 2); /* the key stays for lua_next */
+    }
+    return NULL;
+}
+
+/* Is answer field `k` (AK_*) not nil?  Nothing pushed. */
+static int sc_serve_has(lua_State *L, const sc_answer *a, int k)
+{
+    int t;
+    if (a->raw)
+        return (a->present & (1u << k)) != 0;
+    lua_pushvalue(L, SV_K_VALUE + k);
+    t = lua_gettable(L, a->idx);
+    lua_pop(L, 1);
+    return t != LUA_TNIL;
+}
+
+/* Push answer field `k` (AK_*) as lua_getfield would read it, and return
+ * its type. */
+static int sc_serve_field(lua_State *L, const sc_answer *a, int k)
+{
+    if (a->raw && !(a->present & (1u << k))) {
+        lua_pushnil(L);
+        return LUA_TNIL;
+    }
+    lua_pushvalue(L, SV_K_VALUE + k);
+    return lua_gettable(L, a->idx);
 }
 
 /* A table answer at `aidx`.  NULL, or a message pushed. */
@@ -145,11 +231,12 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     luaL_Stream *file = NULL;
     lua_Integer value = 0;
     int has_value, src, rc, e, closeit;
-    static const char *const keys[] = {"value", "fd", "newfd", "cloexec", "close", NULL};
-    const char *msg = sc_unknown_key(L, aidx, keys, "key", "an answer has the keys");
-    if (msg != NULL)
+    sc_answer ans;
+    const char *msg;
+    ans.idx = aidx;
+    if ((msg = sc_serve_answer_check(L, &ans)) != NULL)
         return msg;
-    has_value = lua_getfield(L, aidx, "value") != LUA_TNIL;
+    has_value = sc_serve_field(L, &ans, AK_VALUE) != LUA_TNIL;
     if (has_value) {
         if (!sc_answer_int(L, -1, &value))
             return lua_pushfstring(L, "answer.value must be an integer, got %s", sc_repr(L, -1));
@@ -158,14 +245,13 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
                                    "answer with the errno instead", (LUAI_UACINT)value, (int)-value);
     }
     lua_pop(L, 1);
-    if (lua_getfield(L, aidx, "fd") == LUA_TNIL) {
+    if (sc_serve_field(L, &ans, AK_FD) == LUA_TNIL) {
         lua_pop(L, 1);
         if (!has_value)
             return lua_pushliteral(L, "a table answer needs value or fd");
-        if (lua_getfield(L, aidx, "newfd") != LUA_TNIL || lua_getfield(L, aidx, "cloexec") != LUA_TNIL ||
-            lua_getfield(L, aidx, "close") != LUA_TNIL)
+        if (sc_serve_has(L, &ans, AK_NEWFD) || sc_serve_has(L, &ans, AK_CLOEXEC) ||
+            sc_serve_has(L, &ans, AK_CLOSE))
             return lua_pushliteral(L, "newfd, cloexec and close go with fd");
-        lua_pop(L, 1);
         sc_serve_send(L, r, n, (int64_t)value, 0, 0);
         return NULL;
     }
@@ -173,7 +259,7 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     if (src < 0)
         return lua_tostring(L, -1);
     memset(&a, 0, sizeof a);
-    if (lua_getfield(L, aidx, "newfd") != LUA_TNIL) {
+    if (sc_serve_field(L, &ans, AK_NEWFD) != LUA_TNIL) {
         lua_Integer v;
         if (!sc_answer_int(L, -1, &v) || v < 0 || v > INT32_MAX)
             return lua_pushfstring(L, "answer.newfd must be a non-negative integer, got %s",
@@ -181,10 +267,10 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
         a.newfd = (uint32_t)v;
         a.flags |= SC_ADDFD_FLAG_SETFD;
     }
-    lua_getfield(L, aidx, "cloexec");
+    sc_serve_field(L, &ans, AK_CLOEXEC);
     if (lua_toboolean(L, -1))
         a.newfd_flags = O_CLOEXEC;
-    lua_getfield(L, aidx, "close");
+    sc_serve_field(L, &ans, AK_CLOSE);
     closeit = lua_toboolean(L, -1);
     if (!n->has_addfd)
         return lua_pushfstring(L, "an fd answer needs the notify_addfd feature (kernel >= 5.9)");
@@ -195,7 +281,7 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     e = errno;
     if (closeit) {
         if (file != NULL) {
-            lua_getfield(L, aidx, "fd");
+            sc_serve_field(L, &ans, AK_FD);
             lua_getfield(L, -1, "close");
             lua_insert(L, -2);
             if (lua_pcall(L, 1, 0, 0) != LUA_OK)
@@ -214,7 +300,7 @@ static const char *sc_serve_table_answer(lua_State *L, sc_request *r, sc_notifie
     return NULL;
 }
 
-/* Answer request r (at `ridx`) with the value at `aidx`.  NULL, or a
+/* Answer request r with the value at `aidx`.  NULL, or a
  * message pushed that says what is wrong with the answer. */
 static const char *sc_serve_answer(lua_State *L, sc_request *r, sc_notifier *n, int aidx)
 {
@@ -248,12 +334,11 @@ static const char *sc_serve_answer(lua_State *L, sc_request *r, sc_notifier *n, 
         if (!lua_isinteger(L, aidx))
             return lua_pushfstring(L, "answer %s is not an errno", sc_repr(L, aidx));
         e = lua_tointeger(L, aidx);
-        if (e < 0)
-            e = -e;
-        if (e == 0 || e > SC_MAX_ERRNO)
-            return lua_pushfstring(L, "answer %s is not an errno (1..%d; { value = 0 } fakes success)",
-                                   sc_repr(L, aidx), SC_MAX_ERRNO);
-        sc_serve_send(L, r, n, 0, (int)e, 0);
+        /* range first: negating math.mininteger would overflow */
+        if (e == 0 || e < -SC_MAX_ERRNO || e > SC_MAX_ERRNO)
+            return lua_pushfstring(L, "answer %s is not an errno (1..%d or -%d..-1; { value = 0 } "
+                                   "fakes success)", sc_repr(L, aidx), SC_MAX_ERRNO, SC_MAX_ERRNO);
+        sc_serve_send(L, r, n, 0, (int)(e < 0 ? -e : e), 0);
         return NULL;
     case LUA_TTABLE:
         return sc_serve_table_answer(L, r, n, aidx);
@@ -288,54 +373,91 @@ static void sc_serve_report(lua_State *L, int ridx)
     }
 }
 
-/* Handle the request at the top of the stack (from notifier `n`). */
-static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n)
+/* The request being served: until a handler function (or an error report)
+ * needs it as a Lua object, it lives here, in C; then `r` is the object's
+ * own state, at `ridx`. */
+typedef struct {
+    sc_request local;
+    sc_request *r;
+    int ridx; /* 0: not pushed yet */
+    int nidx; /* its notifier */
+} sc_served;
+
+/* Push the request as a Lua object (once), with the state it has so far. */
+static void sc_serve_push_request(lua_State *L, sc_served *q)
 {
-    int ridx = lua_gettop(L), aidx;
-    sc_request *r = lua_touserdata(L, ridx);
+    sc_request *r;
+    sc_push_request(L, q->nidx, q->local.owner, &q->local.n, SV_REQUEST_MT);
+    r = lua_touserdata(L, -1);
+    r->answered = q->local.answered;
+    q->r = r;
+    q->ridx = lua_gettop(L);
+}
+
+/* Report the error at the top (see sc_serve_report) for the request being
+ * served, then deny it with opts.error_errno unless it has been answered. */
+static void sc_serve_fail(lua_State *L, sc_serve *sv, sc_served *q, sc_notifier *n)
+{
+    if (q->ridx == 0) { /* the request, below the error */
+        sc_serve_push_request(L, q);
+        lua_insert(L, -2);
+        q->ridx = lua_gettop(L) - 1;
+    }
+    sc_serve_report(L, q->ridx);
+    if (n->fd >= 0 && !sc_request_answered(q->r, n))
+        sc_serve_send(L, q->r, n, 0, sv->error_errno, 0);
+}
+
+/* Serve the request in n->recv_buf (from notifier `n` at `nidx`).  A
+ * handler that is an answer, not a function, never needs the request as a
+ * Lua object: none is made unless an error is reported. */
+static void sc_serve_one(lua_State *L, sc_serve *sv, sc_notifier *n, int nidx)
+{
+    int base = lua_gettop(L), aidx;
     const char *bad = NULL;
-    sc_serve_name(L, r);
-    if (lua_type(L, -1) == LUA_TSTRING) {
-        if (lua_rawget(L, SV_HANDLERS) == LUA_TNIL) {
-            lua_pop(L, 1);
-            lua_getfield(L, SV_HANDLERS, "default");
-        }
-    } else {
+    sc_served q;
+    q.local.n = *(const struct sc_notif *)n->recv_buf;
+    q.local.owner = n;
+    q.local.answered = 0;
+    q.r = &q.local;
+    q.ridx = 0;
+    q.nidx = nidx;
+    sc_serve_name(L, sv, q.r);
+    if (lua_type(L, -1) != LUA_TSTRING || lua_rawget(L, SV_HANDLERS) == LUA_TNIL) {
         lua_pop(L, 1);
-        lua_getfield(L, SV_HANDLERS, "default");
+        lua_pushvalue(L, SV_K_DEFAULT);
+        lua_gettable(L, SV_HANDLERS); /* (not raw, as lua_getfield) */
     }
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
-        sc_serve_send(L, r, n, 0, ENOSYS, 0);
+        sc_serve_send(L, q.r, n, 0, ENOSYS, 0);
         return;
     }
     if (lua_type(L, -1) == LUA_TFUNCTION) {
-        lua_pushvalue(L, ridx);
+        sc_serve_push_request(L, &q);
+        lua_pushvalue(L, base + 1);
+        lua_pushvalue(L, q.ridx);
         if (lua_pcall(L, 1, 1, SV_MSGH) != LUA_OK) {
-            sc_serve_report(L, ridx);
-            if (n->fd >= 0 && !sc_request_answered(r, n))
-                sc_serve_send(L, r, n, 0, sv->error_errno, 0);
-            lua_settop(L, ridx - 1);
+            sc_serve_fail(L, sv, &q, n);
+            lua_settop(L, base);
             return;
         }
     }
     aidx = lua_gettop(L);
     if (n->fd < 0) { /* the handler closed the notifier: nothing can be answered, the loop ends */
-        lua_settop(L, ridx - 1);
+        lua_settop(L, base);
         return;
     }
-    if (sc_request_answered(r, n) && !lua_isnil(L, aidx))
+    if (sc_request_answered(q.r, n) && !lua_isnil(L, aidx))
         bad = lua_pushfstring(L, "the handler answered the request and also returned %s",
                               sc_repr(L, aidx));
     else
-        bad = sc_serve_answer(L, r, n, aidx);
+        bad = sc_serve_answer(L, q.r, n, aidx);
     if (bad != NULL) {
         lua_pushstring(L, bad);
-        sc_serve_report(L, ridx);
-        if (n->fd >= 0 && !sc_request_answered(r, n))
-            sc_serve_send(L, r, n, 0, sv->error_errno, 0);
+        sc_serve_fail(L, sv, &q, n);
     }
-    lua_settop(L, ridx - 1);
+    lua_settop(L, base);
 }
 
 /* Make room for `k` pollfds in SV_PFDS. */
@@ -361,9 +483,11 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
         size_t k = 0, j;
         struct pollfd *pf;
         int rc, ms;
-        /* this round's members */
+        lua_settop(L, SV_TOP);
+        /* this round's members, left on the stack above SV_TOP */
         for (i = 1; i <= len; i++) {
             sc_notifier *n;
+            luaL_checkstack(L, 30, "seccomp.serve: too many members");
             lua_rawgeti(L, SV_LIST, i);
             n = sc_serve_member(L, lua_gettop(L));
             if (n == NULL) {
@@ -377,17 +501,19 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
                 lua_pop(L, 1);
                 continue;
             }
-            lua_pushvalue(L, -1);
-            if (lua_rawget(L, SV_DONE) != LUA_TNIL) {
-                lua_pop(L, 2);
-                continue;
+            if (sv->ndone > 0) {
+                lua_pushvalue(L, -1);
+                if (lua_rawget(L, SV_DONE) != LUA_TNIL) {
+                    lua_pop(L, 2);
+                    continue;
+                }
+                lua_pop(L, 1);
             }
-            lua_pop(L, 1);
             pf = sc_serve_pfds(L, sv, k + 1);
             pf[k].fd = n->fd;
             pf[k].events = POLLIN;
             pf[k].revents = 0;
-            lua_rawseti(L, SV_ACTIVE, (lua_Integer)++k);
+            k++;
         }
         if (k == 0) {
             lua_pushliteral(L, "closed");
@@ -411,19 +537,17 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
             sc_notifier *n;
             if (rev == 0)
                 continue;
-            lua_rawgeti(L, SV_ACTIVE, (lua_Integer)j + 1);
-            n = lua_touserdata(L, -1);
-            if (n->fd < 0) { /* closed by a handler meanwhile */
-                lua_pop(L, 1);
+            n = lua_touserdata(L, SV_TOP + 1 + (int)j);
+            if (n->fd < 0) /* closed by a handler meanwhile */
                 continue;
-            }
             if (rev & POLLIN) {
-                if (sc_recv_one(L, lua_gettop(L), n))
-                    sc_serve_one(L, sv, n);
-                lua_pop(L, 1);
+                if (sc_recv_raw(L, n))
+                    sc_serve_one(L, sv, n, SV_TOP + 1 + (int)j);
             } else { /* POLLHUP, POLLERR, POLLNVAL: nothing left to serve there */
+                lua_pushvalue(L, SV_TOP + 1 + (int)j);
                 lua_pushboolean(L, 1);
                 lua_rawset(L, SV_DONE);
+                sv->ndone++;
             }
         }
     }
@@ -435,10 +559,15 @@ static const char *const sc_serve_opt_keys[] = {"timeout", "error_errno", "on_er
  * stack slots; the list must be at SV_LIST already. */
 static void sc_serve_setup(lua_State *L, sc_serve *sv, int oidx)
 {
+    int k;
     luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkstack(L, SV_TOP + 30, "seccomp.serve");
     sv->error_errno = SC_SERVE_DEFAULT_ERRNO;
     sv->timeout = -1;
     sv->cap = 0;
+    sv->ndone = 0;
+    sv->has_last = 0;
+    sv->last_key = 0;
     lua_settop(L, SV_OPTS);
     if (!lua_isnil(L, oidx)) {
         luaL_checktype(L, oidx, LUA_TTABLE);
@@ -469,9 +598,20 @@ static void sc_serve_setup(lua_State *L, sc_serve *sv, int oidx)
     lua_newtable(L); /* SV_NAMES */
     lua_newtable(L); /* SV_ANSWERS */
     lua_newtable(L); /* SV_DONE */
-    lua_newtable(L); /* SV_ACTIVE */
+    lua_pushnil(L);  /* SV_LAST_NAME */
     sc_newuserdata(L, 0); /* SV_PFDS */
     lua_pushcfunction(L, sc_serve_msgh);
+    luaL_getmetatable(L, SC_REQUEST_MT);
+    luaL_getmetatable(L, SC_NOTIFIER_MT);
+    luaL_getmetatable(L, SC_CHILD_MT);
+    lua_pushliteral(L, "default");
+    lua_createtable(L, 0, 5); /* SV_ANSWER_KEYS, then the keys */
+    for (k = 0; sc_serve_answer_keys[k] != NULL; k++) {
+        lua_pushstring(L, sc_serve_answer_keys[k]);
+        lua_pushvalue(L, -1);
+        lua_pushinteger(L, k);
+        lua_rawset(L, SV_ANSWER_KEYS);
+    }
 }
 
 /* notifier:serve(handlers [, opts]) -> "closed" | "timeout"

@@ -162,7 +162,7 @@ static int sc_child_serve(lua_State *L, sc_child *c, int cidx)
             continue;
         }
         if (pf[0].revents & POLLIN) {
-            if (sc_recv_one(L, nidx, n)) {
+            if (sc_recv_one(L, nidx, n, 0)) {
                 /* not a call the filter kills (none should come): refuse it */
                 sc_send(L, n, ((sc_request *)lua_touserdata(L, -1))->n.id, 0, ENOSYS, 0);
                 lua_settop(L, nidx);

@@ -124,6 +124,31 @@ static int sc_index_method(lua_State *L)
     return 0;
 }
 
+/* The userdata at `idx` when its metatable is the table at `mtidx` (an
+ * upvalue or an absolute stack index holding the type's metatable: one
+ * comparison of pointers), else when it is the registry's `tname` (for a
+ * caller whose `mtidx` holds something else, or nothing: any index is
+ * safe; NULL when `mtidx` is sure to hold it); NULL when it is neither. */
+static SC_INLINE void *sc_testudata_at(lua_State *L, int idx, int mtidx, const char *tname)
+{
+    void *p = lua_touserdata(L, idx);
+    const void *mt;
+    if (p == NULL || !lua_getmetatable(L, idx))
+        return NULL;
+    mt = lua_topointer(L, -1); /* (cheaper than lua_rawequal) */
+    lua_pop(L, 1);
+    if (mt == lua_topointer(L, mtidx))
+        return p;
+    return tname != NULL ? luaL_testudata(L, idx, tname) : NULL;
+}
+
+/* sc_testudata_at, or the argument error luaL_checkudata raises. */
+static SC_INLINE void *sc_checkudata_at(lua_State *L, int idx, int mtidx, const char *tname)
+{
+    void *p = sc_testudata_at(L, idx, mtidx, tname);
+    return p != NULL ? p : luaL_checkudata(L, idx, tname);
+}
+
 /* ---- types spread over several parts ------------------------------------- */
 
 /* Add methods to the __index table of the userdata type `tname` (registered

@@ -92,15 +92,20 @@ end
 --- exact from -2^63 to 2^64 - 1 (above 2^63 - 1 as its two's-complement
 --- bits, as the core takes 64-bit data); other numbers become floats.
 --- Raises "NAME: line L, column C: message" on malformed text.  Returns the
---- value and a table mapping each decoded table to its line.
+--- value, a table mapping each decoded table to its line, and one mapping
+--- each decoded table to the keys whose numbers were written negative.
 ---@param text string
 ---@param name? string names the document in messages (default "JSON")
 ---@return any value
 ---@return table lines
+---@return table negative
 local function decode(text, name)
   name = name or "JSON"
   local pos = 1
   local lines = setmetatable({}, { __mode = "k" })
+  -- negative[t][k]: the number at t[k] was written with a minus sign
+  local negative = setmetatable({}, { __mode = "k" })
+  local minus = false -- the last value read was a negative integer
 
   local function fail(msg, at)
     local l, c = line_col(text, at or pos)
@@ -192,11 +197,12 @@ local function decode(text, name)
     end
     pos = pos + #exp
     if frac == "" and exp == "" then
-      local negative = sub(int, 1, 1) == "-"
-      local n = exact_integer(negative and sub(int, 2) or int, negative)
+      local neg = sub(int, 1, 1) == "-"
+      local n = exact_integer(neg and sub(int, 2) or int, neg)
       if n == nil then
         fail(format("integer %s out of range (-2^63 .. 2^64-1)", int), start)
       end
+      minus = neg
       return n
     end
     return tonumber(sub(text, start, pos - 1)) + 0.0
@@ -252,11 +258,21 @@ local function decode(text, name)
       fail("expected ':' after an object key, got " .. what_is(pos))
     end
     pos = pos + 1
+    minus = false
     t[k] = value(depth + 1)
+    if minus then
+      negative[t] = negative[t] or {}
+      negative[t][k] = true
+    end
   end
 
   local function array_element(t, depth)
+    minus = false
     t[#t + 1] = value(depth + 1)
+    if minus then
+      negative[t] = negative[t] or {}
+      negative[t][#t] = true
+    end
   end
 
   function value(depth)
@@ -266,9 +282,13 @@ local function decode(text, name)
     skip()
     local c = sub(text, pos, pos)
     if c == "{" then
-      return container("}", "an object", object_member, depth)
+      local t = container("}", "an object", object_member, depth)
+      minus = false
+      return t
     elseif c == "[" then
-      return container("]", "an array", array_element, depth)
+      local t = container("]", "an array", array_element, depth)
+      minus = false
+      return t
     elseif c == '"' then
       return string_value()
     elseif c == "-" or find(c, "^%d") then
@@ -288,7 +308,7 @@ local function decode(text, name)
   if pos <= #text then
     fail("unexpected " .. what_is(pos) .. " after the JSON value")
   end
-  return v, lines
+  return v, lines, negative
 end
 
 ---Decode JSON text (see docs/oci.md).  Integers are exact 64-bit values;
@@ -499,18 +519,8 @@ for k, v in pairs(OPS) do
   OP_OF[core.parse("op", v)] = k -- the word for an operator the core reads ("==", "eq")
 end
 
--- seccomp(2) flags and the filter attribute each one is
-local FLAGS = {
-  SECCOMP_FILTER_FLAG_TSYNC = "tsync",
-  SECCOMP_FILTER_FLAG_LOG = "log",
-  SECCOMP_FILTER_FLAG_SPEC_ALLOW = "ssb",
-  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV = "wait_kill",
-}
-local FLAG_WORD = {}
-for k, v in pairs(FLAGS) do FLAG_WORD[v] = k end
 
--- Go's GOARCH words (Docker's includes/excludes arches) and libseccomp's
--- name for each
+-- Go's GOARCH words, for ctx.arch, and libseccomp's name for each
 local GOARCH = {
   ["386"] = "x86", amd64 = "x86_64", arm = "arm", arm64 = "aarch64",
   loong64 = "loongarch64", mips = "mips", mipsle = "mipsel", mips64 = "mips64",
@@ -540,6 +550,111 @@ local function rank(action)
   return ({ [0] = 1, [0x00030000] = 2, [0x00050000] = 3, [0x7fc00000] = 4,
             [0x7ff00000] = 5, [0x7ffc0000] = 6, [0x7fff0000] = 7 })[base] or 3
 end
+
+local function set_of(words)
+  local t = {}
+  for w in words:gmatch("%S+") do t[w] = true end
+  return t
+end
+
+-- ===========================================================================
+-- The runtimes (docs/oci.md, "How each runtime reads a profile")
+--
+-- Each runtime's reading, from its code: "docker" is moby's
+-- profiles/seccomp (setupSeccomp), "podman" containers/common's
+-- pkg/seccomp (setupSeccomp, 0.50.1), "runc" the bare OCI LinuxSeccomp as
+-- runc reads a config.json.  All three hand the result to runc 1.1.5
+-- (libcontainer/specconv SetupSeccomp, libcontainer/seccomp InitSeccomp and
+-- patchbpf), whose reading follows them all.
+
+-- The keys of each object, and the runtimes whose decoder reads each.
+local ALL = "docker docker-20.10 podman runc"
+local DP = "docker docker-20.10 podman"  -- Docker's and Podman's own format
+local CURRENT = "docker podman runc"      -- Docker 20.10's struct lacks these
+local KEYS = {
+  profile = { defaultAction = ALL, defaultErrnoRet = CURRENT, defaultErrno = "podman", architectures = ALL,
+              archMap = DP, syscalls = ALL, flags = CURRENT, listenerPath = CURRENT, listenerMetadata = CURRENT },
+  syscall = { names = ALL, name = DP, action = ALL, errnoRet = ALL, errno = "podman", args = ALL,
+              comment = DP, includes = DP, excludes = DP },
+  arg = { index = ALL, value = ALL, valueTwo = ALL, op = ALL },
+  condition = { caps = DP, arches = DP, minKernel = "docker docker-20.10" },
+  archmap = { architecture = DP, subArchitectures = DP },
+}
+-- the same keys folded to lower case: Go's decoder matches keys without
+-- regard to case
+local FOLDED = {}
+for kind, keys in pairs(KEYS) do
+  FOLDED[kind] = {}
+  for k, who in pairs(keys) do
+    KEYS[kind][k] = set_of(who)
+    FOLDED[kind][k:lower()] = k
+  end
+end
+
+-- runc 1.1.5's arch words (libcontainer/seccomp/config.go archs), and the
+-- libseccomp name of each
+local RUNC_ARCHES = {}
+for w in ("X86 X86_64 X32 ARM AARCH64 MIPS MIPS64 MIPS64N32 MIPSEL MIPSEL64 MIPSEL64N32 PPC PPC64 PPC64LE "
+          .. "S390 S390X"):gmatch("%S+") do
+  RUNC_ARCHES["SCMP_ARCH_" .. w] = w:lower()
+end
+
+-- Each runtime's word for the arch it runs on, by libseccomp's name of
+-- ctx.arch (includes/excludes `arches` are compared with it), and the
+-- archMap entry it reads there (none: archMap is not read on that arch).
+-- Docker: moby's goToNative of GOARCH, then nativeToSeccomp of that word
+-- (which has no entry for "loongarch64" nor "mipsel", so archMap is not
+-- read there).  Podman: libseccomp-golang's name of libseccomp's native
+-- arch, and its own nativeToSeccomp.
+local DOCKER_WORD = {
+  x86 = "x86", x86_64 = "amd64", arm = "arm", aarch64 = "arm64", loongarch64 = "loongarch64",
+  mips64 = "mips64", mips64n32 = "mips64n32", mipsel64 = "mipsel64", mipsel64n32 = "mips3l64n32",
+  mipsel = "mipsel", ppc = "ppc", ppc64 = "ppc64", ppc64le = "ppc64le", riscv64 = "riscv64",
+  s390 = "s390", s390x = "s390x",
+}
+local DOCKER_ARCHMAP = set_of("x86 x86_64 arm aarch64 mips64 mips64n32 mipsel64 mipsel64n32 ppc ppc64 ppc64le "
+                              .. "riscv64 s390 s390x")
+-- Docker 20.10's tables lack loong64 and riscv64
+local DOCKER20_WORD, DOCKER20_ARCHMAP = {}, {}
+for k, v in pairs(DOCKER_WORD) do
+  if k ~= "loongarch64" and k ~= "riscv64" then DOCKER20_WORD[k] = v end
+end
+for k in pairs(DOCKER_ARCHMAP) do
+  if k ~= "riscv64" then DOCKER20_ARCHMAP[k] = true end
+end
+local PODMAN_WORD = {
+  x86 = "x86", x86_64 = "amd64", x32 = "x32", arm = "arm", aarch64 = "arm64", mips = "mips",
+  mips64 = "mips64", mips64n32 = "mips64n32", mipsel = "mipsel", mipsel64 = "mipsel64",
+  mipsel64n32 = "mipsel64n32", ppc = "ppc", ppc64 = "ppc64", ppc64le = "ppc64le", s390 = "s390",
+  s390x = "s390x", parisc = "parisc", parisc64 = "parisc64", riscv64 = "riscv64", loongarch64 = "loong64",
+  m68k = "m68k", sh = "sh", sheb = "sheb",
+}
+local PODMAN_ARCHMAP = set_of("x86_64 aarch64 mips64 mips64n32 mipsel64 mipsel64n32 s390x")
+-- every word one of them has (a word in includes/excludes outside these
+-- is a likely mistake)
+local ARCH_WORDS = {}
+for _, t in ipairs { DOCKER_WORD, PODMAN_WORD } do
+  for _, w in pairs(t) do ARCH_WORDS[w] = true end
+end
+
+-- The errno names Podman's errno and defaultErrno take (containers/common
+-- 0.50.1, errno_list.go): a subset of Linux's
+local PODMAN_ERRNOS = set_of(
+  "E2BIG EACCES EADDRINUSE EADDRNOTAVAIL EAFNOSUPPORT EAGAIN EALREADY EBADF EBADMSG EBUSY ECANCELED ECHILD "
+  .. "ECONNABORTED ECONNREFUSED ECONNRESET EDEADLK EDESTADDRREQ EDOM EDQUOT EEXIST EFAULT EFBIG EHOSTDOWN "
+  .. "EHOSTUNREACH EIDRM EILSEQ EINPROGRESS EINVAL EIO EISCONN EISDIR ELOOP EMEDIUMTYPE EMFILE EMLINK "
+  .. "EMSGSIZE ENAMETOOLONG ENETDOWN ENETRESET ENETUNREACH ENFILE ENOBUFS ENODEV ENOENT ENOEXEC ENOLCK "
+  .. "ENOMEDIUM ENOMEM ENOMSG ENOPROTOOPT ENOSPC ENOSYS ENOTBLK ENOTCONN ENOTDIR ENOTEMPTY ENOTRECOVERABLE "
+  .. "ENOTSOCK ENOTSUP ENOTTY ENXIO EOPNOTSUPP EOVERFLOW EOWNERDEAD EPERM EPFNOSUPPORT EPIPE EPROTONOSUPPORT "
+  .. "EPROTOTYPE ERANGE EREMOTE EROFS ESHUTDOWN ESOCKTNOSUPPORT ESPIPE ESRCH ESTALE ETIMEDOUT ETOOMANYREFS "
+  .. "ETXTBSY EUSERS EXDEV")
+
+local RUNTIMES = set_of("docker docker-20.10 podman runc")
+local WHO = { docker = "Docker", ["docker-20.10"] = "Docker 20.10", podman = "Podman", runc = "runc" }
+-- each runtime's word for ctx.arch, and the arches it reads archMap on
+local WORD = { docker = DOCKER_WORD, ["docker-20.10"] = DOCKER20_WORD, podman = PODMAN_WORD, runc = {} }
+local READS_ARCHMAP = { docker = DOCKER_ARCHMAP, ["docker-20.10"] = DOCKER20_ARCHMAP, podman = PODMAN_ARCHMAP,
+                        runc = {} }
 
 -- ===========================================================================
 -- Profile -> filter
@@ -580,28 +695,76 @@ local function absent(v)
   return v == nil or v == null
 end
 
-local function check_object(t, path, node, keys, what)
+local function sorted_keys(t)
+  local list = {}
+  for k in pairs(t) do list[#list + 1] = k end
+  sort(list)
+  return list
+end
+
+-- "Docker and Podman": the runtimes that read a key (Docker 20.10 only
+-- named when the current Docker does not)
+local function who_reads(set)
+  local w = {}
+  for _, r in ipairs { "docker", "docker-20.10", "podman", "runc" } do
+    if set[r] and not (r == "docker-20.10" and set.docker) then w[#w + 1] = WHO[r] end
+  end
+  return #w == 1 and w[1] or concat(w, ", ", 1, #w - 1) .. " and " .. w[#w]
+end
+
+-- Take a note for the filter (added once it is built), one per key and
+-- message: `n` more places are counted, not repeated.
+local function note(rd, kind, key, origin, message)
+  local k = kind .. "\0" .. key
+  local seen = rd.noted[k]
+  if seen then
+    seen.more = seen.more + 1
+    return
+  end
+  seen = { kind = kind, origin = origin, message = message, more = 0 }
+  rd.noted[k] = seen
+  rd.notes[#rd.notes + 1] = seen
+end
+
+-- An object of kind `kind` (KEYS), as the runtime's decoder reads it:
+-- returns a table of the keys it reads (by their canonical name) and their
+-- paths.  A key none of the runtimes defines is an error (ctx.strict) or
+-- noted; one only another runtime reads is noted.
+local function read_object(rd, t, path, node, kind, what)
   if type(t) ~= "table" or t == null then
     fail(path, node, format("%s expected (an object), got %s", what, describe(t)))
   end
   if t[1] ~= nil then
     fail(path, node or t, format("%s expected (an object), got an array", what))
   end
-  local bad = {}
-  for k in pairs(t) do
+  local keys, runtime = KEYS[kind], rd.runtime
+  local view, paths = {}, {}
+  for _, k in ipairs(sorted_keys(t)) do
     if type(k) ~= "string" then
       fail(path, t, format("%s has a non-string key %s", what, tostring(k)))
     end
-    if not keys[k] then bad[#bad + 1] = k end
+    local canon = keys[k] and k or FOLDED[kind][k:lower()]
+    local kp = sub_path(path, k)
+    if not canon then
+      local msg = format("unknown key '%s'%s (%s has %s)", k, did_you_mean(k, keys), what,
+        concat(sorted_keys(keys), ", "))
+      if rd.strict then
+        fail(path, t, msg .. "; ctx.strict = false ignores it")
+      end
+      note(rd, "ignored_key", kind .. "." .. k, kp, msg .. ": no runtime reads it, ignored (ctx.strict = false)")
+    elseif not keys[canon][runtime] then
+      note(rd, "ignored_key", kind .. "." .. canon, kp, format("key '%s' is read by %s only: %s ignores it",
+        canon, who_reads(keys[canon]), WHO[runtime]))
+    else
+      if view[canon] ~= nil then
+        fail(kp, t, format("keys '%s' and '%s' are one field for the runtimes' JSON decoder (it matches keys "
+          .. "whatever their case): give one", paths[canon]:match("[^.]*$"), k))
+      end
+      view[canon], paths[canon] = t[k], kp
+    end
   end
-  sort(bad)
-  if bad[1] then
-    local list = {}
-    for k in pairs(keys) do list[#list + 1] = k end
-    sort(list)
-    fail(path, t, format("unknown key '%s'%s (%s has %s)", bad[1], did_you_mean(bad[1], keys), what,
-      concat(list, ", ")))
-  end
+  view[0] = paths
+  return view
 end
 
 -- A list (keys 1..n); absent is the empty list.  Returns its length.
@@ -627,64 +790,79 @@ local function check_array(v, path, node, what)
   return n
 end
 
+-- A string field: absent (or null) is "", as for the runtimes' decoder.
 local function check_string(v, path, node)
+  if absent(v) then
+    return ""
+  end
   if type(v) ~= "string" then
     fail(path, node, "string expected, got " .. describe(v))
   end
   return v
 end
 
-local function check_integer(v, path, node, lo, hi)
-  local i = mathtype(v) == "integer" and v or (mathtype(v) == "float" and tointeger(v))
+-- An unsigned integer field of node[key] (Go's uint, uint64): JSON text
+-- must give a plain non-negative integer, as Go's decoder takes no other;
+-- a Lua table may give any integer (its 64 bits).
+local function check_uint(rd, v, path, node, key)
+  local i = mathtype(v) == "integer" and v or (not rd.json and mathtype(v) == "float" and tointeger(v))
   if not i then
-    fail(path, node, "integer expected, got " .. describe(v))
+    fail(path, node, "integer expected, got " .. describe(v)
+      .. (mathtype(v) == "float" and " (the runtimes' JSON decoder takes no fraction or exponent here)" or ""))
   end
-  if lo and (i < lo or i > hi) then
-    fail(path, node, format("%d out of range (%d..%d)", i, lo, hi))
+  if rd.json and rd.negative[node] and rd.negative[node][key] then
+    fail(path, node, format("negative number %d: the field is unsigned, and the runtimes' JSON decoder "
+      .. "refuses it", i))
   end
   return i
 end
 
--- An OCI action word (+ errnoRet) to an action number; second, when the
--- errno or trace value was left out and taken as EPERM, the note to say so.
-local function action_of(word, ret, path, node, ret_path)
-  check_string(word, path, node)
+-- A list of strings; absent is the empty list.
+local function string_list(v, path, node, what)
+  local out = {}
+  for i = 1, check_array(v, path, node, what) do
+    out[i] = check_string(v[i], sub_path(path, i), v)
+  end
+  return out
+end
+
+-- An action number from an OCI word and the errno (or trace) data, as
+-- runc's getAction: the data is for SCMP_ACT_ERRNO and SCMP_ACT_TRACE
+-- (EPERM without it) and ignored otherwise (noted).
+local function action_of(rd, word, ret, path, node, ret_path)
   local kind = ACTIONS[word]
+  if word == "" then
+    fail(path, node, "missing key '" .. path:match("[^.]*$") .. "': runc refuses the profile (\"string  is not a "
+      .. "valid action for seccomp\")")
+  end
   if not kind then
-    fail(path, node, format("unknown action '%s'%s", word, did_you_mean(word, ACTIONS)))
+    fail(path, node, format("unknown action '%s'%s: runc refuses the profile (\"string %s is not a valid "
+      .. "action for seccomp\")", word, did_you_mean(word, ACTIONS), word))
   end
   if kind == "errno" or kind == "trace" then
-    local n, note = 1, nil -- EPERM, as runc
-    if not absent(ret) then
-      n = check_integer(ret, ret_path, node, 0, kind == "errno" and 4095 or 65535)
+    local n = ret or 1 -- EPERM, as runc
+    local hi = kind == "errno" and 4095 or 65535
+    if n < 0 or n > hi then
+      fail(ret_path, node, format("%d out of range (0..%d): runc would pass its low 16 bits on (%s), "
+        .. "which %s", n, hi, kind == "errno" and "errno data above 4095 is no errno the kernel returns"
+        or "as the trace data", kind == "errno" and "no program can read as an errno" or "is not what it says"))
     end
     local a = kind == "errno" and core.errno(n) or core.trace(n)
-    if absent(ret) then
-      note = format("%s without %s is taken as %s, as runc does", word, ret_path:match("[%w]+$"), core.action_name(a))
+    if ret == nil then -- second: what to note where the action is used
+      return a, format("%s without %s is taken as %s, as runc does", word, ret_path:match("[%w]+$"),
+        core.action_name(a))
     end
-    return a, note
+    return a
   end
-  if not absent(ret) then
-    fail(ret_path, node, format("errnoRet is for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s", word))
+  if ret ~= nil then
+    note(rd, "ignored_key", "errnoRet." .. ret_path, ret_path, format("%s is ignored with %s, as runc ignores it "
+      .. "(it is for SCMP_ACT_ERRNO and SCMP_ACT_TRACE)", ret_path:match("[^.]*$"), word))
   end
   local a, msg = core.parse("action", kind)
   if a == nil then
     fail(path, node, format("%s: %s", word, msg))
   end
   return a
-end
-
--- A libseccomp arch name from an OCI word "SCMP_ARCH_X86_64".
-local function oci_arch(word, path, node)
-  check_string(word, path, node)
-  if not word:match("^SCMP_ARCH_") then
-    fail(path, node, format("unknown arch '%s' (OCI arch names are SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", word))
-  end
-  local tok, msg = core.parse("arch", word)
-  if tok == nil then
-    fail(path, node, msg)
-  end
-  return core.arch_name(tok)
 end
 
 -- The running kernel's version, "6.1.0-13-amd64".
@@ -695,6 +873,7 @@ local function running_kernel()
   return v
 end
 
+-- "major.minor..." as Docker reads a kernel release (Sscanf "%d.%d")
 local function major_minor(s)
   local a, b = tostring(s):match("^(%d+)%.(%d+)")
   return a and { tonumber(a), tonumber(b) }
@@ -705,8 +884,10 @@ local function kernel_at_least(have, want)
 end
 
 -- ctx, checked and completed: caps (a set), arch (libseccomp's name),
--- kernel ({major, minor} or a function giving it), skip_unknown, unknown.
-local CTX_KEYS = { "arch", "caps", "kernel", "name", "skip_unknown", "unknown" }
+-- kernel ({major, minor} or a function giving it), runtime, strict,
+-- skip_unknown, unknown, widen_multiplexed.
+local CTX_KEYS = { "arch", "caps", "kernel", "name", "runtime", "skip_unknown", "strict", "unknown",
+                   "widen_multiplexed" }
 
 local function argerr(fname, n, msg)
   error(format("bad argument #%d to '%s' (%s)", n, fname, msg), 0)
@@ -721,7 +902,8 @@ local function check_ctx(ctx)
   if unknown ~= nil then
     argerr("filter", 2, "ctx: " .. msg)
   end
-  local c = { caps = {}, skip_unknown = ctx.skip_unknown, unknown = ctx.unknown, name = ctx.name }
+  local c = { caps = {}, skip_unknown = ctx.skip_unknown, unknown = ctx.unknown, name = ctx.name,
+              runtime = ctx.runtime or "docker", strict = ctx.strict, widen = ctx.widen_multiplexed }
   if ctx.caps ~= nil then
     if type(ctx.caps) ~= "table" then
       argerr("filter", 2, "ctx.caps: list of capability names expected, got " .. describe(ctx.caps))
@@ -742,9 +924,9 @@ local function check_ctx(ctx)
   if type(arch) == "string" and GOARCH[arch] then
     c.arch = GOARCH[arch]
   else
-    local tok, msg = core.parse("arch", arch)
+    local tok, amsg = core.parse("arch", arch)
     if tok == nil then
-      argerr("filter", 2, "ctx.arch: " .. msg)
+      argerr("filter", 2, "ctx.arch: " .. amsg)
     end
     c.arch = core.arch_name(tok)
   end
@@ -755,11 +937,21 @@ local function check_ctx(ctx)
     end
     c.kernel = mm
   end
-  if c.skip_unknown ~= nil and type(c.skip_unknown) ~= "boolean" then
-    argerr("filter", 2, "ctx.skip_unknown: boolean expected, got " .. describe(c.skip_unknown))
+  if type(c.runtime) ~= "string" or not RUNTIMES[c.runtime] then
+    argerr("filter", 2, format("ctx.runtime: \"docker\", \"podman\", \"runc\" or \"docker-20.10\" expected, got %s%s",
+      describe(c.runtime), type(c.runtime) == "string" and did_you_mean(c.runtime, RUNTIMES) or ""))
   end
-  if c.unknown ~= nil and c.unknown ~= "enosys" then
-    argerr("filter", 2, format("ctx.unknown: \"enosys\" expected, got %s", describe(c.unknown)))
+  for _, k in ipairs { "skip_unknown", "strict", "widen" } do
+    if c[k] ~= nil and type(c[k]) ~= "boolean" then
+      argerr("filter", 2, format("ctx.%s: boolean expected, got %s", k == "widen" and "widen_multiplexed" or k,
+        describe(c[k])))
+    end
+  end
+  c.strict = c.strict ~= false
+  c.widen = c.widen ~= false
+  if c.unknown ~= nil and c.unknown ~= "enosys" and c.unknown ~= "runc" and c.unknown ~= "default" then
+    argerr("filter", 2, format("ctx.unknown: \"runc\", \"enosys\" or \"default\" expected, got %s",
+      describe(c.unknown)))
   end
   if c.name ~= nil and type(c.name) ~= "string" then
     argerr("filter", 2, "ctx.name: string expected, got " .. describe(c.name))
@@ -778,226 +970,398 @@ local function ctx_kernel(ctx, path, node)
   return ctx.kernel
 end
 
-local SYSCALL_KEYS = { names = true, name = true, action = true, errnoRet = true, args = true,
-                       comment = true, includes = true, excludes = true }
-local ARG_KEYS = { index = true, value = true, valueTwo = true, op = true }
-local COND_KEYS = { caps = true, arches = true, minKernel = true }
-local TOP_KEYS = { defaultAction = true, defaultErrnoRet = true, architectures = true, archMap = true,
-                   syscalls = true, flags = true, listenerPath = true, listenerMetadata = true,
-                   comment = true }
-
--- Docker's includes/excludes object, checked; returns a predicate
--- matches(ctx) -> bool: includes need every cap and one of the arches and
--- kernel >= minKernel; excludes hold when any cap, any arch, or kernel >=
--- minKernel.
-local function check_cond(t, path, node, ctx, is_exclude)
-  if absent(t) then return nil end
-  check_object(t, path, node, COND_KEYS, is_exclude and "excludes" or "includes")
-  local caps, arches, min = {}, {}, nil
-  local p = sub_path(path, "caps")
-  for i = 1, check_array(t.caps, p, t, "list of capabilities") do
-    local cap = check_string(t.caps[i], sub_path(p, i), t.caps)
-    if not CAPS[cap] then
-      fail(sub_path(p, i), t.caps, format("unknown capability '%s'%s", cap, did_you_mean(cap, CAPS)))
+-- A capability word of includes/excludes: any string (the runtimes
+-- compare it with the container's capabilities as written); one that is
+-- no capability is an error (ctx.strict) or never holds, noted.
+local function cap_word(rd, w, path, node)
+  if not CAPS[w] then
+    local hint = CAPS["CAP_" .. w:upper()] and format(" (did you mean 'CAP_%s'?)", w:upper()) or did_you_mean(w, CAPS)
+    local msg = format("'%s' is no capability%s: the runtimes compare the words as written, so it never holds",
+      w, hint)
+    if rd.strict then
+      fail(path, node, msg .. "; ctx.strict = false accepts it")
     end
-    caps[#caps + 1] = cap
+    note(rd, "never_holds", "cap." .. w, path, msg)
   end
-  p = sub_path(path, "arches")
-  for i = 1, check_array(t.arches, p, t, "list of arches") do
-    local a = check_string(t.arches[i], sub_path(p, i), t.arches)
-    if not GOARCH[a] then
-      local hint = did_you_mean(a, GOARCH)
-      local tok = core.parse("arch", a)
-      for go, name in pairs(GOARCH) do
-        if tok and name == core.arch_name(tok) then
-          hint = format(" (did you mean '%s'?)", go) -- libseccomp's name of a Go arch
-        end
-      end
-      fail(sub_path(p, i), t.arches, format("unknown arch '%s'%s (Docker's arches here are Go's words: amd64, arm64, 386, ...)",
-        a, hint))
-    end
-    arches[#arches + 1] = GOARCH[a]
-  end
-  if not absent(t.minKernel) then
-    p = sub_path(path, "minKernel")
-    local s = check_string(t.minKernel, p, t)
-    local a, b = s:match("^(%d+)%.(%d+)$")
-    if not a then
-      fail(p, t, format("kernel version \"major.minor\" expected, got %s", describe(s)))
-    end
-    min = { tonumber(a), tonumber(b) }
-  end
-  local function holds()
-    if is_exclude then
-      for _, cap in ipairs(caps) do
-        if ctx.caps[cap] then return true end
-      end
-      for _, a in ipairs(arches) do
-        if a == ctx.arch then return true end
-      end
-      return min ~= nil and kernel_at_least(ctx_kernel(ctx, path, t), min)
-    end
-    for _, cap in ipairs(caps) do
-      if not ctx.caps[cap] then return false end
-    end
-    if #arches > 0 then
-      local any = false
-      for _, a in ipairs(arches) do
-        if a == ctx.arch then any = true end
-      end
-      if not any then return false end
-    end
-    return min == nil or kernel_at_least(ctx_kernel(ctx, path, t), min)
-  end
-  return holds
+  return w
 end
 
--- Read and check the whole profile into a plan; nothing is built yet.
-local function plan_of(p, ctx)
-  check_object(p, "", nil, TOP_KEYS, "a seccomp profile")
+-- An arch word of includes/excludes: any string, compared with the
+-- runtime's word for ctx.arch; one that no runtime uses is an error
+-- (ctx.strict) or never holds, noted.
+local function arch_word(rd, w, path, node)
+  if not ARCH_WORDS[w] then
+    local hint = did_you_mean(w, ARCH_WORDS)
+    local tok = core.parse("arch", w)
+    if tok then -- libseccomp's name of an arch: the runtimes' word for it
+      local word = DOCKER_WORD[core.arch_name(tok)] or PODMAN_WORD[core.arch_name(tok)]
+      if word then hint = format(" (did you mean '%s'?)", word) end
+    end
+    local msg = format("'%s' is no runtime's arch word%s: Docker's are amd64, x86, arm64, arm, loongarch64, "
+      .. "mips3l64n32, ppc64le, s390x, ...; Podman's amd64, x86, x32, arm64, loong64, mipsel64n32, ...: "
+      .. "it never holds", w, hint)
+    if rd.strict then
+      fail(path, node, msg .. "; ctx.strict = false accepts it")
+    end
+    note(rd, "never_holds", "arch." .. w, path, msg)
+  end
+  return w
+end
+
+-- Docker's kernel version of minKernel (moby's KernelVersion): "" is 0.0,
+-- which every kernel is at least; otherwise exactly "major.minor", each
+-- 0..255, not 0.0.
+local function min_kernel(v, path, node)
+  if type(v) ~= "string" then
+    fail(path, node, format("invalid kernel version %s, expected \"<kernel>.<major>\": Docker refuses the "
+      .. "profile", describe(v)))
+  end
+  if v == "" then
+    return { 0, 0 }
+  end
+  local a, b = v:match("^(%d+)%.(%d+)$")
+  local ka, kb = tonumber(a), tonumber(b)
+  if not a or ka > 255 or kb > 255 or (ka == 0 and kb == 0) then
+    fail(path, node, format("invalid kernel version \"%s\", expected \"<kernel>.<major>\" (each 0..255, not "
+      .. "0.0): Docker refuses the profile", v))
+  end
+  return { ka, kb }
+end
+
+-- includes/excludes, as the runtime decodes it: { caps =, arches =,
+-- min = } (nil where the runtime does not read the object).
+local function read_condition(rd, t, path, node, what)
+  if absent(t) then
+    return nil
+  end
+  local o = read_object(rd, t, path, node, "condition", what)
+  local paths = o[0]
+  local c = { caps = {}, arches = {} }
+  for i, w in ipairs(string_list(o.caps, paths.caps, t, "list of capabilities")) do
+    c.caps[i] = cap_word(rd, w, sub_path(paths.caps, i), o.caps)
+  end
+  for i, w in ipairs(string_list(o.arches, paths.arches, t, "list of arches")) do
+    c.arches[i] = arch_word(rd, w, sub_path(paths.arches, i), o.arches)
+  end
+  if not absent(o.minKernel) then
+    c.min, c.min_path = min_kernel(o.minKernel, paths.minKernel, t), paths.minKernel
+  end
+  return c
+end
+
+local function contains(list, w)
+  for _, x in ipairs(list) do
+    if x == w then return true end
+  end
+  return false
+end
+
+-- Is the entry kept, as the runtime filters it (moby's and Podman's
+-- setupSeccomp: excludes' arches, caps, minKernel, then includes')?
+local function kept(rd, inc, exc, node)
+  local ctx, word = rd.ctx, rd.word
+  if exc then
+    if #exc.arches > 0 and contains(exc.arches, word) then return false end
+    for _, cap in ipairs(exc.caps) do
+      if ctx.caps[cap] then return false end
+    end
+    if exc.min and kernel_at_least(ctx_kernel(ctx, exc.min_path, node), exc.min) then return false end
+  end
+  if inc then
+    if #inc.arches > 0 and not contains(inc.arches, word) then return false end
+    for _, cap in ipairs(inc.caps) do
+      if not ctx.caps[cap] then return false end
+    end
+    if inc.min and not kernel_at_least(ctx_kernel(ctx, inc.min_path, node), inc.min) then return false end
+  end
+  return true
+end
+
+-- Podman's errno and defaultErrno (getErrno): a decimal number or one of
+-- its errno names; "" keeps errnoRet.
+local function podman_errno(v, path, node, ret)
+  local s = check_string(v, path, node)
+  if s == "" then
+    return ret
+  end
+  if s:match("^%d+$") then
+    local n = math.tointeger(tonumber(s))
+    if not n or n > 0xffffffff then
+      fail(path, node, format("errno \"%s\" out of range: Podman refuses the profile", s))
+    end
+    return n
+  end
+  if not PODMAN_ERRNOS[s] then
+    fail(path, node, format("unknown errno %s%s: Podman refuses the profile (its names are a subset of "
+      .. "Linux's)", s, did_you_mean(s, PODMAN_ERRNOS)))
+  end
+  return (core.parse("errno", s))
+end
+
+-- An arch word of architectures or of the archMap entry read: runc's word,
+-- then libseccomp's arch.
+local function runc_arch(w, path, node)
+  if not RUNC_ARCHES[w] then
+    local hint = did_you_mean(w, RUNC_ARCHES)
+    local tok = core.parse("arch", w) -- libseccomp's name of one: runc's word for it
+    if tok and RUNC_ARCHES["SCMP_ARCH_" .. core.arch_name(tok):upper()] then
+      hint = format(" (did you mean 'SCMP_ARCH_%s'?)", core.arch_name(tok):upper())
+    end
+    fail(path, node, format("arch '%s' is not one of runc's%s: runc refuses the profile (\"string %s is not a "
+      .. "valid arch for seccomp\"; runc 1.1.5 knows %s)", w, hint, w,
+      concat(sorted_keys(RUNC_ARCHES), ", ")))
+  end
+  local tok, msg = core.parse("arch", RUNC_ARCHES[w])
+  if tok == nil then
+    fail(path, node, msg)
+  end
+  return core.arch_name(tok)
+end
+
+-- The entries of `syscalls`, as the runtime hands them to runc: a list of
+-- { names = {{name, path, node}...}, action =, ret =, args = {...}, path =,
+-- node = }.
+local function read_syscalls(rd, p, top)
+  local runtime, paths = rd.runtime, top[0]
+  local out = {}
+  local sp = paths.syscalls or "syscalls"
+  for i = 1, check_array(top.syscalls, sp, p, "list of syscall rules") do
+    local path, s = sub_path(sp, i), top.syscalls[i]
+    local o = read_object(rd, s, path, top.syscalls, "syscall", "a syscall rule")
+    local op = o[0]
+    local e = { path = path, node = s, names = {}, args = {} }
+    local name = check_string(o.name, op.name, s)
+    local names = {}
+    for j = 1, check_array(o.names, op.names, s, "list of syscall names") do
+      names[j] = { check_string(o.names[j], sub_path(op.names, j), o.names), sub_path(op.names, j), o.names }
+    end
+    if not absent(o.comment) then
+      check_string(o.comment, op.comment, s)
+    end
+    e.action = check_string(o.action, op.action or sub_path(path, "action"), s)
+    if not absent(o.errnoRet) then
+      e.ret = check_uint(rd, o.errnoRet, op.errnoRet, s, op.errnoRet:match("[^.]*$"))
+    end
+    e.ret_path = op.errnoRet or sub_path(path, "errnoRet")
+    if runtime == "podman" and not absent(o.errno) then
+      e.errno, e.errno_path = o.errno, op.errno
+      check_string(o.errno, op.errno, s)
+    end
+    for j = 1, check_array(o.args, op.args, s, "list of argument conditions") do
+      local cp, a = sub_path(op.args, j), o.args[j]
+      local ao = read_object(rd, a, cp, o.args, "arg", "an argument condition")
+      local ap = ao[0]
+      local c = { path = cp, node = a, op = check_string(ao.op, ap.op or sub_path(cp, "op"), a) }
+      c.index = absent(ao.index) and 0 or check_uint(rd, ao.index, ap.index, a, ap.index:match("[^.]*$"))
+      c.value = absent(ao.value) and 0 or check_uint(rd, ao.value, ap.value, a, ap.value:match("[^.]*$"))
+      c.two = absent(ao.valueTwo) and 0 or check_uint(rd, ao.valueTwo, ap.valueTwo, a, ap.valueTwo:match("[^.]*$"))
+      c.index_path = ap.index or sub_path(cp, "index")
+      e.args[j] = c
+    end
+    local inc = read_condition(rd, o.includes, op.includes, s, "includes")
+    local exc = read_condition(rd, o.excludes, op.excludes, s, "excludes")
+    local both = name ~= "" and #names > 0
+    if both and runtime == "docker" then -- Docker 20.10 checks the entries it keeps only
+      fail(path, s, "both 'name' and 'names' are given: Docker refuses the profile (use one)")
+    end
+    if kept(rd, inc, exc, s) then
+      if both then
+        fail(path, s, format("both 'name' and 'names' are given: %s refuses the profile (use one)", WHO[runtime]))
+      end
+      if e.errno ~= nil then
+        e.ret = podman_errno(e.errno, e.errno_path, s, e.ret)
+        e.ret_path = e.errno_path
+      end
+      e.names = name ~= "" and { { name, op.name, s } } or names
+      out[#out + 1] = e
+    end
+  end
+  return out
+end
+
+-- The arches the runtime hands to runc (architectures, or the archMap
+-- entry for ctx.arch), as libseccomp names with their places.
+local function read_arches(rd, p, top)
+  local paths, runtime, ctx = top[0], rd.runtime, rd.ctx
+  local list = {}
+  local ap = paths.architectures or "architectures"
+  local na = check_array(top.architectures, ap, p, "list of arches")
+  for i = 1, na do
+    list[i] = { check_string(top.architectures[i], sub_path(ap, i), top.architectures), sub_path(ap, i),
+                top.architectures }
+  end
+  local mp = paths.archMap or "archMap"
+  local nm = check_array(top.archMap, mp, p, "list of arch maps")
+  if na > 0 and nm > 0 then
+    fail(mp, p, format("both 'architectures' and 'archMap' are given: %s refuses the profile (use one)",
+      WHO[runtime]))
+  end
+  -- the entry for the runtime's own arch, if it reads archMap there: its
+  -- words go to runc; the other entries are not interpreted
+  local want = nil
+  if READS_ARCHMAP[runtime][ctx.arch] then
+    want = "SCMP_ARCH_" .. ctx.arch:upper()
+  end
+  local found = false
+  for i = 1, nm do
+    local path, m = sub_path(mp, i), top.archMap[i]
+    local o = read_object(rd, m, path, top.archMap, "archmap", "an arch map")
+    local op = o[0]
+    local main = check_string(o.architecture, op.architecture or sub_path(path, "architecture"), m)
+    local subs = string_list(o.subArchitectures, op.subArchitectures, m, "list of arches")
+    if not found and want and main == want then
+      found = true
+      list[#list + 1] = { main, op.architecture or path, m }
+      for j, w in ipairs(subs) do
+        list[#list + 1] = { w, sub_path(op.subArchitectures, j), o.subArchitectures }
+      end
+    end
+  end
+  for i, a in ipairs(list) do
+    list[i] = { runc_arch(a[1], a[2], a[3]), a[2], a[3] }
+  end
+  return list
+end
+
+-- Read the whole profile into a plan, as the runtime reads it and hands it
+-- to runc, and as runc builds its filter; nothing is built yet.
+local function plan_of(p, ctx, negative)
+  local runtime = ctx.runtime
+  local rd = { ctx = ctx, runtime = runtime, strict = ctx.strict, notes = {}, noted = {},
+               json = negative ~= nil, negative = negative or {} }
+  rd.word = WORD[runtime][ctx.arch] or ""
+  local top = read_object(rd, p, "", nil, "profile", "a seccomp profile")
+  local paths = top[0]
+  local default_word = check_string(top.defaultAction, paths.defaultAction or "defaultAction", p)
+  local nsys = check_array(top.syscalls, paths.syscalls or "syscalls", p, "list of syscall rules")
+  if default_word == "" and nsys == 0 then
+    fail("", p, "no defaultAction and no syscalls: Docker, Podman and runc run the container without seccomp "
+      .. "for such a profile, so there is no filter to build")
+  end
+  local plan = { rules = {}, skipped = {}, notes = rd.notes, stub_names = {} }
+
+  -- flags, the listener: runc 1.1.5 takes no flags, and this module no agent
+  local nf = check_array(top.flags, paths.flags, p, "list of flags")
+  if nf > 0 then
+    local fw = check_string(top.flags[1], sub_path(paths.flags, 1), top.flags)
+    fail(paths.flags, p, format("runc 1.1.5 refuses any flag (\"seccomp flags are not yet supported by runc\"; "
+      .. "runc 1.2 and later take SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW and _WAIT_KILLABLE_RECV, and ignore "
+      .. "_TSYNC): remove '%s'", fw))
+  end
   for _, k in ipairs { "listenerPath", "listenerMetadata" } do
-    if not absent(p[k]) and p[k] ~= "" then
-      fail(k, p, format("not supported: %s hands notifications to a seccomp agent, which this module does not "
+    if check_string(top[k], paths[k], p) ~= "" then
+      fail(paths[k], p, format("not supported: %s hands notifications to a seccomp agent, which this module does not "
         .. "implement; a filter without it would not do what the profile says", k))
     end
   end
-  if absent(p.defaultAction) then
-    fail("", p, "missing key 'defaultAction'")
-  end
-  local plan = { arches = nil, flags = {}, rules = {}, notes = {} }
-  local default_note
-  plan.default, default_note = action_of(p.defaultAction, p.defaultErrnoRet, "defaultAction", p, "defaultErrnoRet")
-  if default_note then
-    plan.notes[1] = { "defaulted", default_note, "defaultAction" }
-  end
 
-  -- arches
-  local na = check_array(p.architectures, "architectures", p, "list of arches")
-  local nm = check_array(p.archMap, "archMap", p, "list of arch maps")
-  if na > 0 and nm > 0 then
-    fail("archMap", p, "both 'architectures' and 'archMap' are given: use one")
+  -- the default action
+  local dret, dret_path = nil, paths.defaultErrnoRet or "defaultErrnoRet"
+  if not absent(top.defaultErrnoRet) then
+    dret = check_uint(rd, top.defaultErrnoRet, paths.defaultErrnoRet, p, paths.defaultErrnoRet)
   end
-  if na > 0 then
-    plan.arches = {}
-    for i = 1, na do
-      plan.arches[i] = oci_arch(p.architectures[i], sub_path("architectures", i), p.architectures)
-    end
+  if not absent(top.defaultErrno) then
+    dret = podman_errno(top.defaultErrno, paths.defaultErrno, p, dret)
+    dret_path = paths.defaultErrno
   end
-  for i = 1, nm do
-    local path, m = sub_path("archMap", i), p.archMap[i]
-    check_object(m, path, p.archMap, { architecture = true, subArchitectures = true }, "an arch map")
-    if absent(m.architecture) then
-      fail(path, m, "missing key 'architecture'")
-    end
-    local main = oci_arch(m.architecture, sub_path(path, "architecture"), m)
-    local subs = {}
-    local sp = sub_path(path, "subArchitectures")
-    for j = 1, check_array(m.subArchitectures, sp, m, "list of arches") do
-      subs[j] = oci_arch(m.subArchitectures[j], sub_path(sp, j), m.subArchitectures)
-    end
-    if main == ctx.arch and not plan.arches then
-      plan.arches = { main, table.unpack(subs) }
-    end
+  plan.arches = read_arches(rd, p, top)
+  local entries = read_syscalls(rd, p, top)
+  local defaulted
+  plan.default, defaulted = action_of(rd, default_word, dret, paths.defaultAction or "defaultAction", p, dret_path)
+  if defaulted then
+    note(rd, "defaulted", "defaulted.", paths.defaultAction or "defaultAction", defaulted)
   end
+  plan.default_word = default_word
 
-  -- flags
-  local fp = "flags"
-  for i = 1, check_array(p.flags, fp, p, "list of flags") do
-    local w = check_string(p.flags[i], sub_path(fp, i), p.flags)
-    if not FLAGS[w] then
-      fail(sub_path(fp, i), p.flags, format("unknown flag '%s'%s", w, did_you_mean(w, FLAGS)))
+  -- runc: every entry's action and operators (specconv), then the
+  -- listener's conditions (InitSeccomp), then the rules (matchCall)
+  local notify = nil
+  for _, e in ipairs(entries) do
+    e.act, e.defaulted = action_of(rd, e.action, e.ret, sub_path(e.path, "action"), e.node, e.ret_path)
+    if e.action == "SCMP_ACT_NOTIFY" and #e.names > 0 then
+      notify = notify or e
+      for _, n in ipairs(e.names) do
+        if n[1] == "write" then
+          fail(n[2], n[3], "runc refuses the profile: \"SCMP_ACT_NOTIFY cannot be used for the write syscall\"")
+        end
+      end
     end
-    plan.flags[#plan.flags + 1] = { FLAGS[w], sub_path(fp, i), p.flags }
+    if #e.names > 0 then
+      for _, c in ipairs(e.args) do
+        if c.op == "" then
+          fail(c.path, c.node, "missing key 'op': runc refuses the profile (\"string  is not a valid operator "
+            .. "for seccomp\")")
+        end
+        if not OPS[c.op] then
+          local hint, n = did_you_mean(c.op, OPS), core.parse("op", c.op)
+          if n then hint = format(" (did you mean '%s'?)", OP_OF[n]) end -- "==" where runc reads SCMP_CMP_EQ
+          fail(sub_path(c.path, "op"), c.node, format("unknown operator '%s'%s: runc refuses the profile",
+            c.op, hint))
+        end
+      end
+    end
   end
-
-  -- syscalls
-  local n = check_array(p.syscalls, "syscalls", p, "list of syscall rules")
-  if n == 0 then
-    fail("syscalls", p, "no syscall rules: a profile with a default action alone is almost certainly "
-      .. "a mistake (give at least one entry in 'syscalls')")
+  if default_word == "SCMP_ACT_NOTIFY" then
+    fail(paths.defaultAction, p, "runc refuses the profile: \"SCMP_ACT_NOTIFY cannot be used as default action\"")
   end
-  plan.skipped = {}
+  if notify then
+    fail(sub_path(notify.path, "action"), notify.node, "runc refuses the profile: \"listenerPath is not set\" "
+      .. "(runc hands the listener of SCMP_ACT_NOTIFY rules to a seccomp agent at listenerPath, which this "
+      .. "module does not implement)")
+  end
   local skipped_seen = {}
-  for i = 1, n do
-    local path, s = sub_path("syscalls", i), p.syscalls[i]
-    check_object(s, path, p.syscalls, SYSCALL_KEYS, "a syscall rule")
-    local names = {}
-    if not absent(s.name) then
-      names[1] = { check_string(s.name, sub_path(path, "name"), s), sub_path(path, "name"), s }
+  for _, e in ipairs(entries) do
+    -- conditions on one argument more than once: one rule per condition
+    -- (any of them), as runc adds them; otherwise one rule, all of them
+    local by_index, repeated = {}, false
+    for _, c in ipairs(e.args) do
+      if by_index[c.index] then repeated = true end
+      by_index[c.index] = true
     end
-    local np = sub_path(path, "names")
-    for j = 1, check_array(s.names, np, s, "list of syscall names") do
-      names[#names + 1] = { check_string(s.names[j], sub_path(np, j), s.names), sub_path(np, j), s.names }
+    local conds = {}
+    for j, c in ipairs(e.args) do
+      conds[j] = c.op == "SCMP_CMP_MASKED_EQ" and { c.index, "&=", c.value, c.two } or { c.index, OPS[c.op], c.value }
     end
-    if #names == 0 then
-      fail(path, s, "no syscall names (give 'names', a list)")
+    local sets = { conds }
+    if repeated then
+      sets = {}
+      for j, c in ipairs(conds) do sets[j] = { c } end
     end
-    if absent(s.action) then
-      fail(path, s, "missing key 'action'")
-    end
-    local action, note = action_of(s.action, s.errnoRet, sub_path(path, "action"), s, sub_path(path, "errnoRet"))
-    local conds, by_index = {}, {}
-    local ap = sub_path(path, "args")
-    for j = 1, check_array(s.args, ap, s, "list of argument conditions") do
-      local cp, a = sub_path(ap, j), s.args[j]
-      check_object(a, cp, s.args, ARG_KEYS, "an argument condition")
-      if absent(a.index) then fail(cp, a, "missing key 'index'") end
-      if absent(a.op) then fail(cp, a, "missing key 'op'") end
-      local index = check_integer(a.index, sub_path(cp, "index"), a)
-      if index < 0 or index > 5 then
-        fail(sub_path(cp, "index"), a, format("argument index %d out of range (0..5: a syscall has six arguments)", index))
+    for _, nm in ipairs(e.names) do
+      local name, npath, nnode = nm[1], nm[2], nm[3]
+      if name == "" then
+        fail(npath, nnode, "runc refuses the profile: \"empty string is not a valid syscall\"")
       end
-      local op = check_string(a.op, sub_path(cp, "op"), a)
-      if not OPS[op] then
-        local hint, n = did_you_mean(op, OPS), core.parse("op", op)
-        if n then hint = format(" (did you mean '%s'?)", OP_OF[n]) end -- "==" where runc reads SCMP_CMP_EQ
-        fail(sub_path(cp, "op"), a, format("unknown operator '%s'%s", op, hint))
-      end
-      local value = absent(a.value) and 0 or check_integer(a.value, sub_path(cp, "value"), a)
-      local two = absent(a.valueTwo) and 0 or check_integer(a.valueTwo, sub_path(cp, "valueTwo"), a)
-      local c = OPS[op] == "&=" and { index, "&=", value, two } or { index, OPS[op], value }
-      conds[j] = { c, cp, a }
-      by_index[index] = (by_index[index] or 0) + 1
-    end
-    local repeated = false
-    for _, count in pairs(by_index) do
-      if count > 1 then repeated = true end
-    end
-    local inc = check_cond(s.includes, sub_path(path, "includes"), s, ctx, false)
-    local exc = check_cond(s.excludes, sub_path(path, "excludes"), s, ctx, true)
-    local wanted = (not inc or inc()) and not (exc and exc())
-    if wanted and action ~= plan.default then
-      -- conditions on one argument more than once: one rule per condition
-      -- (any of them), as runc does; libseccomp takes one per argument
-      local sets = { conds }
-      if repeated then
-        sets = {}
-        for j, c in ipairs(conds) do sets[j] = { c } end
-      end
-      for _, nm3 in ipairs(names) do
-        local name, npath, nnode = nm3[1], nm3[2], nm3[3]
-        local sys = core.parse("syscall", name)
-        if sys == nil then
-          if rank(action) < rank(plan.default) and not ctx.skip_unknown then
-            fail(npath, nnode, format("unknown syscall '%s' in a rule more restrictive (%s) than the default "
-              .. "action (%s): skipping it would let the call through; set ctx.skip_unknown = true to skip it anyway",
-              name, core.action_name(action), core.action_name(plan.default)))
+      plan.stub_names[#plan.stub_names + 1] = name
+      if e.act ~= plan.default then
+        if core.parse("syscall", name) == nil then
+          if rank(e.act) < rank(plan.default) and not ctx.skip_unknown then
+            fail(npath, nnode, format("unknown syscall '%s'%s in a rule more restrictive (%s) than the default "
+              .. "action (%s): runc skips it, which lets the call through; set ctx.skip_unknown = true to skip "
+              .. "it anyway", name, did_you_mean(name, core.syscalls()), core.action_name(e.act),
+              core.action_name(plan.default)))
           end
           if not skipped_seen[name] then
             skipped_seen[name] = true
             plan.skipped[#plan.skipped + 1] = name
           end
         else
+          for _, c in ipairs(e.args) do
+            if ult(5, c.index) then
+              fail(c.index_path, c.node, format("argument index %s out of range (0..5): runc refuses the profile "
+                .. "(\"syscalls only have up to 6 arguments\")", unsigned(c.index)))
+            end
+          end
           for _, set in ipairs(sets) do
-            plan.rules[#plan.rules + 1] = { action = action, name = name, conds = set, path = npath, node = nnode,
-                                            rule_path = path, rule = s }
+            plan.rules[#plan.rules + 1] = { action = e.act, name = name, conds = set, path = npath, node = nnode,
+                                            rule_path = e.path }
           end
-          if note then
-            plan.notes[#plan.notes + 1] = { "defaulted", note, path }
-            note = nil
-          end
+          e.made = true
         end
       end
+    end
+    if e.defaulted and e.made then -- once, where the entry gave a rule
+      note(rd, "defaulted", "defaulted." .. e.path, e.path, e.defaulted)
     end
   end
   return plan
@@ -1020,49 +1384,61 @@ local function call(loc, fn, ...)
   return located.call({ at = loc }, fn, ...)
 end
 
+-- Does the runtime's default action get runc's ENOSYS stub (patchbpf: not
+-- for allow, log and trace)?
+local function stubbed(word)
+  return word ~= "SCMP_ACT_ALLOW" and word ~= "SCMP_ACT_LOG" and word ~= "SCMP_ACT_TRACE"
+end
 
 local function build(plan, ctx, holder)
   local m = filter_methods()
   local f = call({ "defaultAction", nil }, core.filter, plan.default)
   holder.f = f
-  for _, n in ipairs(plan.notes) do -- what the profile left out, in the order it was read
-    private.note(f, n[1], n[2], n[3])
+  -- The runtime's arch (ctx.arch, native unless cross-evaluating) and the
+  -- listed ones, as runc keeps libseccomp's native arch.
+  local native = core.arch_name(core.native_arch())
+  local want = { [ctx.arch] = true }
+  for _, a in ipairs(plan.arches) do want[a[1]] = true end
+  if not want[native] then
+    call({ "", nil }, m.remove_arch, f, native)
   end
-  for _, fl in ipairs(plan.flags) do
-    call({ fl[2], fl[3] }, m.set_attr, f, fl[1], true)
-  end
-  if plan.arches then
-    -- The listed arches, and the runtime's own (native) arch when the
-    -- profile is evaluated for it, as runtimes keep it.
-    local want, native = {}, core.arch_name(core.native_arch())
-    for _, a in ipairs(plan.arches) do want[a] = true end
-    if ctx.arch == native then want[native] = true end
-    if not want[native] then
-      call({ "architectures", nil }, m.remove_arch, f, native)
+  local done = { [native] = true }
+  for _, a in ipairs({ { ctx.arch, "", nil }, table.unpack(plan.arches) }) do
+    if not done[a[1]] then
+      done[a[1]] = true
+      call({ a[2], a[3] }, m.add_arch, f, a[1])
     end
-    local done = { [native] = true }
-    for _, a in ipairs(plan.arches) do
-      if not done[a] then
-        done[a] = true
-        call({ "architectures", nil }, m.add_arch, f, a)
-      end
-    end
-  elseif ctx.arch ~= core.arch_name(core.native_arch()) then
-    call({ "", nil }, m.add_arch, f, ctx.arch)
-    call({ "", nil }, m.remove_arch, f, "native")
   end
+  call({ "ctx.widen_multiplexed", nil }, m.set_attr, f, "widen_multiplexed", ctx.widen)
   for _, r in ipairs(plan.rules) do
     local args = {}
-    for j, c in ipairs(r.conds) do args[j] = c[1] end
+    for j, c in ipairs(r.conds) do args[j] = c end
     -- the name as written, so that the rule ledger lists it by name, and
     -- the entry it came from as the rule's origin
-    call({ r.path, r.node }, m.add_rule, f, r.action, r.name, table.unpack(args))
-    if m._set_origin then
-      m._set_origin(f, r.rule_path)
+    local ok, err = pcall(call, { r.path, r.node }, m.add_rule, f, r.action, r.name, table.unpack(args))
+    if not ok then
+      if getmetatable(err) == Failure and err.obj and err.obj.errno then
+        -- runc adds the same rule and gets the same failure
+        err.obj.message = "runc refuses the profile too (\"error adding seccomp rule for syscall " .. r.name
+          .. "\"): " .. tostring(err.obj.message)
+      end
+      error(err, 0)
     end
+    m._set_origin(f, r.rule_path)
   end
-  if ctx.unknown then
+  if ctx.unknown == "enosys" or ctx.unknown == "default" then
     call({ "ctx.unknown", nil }, m.set_attr, f, "unknown", ctx.unknown)
+  elseif stubbed(plan.default_word) then
+    local arches = {}
+    for i, a in ipairs(plan.arches) do arches[i] = a[1] end
+    private.runc_stub(f, arches, plan.stub_names)
+  end
+  for _, n in ipairs(plan.notes) do
+    local msg = n.message
+    if n.more > 0 then
+      msg = format("%s (and %d more place%s)", msg, n.more, n.more == 1 and "" or "s")
+    end
+    private.note(f, n.kind, msg, n.origin)
   end
   return f
 end
@@ -1083,33 +1459,36 @@ local function located(name, lines, failure)
   return prefix .. path .. ": " .. failure.msg
 end
 
----A filter from an OCI `LinuxSeccomp` object (a Lua table, or JSON text).
----Returns the filter and the list of syscall names skipped because the
----linked libseccomp does not know them.  A profile either builds completely
----or raises: a located message ("NAME:LINE: syscalls[3].args[1].op: unknown
----operator 'SCMP_CMP_EQQ'"), or the core's error object for a libseccomp
----failure.  See docs/oci.md.
+---A filter from an OCI `LinuxSeccomp` object (a Lua table, or JSON text),
+---read as `ctx.runtime` reads it ("docker", default; "podman"; "runc" for
+---the bare OCI form; "docker-20.10") and built as runc builds it.  Returns the filter and
+---the list of syscall names skipped because the linked libseccomp does not
+---know them.  A profile either builds completely or raises: a located
+---message ("NAME:LINE: syscalls[3].args[1].op: unknown operator
+---'SCMP_CMP_EQQ'"), or the core's error object for a libseccomp failure.
+---What it accepted but will not do what it seems to is in `f:notes()`.
+---See docs/oci.md.
 ---@param profile table|string
----@param ctx? { caps?: string[], arch?: string, kernel?: string, skip_unknown?: boolean, unknown?: "enosys", name?: string }
+---@param ctx? { caps?: string[], arch?: string, kernel?: string, runtime?: "docker"|"podman"|"runc"|"docker-20.10", strict?: boolean, skip_unknown?: boolean, unknown?: "runc"|"enosys"|"default", widen_multiplexed?: boolean, name?: string }
 ---@return seccomp.filter, string[]
 function O.filter(profile, ctx)
   local ok, c = pcall(check_ctx, ctx)
   if not ok then
     error(c, 2)
   end
-  local lines
+  local lines, negative
   if type(profile) == "string" then
-    local ok2, v, l = pcall(decode, profile, c.name or "JSON")
+    local ok2, v, l, neg = pcall(decode, profile, c.name or "JSON")
     if not ok2 then
       error(v, 2)
     end
-    profile, lines = v, l
+    profile, lines, negative = v, l, neg
   elseif type(profile) ~= "table" then
     error(format("bad argument #1 to 'filter' (profile expected (a table or JSON text), got %s)", describe(profile)), 2)
   end
   local holder = {}
   local ok3, res = pcall(function()
-    local plan = plan_of(profile, c)
+    local plan = plan_of(profile, c, negative)
     return { build(plan, c, holder), plan.skipped }
   end)
   if ok3 then
@@ -1186,16 +1565,6 @@ local function profile_of_filter(f)
   for i, a in ipairs(arches) do words[i] = oci_arch_word(a) end
   -- a filter of the native arch alone needs no list, but say it
   p.architectures = words
-  local flags = {}
-  for _, attr in ipairs { "tsync", "log", "ssb", "wait_kill" } do
-    local ok, v = pcall(m.get_attr, f, attr)
-    if ok and v == true then
-      flags[#flags + 1] = FLAG_WORD[attr]
-    end
-  end
-  if #flags > 0 then
-    p.flags = flags
-  end
   local rules = m.rules(f)
   local syscalls, last, last_key = {}, nil, nil
   for i, r in ipairs(rules) do

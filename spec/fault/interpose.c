@@ -18,7 +18,10 @@
  * A call is eligible only when it comes from the module (seccomp/core.so)
  * or from libseccomp on its behalf: the interpreter, libc and the sanitizer
  * runtime are left alone.  malloc, calloc and realloc are eligible only from
- * the module itself (chosen by return address).
+ * the module itself (chosen by return address) at the point "malloc", and
+ * only from inside libseccomp at the point "libseccomp_malloc" (libseccomp
+ * then fails for real, half way through its own work: the failures that
+ * leave its context changed).
  */
 #define _GNU_SOURCE 1
 #include <dlfcn.h>
@@ -56,6 +59,10 @@ static struct shared *shared;
 static struct shared local_shared;
 static int ready;
 static __thread int busy __attribute__((tls_model("initial-exec"))); /* inside the interposer: never recurse */
+/* inside a libseccomp export: libseccomp 2.5.4's BPF generator dereferences
+ * NULL after an allocation of its own fails (a crash the module cannot
+ * prevent), so libseccomp_malloc leaves the exports alone */
+static __thread int exporting __attribute__((tls_model("initial-exec")));
 
 /* ---- bootstrap allocations (dlsym may allocate before malloc is known) ---- */
 
@@ -117,13 +124,14 @@ __attribute__((constructor)) static void init(void)
     busy--;
 }
 
-/* Is the code at `ret` in the module (or, with `lib`, in libseccomp)? */
+/* Is the code at `ret` in the module (lib 0), the module or libseccomp
+ * (lib 1), or libseccomp alone (lib 2)? */
 static int from_module(const void *ret, int lib)
 {
     Dl_info info;
     if (!ready || ret == NULL || dladdr(ret, &info) == 0 || info.dli_fname == NULL)
         return 0;
-    if (strstr(info.dli_fname, "seccomp/core.so") != NULL)
+    if (lib != 2 && strstr(info.dli_fname, "seccomp/core.so") != NULL)
         return 1;
     return lib && strstr(info.dli_fname, "libseccomp.so") != NULL;
 }
@@ -149,7 +157,8 @@ static void note(const char *name, long n)
 static int should_fail(const char *name, const void *ret, int lib)
 {
     long n;
-    if (busy || point == NULL || strcmp(point, name) != 0 || !from_module(ret, lib))
+    if (busy || point == NULL || strcmp(point, name) != 0 || (lib == 2 && exporting) ||
+        !from_module(ret, lib))
         return 0;
     busy++;
     n = __atomic_add_fetch(&shared->count, 1, __ATOMIC_SEQ_CST);
@@ -217,7 +226,7 @@ EXPORT void *malloc(size_t n)
         if (!real_malloc)
             return arena_alloc(n);
     }
-    if (should_fail("malloc", RET, 0)) {
+    if (should_fail("malloc", RET, 0) || should_fail("libseccomp_malloc", RET, 2)) {
         errno = ENOMEM;
         return NULL;
     }
@@ -235,7 +244,7 @@ EXPORT void *calloc(size_t n, size_t size)
             return p;
         }
     }
-    if (should_fail("malloc", RET, 0)) {
+    if (should_fail("malloc", RET, 0) || should_fail("libseccomp_malloc", RET, 2)) {
         errno = ENOMEM;
         return NULL;
     }
@@ -255,7 +264,7 @@ EXPORT void *realloc(void *p, size_t n)
         if (!real_realloc)
             return NULL;
     }
-    if (n > 0 && should_fail("malloc", RET, 0)) {
+    if (n > 0 && (should_fail("malloc", RET, 0) || should_fail("libseccomp_malloc", RET, 2))) {
         errno = ENOMEM;
         return NULL;
     }
@@ -298,20 +307,36 @@ EXPORT int seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, in
                   ctx, action, syscall_nr, arg_cnt, arg_array);
 }
 
+/* The same for an export (see `exporting`). */
+#define SCMP_EXPORT_FAILS_AT(name, pt, dflt, ...) \
+    int rc_; \
+    NEXT_SCMP(name); \
+    if (should_fail(pt, RET, 0)) \
+        return -fail_errno(dflt); \
+    exporting++; \
+    rc_ = real_##name(__VA_ARGS__); \
+    exporting--; \
+    return rc_
+
 EXPORT int seccomp_export_bpf(const scmp_filter_ctx ctx, int fd)
 {
-    SCMP_FAILS_AT(seccomp_export_bpf, "seccomp_export_bpf", ENOMEM, ctx, fd);
+    SCMP_EXPORT_FAILS_AT(seccomp_export_bpf, "seccomp_export_bpf", ENOMEM, ctx, fd);
 }
 
 EXPORT int seccomp_export_pfc(const scmp_filter_ctx ctx, int fd)
 {
-    SCMP_FAILS_AT(seccomp_export_pfc, "seccomp_export_pfc", ENOMEM, ctx, fd);
+    SCMP_EXPORT_FAILS_AT(seccomp_export_pfc, "seccomp_export_pfc", ENOMEM, ctx, fd);
 }
 
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
 EXPORT int seccomp_export_bpf_mem(const scmp_filter_ctx ctx, void *buf, size_t *len)
 {
-    SCMP_FAILS_AT(seccomp_export_bpf_mem, "seccomp_export_bpf_mem", ENOMEM, ctx, buf, len);
+    SCMP_EXPORT_FAILS_AT(seccomp_export_bpf_mem, "seccomp_export_bpf_mem", ENOMEM, ctx, buf, len);
+}
+
+EXPORT int seccomp_precompute(const scmp_filter_ctx ctx)
+{
+    SCMP_EXPORT_FAILS_AT(seccomp_precompute, "seccomp_precompute", ENOMEM, ctx);
 }
 #endif
 
@@ -328,6 +353,31 @@ EXPORT int seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uin
 EXPORT int seccomp_merge(scmp_filter_ctx dst, scmp_filter_ctx src)
 {
     SCMP_FAILS_AT(seccomp_merge, "seccomp_merge", ENOMEM, dst, src);
+}
+
+EXPORT int seccomp_attr_get(const scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t *value)
+{
+    SCMP_FAILS_AT(seccomp_attr_get, "seccomp_attr_get", EINVAL, ctx, attr, value);
+}
+
+EXPORT int seccomp_arch_add(scmp_filter_ctx ctx, uint32_t arch_token)
+{
+    SCMP_FAILS_AT(seccomp_arch_add, "seccomp_arch_add", ENOMEM, ctx, arch_token);
+}
+
+EXPORT int seccomp_arch_remove(scmp_filter_ctx ctx, uint32_t arch_token)
+{
+    SCMP_FAILS_AT(seccomp_arch_remove, "seccomp_arch_remove", EINVAL, ctx, arch_token);
+}
+
+EXPORT int seccomp_reset(scmp_filter_ctx ctx, uint32_t def_action)
+{
+    SCMP_FAILS_AT(seccomp_reset, "seccomp_reset", ENOMEM, ctx, def_action);
+}
+
+EXPORT int seccomp_syscall_priority(scmp_filter_ctx ctx, int syscall, uint8_t priority)
+{
+    SCMP_FAILS_AT(seccomp_syscall_priority, "seccomp_syscall_priority", ENOMEM, ctx, syscall, priority);
 }
 
 /* ---- libc ---------------------------------------------------------------------- */

@@ -21,15 +21,17 @@ end
 
 --- A set { default = action, actions = {...} (those its rules draw from),
 --- rules = { { action =, conds = { {arg, op, datum [, datum2]}... } }... } }.
-function M.random_set()
+--- opts (verify_spec's sets above the caps): nargs, the arguments the
+--- conditions use; single, one condition per rule.
+function M.random_set(opts)
   local set = { rules = {} }
   local deny_default = math.random(2) == 1
   set.default = deny_default and seccomp.ACT_TRAP or seccomp.ACT_ALLOW
   local actions = deny_default and { seccomp.ACT_ALLOW, seccomp.errno(1), seccomp.errno(2) }
     or { seccomp.errno(1), seccomp.errno(2), seccomp.errno(3), seccomp.ACT_KILL_THREAD }
   set.actions = actions
-  local nargs = math.random(1, 6)
-  local multi = false
+  local nargs = opts and opts.nargs or math.random(1, 6)
+  local multi = opts and opts.single or false
   for _ = 1, math.random(2, 4) do
     local r = { action = actions[math.random(#actions)], conds = {} }
     -- libseccomp hangs on some pairs of multi-condition rules: one per set

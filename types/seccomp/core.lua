@@ -352,8 +352,9 @@ function filter:load() end
 ---@return seccomp.filter self
 function filter:precompute() end
 
----Run fn(self) in a transaction: committed when fn returns, rejected (and the
----error re-raised) when it raises.  libseccomp >= 2.6.
+---Run fn(self) in a transaction: committed when fn returns, rejected (and fn's
+---own error re-raised) when it raises.  The module's own: any libseccomp; a
+---rejection restores rules, arches, attributes and a reset made inside.
 ---@param fn fun(f: seccomp.filter): ...
 ---@return any ...
 function filter:transaction(fn) end
