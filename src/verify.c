@@ -188,7 +188,14 @@ static int sc_vgrow(sc_verifier *v, void **p, size_t *cap, size_t n, size_t sz, 
     size_t c;
     if (n < *cap)
         return 0;
-    c = *cap ? *cap * 2 : 64;
+    c = *cap ? *cap : 64;
+    while (c <= n) { /* index n must fit: double as often as that takes */
+        if (c > SIZE_MAX / 2 / sz) {
+            v->oom = what;
+            return -1;
+        }
+        c *= 2;
+    }
     q = realloc(*p, c * sz);
     if (q == NULL) {
         v->oom = what;
