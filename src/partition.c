@@ -24,8 +24,9 @@
  *         answer = the action of every call (where nothing but the arch is
  *         read), else
  *         names = { [nr] = name } (the arch's table; x32's too on x86_64),
- *         mux = { [name] = { nr =, sub =, direct = } } (calls the arch also
- *           routes through socketcall or ipc, as a rule lands there),
+ *         mux = { [name] = { nr =, sub =, mask =, direct = } } (calls the arch also
+ *           routes through socketcall or ipc, arg0 & mask == sub, as a
+ *           rule lands there),
  *         lost = true where the number is used in a way no test describes,
  *         nrword = W (the cells of the number),
  *         cellof = { [nr] = cell }, calls = { [nr] = action or K } for the
@@ -224,13 +225,14 @@ static void sc_part_names(lua_State *L, uint32_t arch)
     }
 }
 
-/* mux = { [name] = { nr =, sub =, direct = } }: the calls the arch also
- * routes through socketcall or ipc (arg0 == sub), where a rule on the name
- * lands too, as ledger.c places it (sc_rule_target); nothing where the arch
+/* mux = { [name] = { nr =, sub =, mask =, direct = } }: the calls the arch
+ * also routes through socketcall or ipc (arg0 & mask == sub, mask the bits
+ * the kernel dispatches on: sc_mux_callmask), where a rule on the name lands
+ * too, as ledger.c places it (sc_rule_target); nothing where the arch
  * multiplexes nothing. */
 static void sc_part_mux(lua_State *L, uint32_t arch)
 {
-    int n;
+    int n, ipc = seccomp_syscall_resolve_name_arch(arch, "ipc");
     if (seccomp_syscall_resolve_name_arch(arch, "socketcall") < 0 &&
         seccomp_syscall_resolve_name_arch(arch, "ipc") < 0)
         return;
@@ -254,11 +256,13 @@ static void sc_part_mux(lua_State *L, uint32_t arch)
         sc_rule_target(&r, arch, &tg);
         if (!tg.has_mux)
             continue;
-        lua_createtable(L, 0, 3);
+        lua_createtable(L, 0, 4);
         lua_pushinteger(L, tg.mux);
         lua_setfield(L, -2, "nr");
         lua_pushinteger(L, (lua_Integer)tg.sub);
         lua_setfield(L, -2, "sub");
+        lua_pushinteger(L, (lua_Integer)sc_mux_callmask(arch, tg.mux == ipc));
+        lua_setfield(L, -2, "mask");
         if (tg.has_direct) {
             lua_pushinteger(L, tg.direct);
             lua_setfield(L, -2, "direct");

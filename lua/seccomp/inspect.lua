@@ -1048,64 +1048,200 @@ local function split_point(K, w, x)
   return { words = words, cells = cells, answers = newtab }
 end
 
--- Set every answer of K where word w is in cell c to `a`.
-local function set_slice(K, fixed, a)
+-- K with the cells of word w split along the pattern {v : v & mask == x}
+-- (32-bit): every cell lies wholly inside it or wholly outside (a word K
+-- does not test is added, one cell).  Cells keep their numbers; the part
+-- of a cell that was on both sides inside it gets a new one.
+local function split_pattern(K, w, mask, x)
+  x = x & mask
+  local words, cells, answers = {}, {}, K.answers
+  for i, v in ipairs(K.words) do words[i] = v end
+  for k, v in pairs(K.cells) do cells[k] = v end
+  local W = cells[w + 1]
+  local pos
+  for i, v in ipairs(words) do if v == w then pos = i end end
+  if not W then
+    W = { rep = { x }, F = { 0 }, V = { 0 }, C = { 1 } }
+    pos = #words + 1
+    for i, v in ipairs(words) do if v > w then pos = i break end end
+    table.insert(words, pos, w)
+  end
+  local function meets(i) return (W.V[i] ~ x) & W.F[i] & mask == 0 end
+  local function within(i) return meets(i) and mask & ~W.F[i] == 0 end
+  local inside, outside = {}, {}
+  for i = 1, #W.F do
+    if meets(i) then inside[W.C[i]] = true end
+    if not within(i) then outside[W.C[i]] = true end
+  end
+  local n = #W.rep
+  local nw, map = { rep = {}, F = {}, V = {}, C = {} }, {}
+  for c = 1, n do nw.rep[c], map[c] = W.rep[c], c end
+  local new = {}
+  for c = 1, n do
+    if inside[c] and outside[c] then
+      map[#map + 1] = c
+      new[c] = #map
+    end
+  end
+  local function leaf(F, V, C)
+    nw.F[#nw.F + 1], nw.V[#nw.V + 1], nw.C[#nw.C + 1] = F, V & F, C
+  end
+  for i = 1, #W.F do
+    local F, V, C = W.F[i], W.V[i] & W.F[i], W.C[i]
+    if not meets(i) then
+      leaf(F, V, C)
+    elseif within(i) then
+      leaf(F, V, new[C] or C)
+    else
+      -- the part outside, one leaf per bit of the mask the leaf leaves
+      -- free (the highest first), then the part inside
+      local free, fixed, val = mask & ~F & U32, F, V
+      while free ~= 0 do
+        local b = 0x80000000
+        while b & free == 0 do b = b >> 1 end
+        free = free & ~b
+        leaf(fixed | b, (val & fixed) | (~x & b), C)
+        fixed, val = fixed | b, (val & fixed) | (x & b)
+      end
+      leaf(fixed, val, new[C])
+    end
+  end
+  -- each cell's stand-in: a value of its own
+  for c = 1, #map do
+    local ok = false
+    for i = 1, #nw.F do
+      if nw.C[i] == c and nw.rep[c] and nw.rep[c] & nw.F[i] == nw.V[i] then ok = true break end
+    end
+    if not ok then
+      for i = 1, #nw.F do
+        if nw.C[i] == c then nw.rep[c] = nw.V[i] break end
+      end
+    end
+  end
+  cells[w + 1] = nw
+  -- the table: dimension pos grows from n to #map, a new index a copy of its cell's
+  local stride = 1
+  for i = 1, pos - 1 do stride = stride * #cells[words[i] + 1].rep end
+  local m = #map
+  local newtab, size = {}, #answers // n * m
+  for q = 0, size - 1 do
+    local low, j, high = q % stride, (q // stride) % m, q // (stride * m)
+    newtab[q + 1] = answers[low + (map[j + 1] - 1) * stride + high * stride * n + 1]
+  end
+  return { words = words, cells = cells, answers = newtab }
+end
+
+-- The cells of word W (nil: K does not test it, one cell) inside the
+-- pattern {v : v & mask == x}, after split_pattern: { [c] = true }.
+local function cells_in(W, mask, x)
+  if not W then return { true } end
+  local set = {}
+  for i = 1, #W.F do
+    if (W.V[i] ~ x) & W.F[i] & mask == 0 then set[W.C[i]] = true end
+  end
+  return set
+end
+
+-- Does vector q of K (words of cells `fixed`: { [w] = cell or { [cell] = true } }) lie there?
+local function slicer(K, fixed)
   local strides, size, ns = {}, 1, {}
   for _, w in ipairs(K.words) do
     strides[w], ns[w] = size, #K.cells[w + 1].rep
     size = size * ns[w]
   end
-  for q = 0, size - 1 do
-    local hit = true
+  return size, function(q)
     for w, c in pairs(fixed) do
-      if (q // strides[w]) % ns[w] + 1 ~= c then hit = false break end
+      if strides[w] then
+        local here = (q // strides[w]) % ns[w] + 1
+        if type(c) == "table" then
+          if not c[here] then return false end
+        elseif here ~= c then
+          return false
+        end
+      end
     end
-    if hit then K.answers[q + 1] = a end
+    return true
   end
 end
 
--- The answers of K where word w is in cell c (fixed: { [w] = c }).
-local function slice_answers(K, fixed)
-  local strides, size, ns, out = {}, 1, {}, {}
-  for _, w in ipairs(K.words) do
-    strides[w], ns[w] = size, #K.cells[w + 1].rep
-    size = size * ns[w]
-  end
+-- Set every answer of K in the cells `fixed` to `a`.
+local function set_slice(K, fixed, a)
+  local size, hit = slicer(K, fixed)
   for q = 0, size - 1 do
-    local hit = true
-    for w, c in pairs(fixed) do
-      if strides[w] and (q // strides[w]) % ns[w] + 1 ~= c then hit = false break end
-    end
-    if hit then out[#out + 1] = K.answers[q + 1] end
+    if hit(q) then K.answers[q + 1] = a end
+  end
+end
+
+-- The answers of K in the cells `fixed` (but those in the cells `but`).
+local function slice_answers(K, fixed, but)
+  local size, hit = slicer(K, fixed)
+  local _, out_of = slicer(K, but or { [-1] = 0 })
+  local out = {}
+  for q = 0, size - 1 do
+    if hit(q) and not (but and out_of(q)) then out[#out + 1] = K.answers[q + 1] end
   end
   return out
 end
 
-local function restrictive(a, b)
-  return rank(b) < rank(a) and b or a
+local function all_are(list, a)
+  for _, x in ipairs(list) do
+    if x ~= a then return false end
+  end
+  return a ~= nil
 end
 
 -- What the rules R of a multiplexed call give on its socketcall/ipc path
--- (arg0 == the call's number), as ledger.c places them and verify.c reads
--- them: one action, or nil where they give several.
+-- (arg0 & mask == the call's number) under the one meaning
+-- (docs/compiler.md, "Multiplexed calls"): one action, or nil where that
+-- is not one action.  explain's rules of a call never overlap, so an
+-- unconditional one is the call's only rule.
+--   widened: each rule with its own action and its conditions on arg1..5:
+--     the action of a rule that tests none of arg1..5 (it comes first),
+--     else nil (the answer depends on arg1..5);
+--   not widened: R1's action where the call has an unconditional rule,
+--     else the most restrictive of the default and the rules' actions (a
+--     rule's before the default's among actions of one kind; nil where two
+--     rules' of one kind differ: the ledger's order would decide).
 local function induced(R, default, widen)
-  if #R == 1 and next(R[1].conds) == nil then return R[1].action end
-  local act
   for _, r in ipairs(R) do
-    local a = widen and r.action or restrictive(r.action, default)
-    if act and act ~= a then return nil end
-    act = a
+    if next(r.conds) == nil then return r.action end
   end
-  return act
+  if widen then
+    -- a rule that tests none of arg1..5 is arg0 == sub alone there, which
+    -- comes before the others (its conditions begin theirs); two such with
+    -- other actions collide (mux_conflict)
+    local act
+    for _, r in ipairs(R) do
+      local only0 = true
+      for a in pairs(r.conds) do
+        if a ~= 0 then only0 = false end
+      end
+      if only0 then
+        if act and act ~= r.action then return nil end
+        act = r.action
+      end
+    end
+    return act
+  end
+  local best, from_rule = default, false
+  for _, r in ipairs(R) do
+    local a, b = rank(r.action), rank(best)
+    if a < b or (a == b and not from_rule) then
+      best, from_rule = r.action, true
+    elseif a == b and r.action ~= best then
+      return nil
+    end
+  end
+  return best
 end
 
--- The multiplexers of a policy arch: { [nr] = { name =, subs = { [sub] = name } } }.
+-- The multiplexers of a policy arch: { [nr] = { name =, subs = { [sub] = name }, mask = } }.
 local function multiplexers(pa)
   local m = {}
   for name, e in pairs(pa.mux) do
     local x = m[e.nr]
     if not x then
-      x = { name = pa.names[e.nr], subs = {} }
+      x = { name = pa.names[e.nr], subs = {}, mask = e.mask or U32 }
       m[e.nr] = x
     end
     x.subs[e.sub] = name
@@ -1113,79 +1249,113 @@ local function multiplexers(pa)
   return m
 end
 
+-- An unconditional rule made conditional by a condition that always holds
+-- (arg0 >= 0): on the multiplexed path it then takes the most restrictive
+-- action (not widened) instead of deciding it (R1).
+local function always(r)
+  if next(r.conds) ~= nil then return r end
+  return { action = r.action, conds = { [0] = { ">=", 0 } } }
+end
+
 -- The rules of the multiplexers of `pa` given the rules `rules` (by name)
--- the policy has: { [name] = rules }, and the cells where the program's
--- socketcall/ipc answers are not what those rules give there.
+-- the policy has: { [name] = rules }; the cells where the program's
+-- socketcall/ipc answers are not what the rules give there; and the names
+-- whose rules must be conditional (always) for the rules to give them.
+--
+-- Under the one meaning a rule on a call lands on the multiplexer's path
+-- arg0 & mask == its number (mask: the bits the kernel dispatches on), in
+-- the multiplexer's order among its own rules.  That path must answer as
+-- the call's rules give it (induced); where the program answers the call's
+-- number itself (arg0 == sub, as libseccomp compares it) as the widened
+-- rules do and the rest of the path as the clamped ones, a rule of the
+-- multiplexer on arg0 == sub, added before the call's (equal conditions:
+-- the earlier in the ledger first), gives the number its answer, and the
+-- call's rules, made conditional where they are not, the rest.  Elsewhere
+-- the multiplexer's own rules never meet a path, so their order does not
+-- matter.
 local function mux_rules(pa, rules, default, widen)
-  local out, bad = {}, {}
+  local out, bad, conditional = {}, {}, {}
   for nr, m in pairs(multiplexers(pa)) do
     local K = clean(pa.calls[nr], default)
     if mathtype(K) == "integer" then
       K = { words = {}, cells = {}, answers = { K } }
     end
+    local one = K.answers and not K.lost and K.answers[1]
+    for _, a in ipairs(K.answers or {}) do
+      if a ~= one then one = nil end
+    end
     if not K.answers or K.lost then
       bad[#bad + 1] = { nr = nr, call = pa.calls[nr], why = "multiplexed" }
+    elseif one and one ~= default then
+      -- one answer: an unconditional rule of the multiplexer decides it
+      -- all, the calls' paths too (R1)
+      out[m.name] = { { action = one, conds = {} } }
     else
       local subs = {}
-      for sub in pairs(m.subs) do subs[#subs + 1] = sub end
-      sort(subs)
-      -- where the call's rules give the multiplexer the answer it has
-      -- there, its own rules may cover that path too (the same action);
-      -- elsewhere they must leave it to the call's rules: that path is
-      -- split off and left to the default
-      local function path(K2, sub)
-        local fixed = {}
-        if K2.cells[1] then fixed[0] = cell_of(K2.cells[1], sub) end
-        if not pa.low and K2.cells[2] then fixed[1] = cell_of(K2.cells[2], 0) end
-        return fixed
+      for sub, name in pairs(m.subs) do
+        if rules[name] and #rules[name] > 0 then subs[#subs + 1] = sub end
       end
-      local wrong, right = {}, {}
+      sort(subs)
+      -- every path and its number its own cells
+      for _, sub in ipairs(subs) do
+        K = split_pattern(K, 0, m.mask, sub)
+        K = split_pattern(K, 0, U32, sub)
+      end
+      if not pa.low and #subs > 0 then K = split_pattern(K, 1, U32, 0) end
+      local function path(sub)
+        return { [0] = cells_in(K.cells[1], m.mask, sub) }
+      end
+      local function point(sub)
+        local f = { [0] = cells_in(K.cells[1], U32, sub) }
+        if not pa.low then f[1] = cells_in(K.cells[2], U32, 0) end
+        return f
+      end
+      local wrong, right, points = {}, {}, {}
       for _, sub in ipairs(subs) do
         local name = m.subs[sub]
         local R = rules[name]
-        if R and #R > 0 then
-          local I = induced(R, default, widen)
-          local ok = I ~= nil
-          for _, a in ipairs(slice_answers(K, path(K, sub))) do
-            if a ~= I then ok = false end
-          end
-          if not ok then
-            wrong[#wrong + 1] = { sub = sub, name = name, I = I }
+        local I = induced(R, default, widen)
+        if all_are(slice_answers(K, path(sub)), I) then
+          right[#right + 1] = sub
+        else
+          -- libseccomp's way: the widened answer on the number alone
+          local Wd, Rc = induced(R, default, true), {}
+          for i, r in ipairs(R) do Rc[i] = always(r) end
+          local C = induced(Rc, default, false)
+          local onpoint = slice_answers(K, point(sub))
+          local others = slice_answers(K, path(sub), point(sub))
+          if not widen and Wd and C and Wd ~= C and all_are(onpoint, Wd) and (#others == 0 or all_are(others, C)) then
+            points[#points + 1] = { sub = sub, action = Wd }
+            for _, r in ipairs(R) do
+              if next(r.conds) == nil then conditional[name] = true end
+            end
           else
-            right[#right + 1] = sub
+            wrong[#wrong + 1] = { sub = sub, name = name, I = I }
           end
         end
       end
       for _, w in ipairs(wrong) do
-        K = split_point(K, 0, w.sub)
-        local fixed = { [0] = #K.cells[1].rep }
-        if not pa.low then
-          K = split_point(K, 1, 0)
-          fixed[1] = #K.cells[2].rep
-        end
+        local fixed = path(w.sub)
         bad[#bad + 1] = { nr = nr, call = K, fixed = fixed, expected = w.I, name = w.name, sub = w.sub,
                           answers = slice_answers(K, fixed) }
         set_slice(K, fixed, default)
       end
+      for _, p in ipairs(points) do set_slice(K, path(p.sub), default) end
       -- the paths the calls' rules answer right: covered by the
-      -- multiplexer's rules too, or left to the default, whichever takes
-      -- fewer rules
+      -- multiplexer's rules too (the same answer there: their order does
+      -- not matter), or left to the default, whichever takes fewer rules
       local R, why = call_rules(K, default, pa.low)
       if R and #right > 0 then
-        local K2 = K
-        for _, sub in ipairs(right) do
-          K2 = split_point(K2, 0, sub)
-          local fixed = { [0] = #K2.cells[1].rep }
-          if not pa.low then
-            K2 = split_point(K2, 1, 0)
-            fixed[1] = #K2.cells[2].rep
-          end
-          set_slice(K2, fixed, default)
-        end
+        local K2 = { words = K.words, cells = K.cells, answers = {} }
+        for i, a in ipairs(K.answers) do K2.answers[i] = a end
+        for _, sub in ipairs(right) do set_slice(K2, path(sub), default) end
         local R2 = call_rules(K2, default, pa.low)
         if R2 and #R2 < #R then R = R2 end
       end
       if R then
+        for _, p in ipairs(points) do
+          R[#R + 1] = { action = p.action, conds = { [0] = { "==", p.sub } }, first = true }
+        end
         out[m.name] = R
       else
         bad[#bad + 1] = { nr = nr, call = pa.calls[nr], why = why }
@@ -1193,7 +1363,7 @@ local function mux_rules(pa, rules, default, widen)
       end
     end
   end
-  return out, bad
+  return out, bad, conditional
 end
 
 -- The greatest number the rules (by name) name on policy arch pa, as the
@@ -1427,15 +1597,33 @@ local function explain(p, opts, level, fname)
           end
         end
       end
-      for _, pa in ipairs(g) do
-        local mr, mb = mux_rules(pa, rules, default, widen)
-        pa.muxrules = mr
-        for _, b in ipairs(mb) do
-          b.pa = pa
-          g.mux_bad[#g.mux_bad + 1] = b
-          bad = bad + 1
+      -- the multiplexers' rules; where a call's unconditional rule must be
+      -- made conditional for them, once more with it (every arch's paths
+      -- of that call change)
+      local function mux_pass()
+        local more, nbad = false, 0
+        g.mux_bad = {}
+        for _, pa in ipairs(g) do
+          local mr, mb, cond = mux_rules(pa, rules, default, widen)
+          pa.muxrules = mr
+          for _, b in ipairs(mb) do
+            b.pa = pa
+            g.mux_bad[#g.mux_bad + 1] = b
+            nbad = nbad + 1
+          end
+          for name in pairs(cond) do
+            local R = {}
+            for i, r in ipairs(rules[name]) do R[i] = always(r) end
+            rules[name] = R
+            more = true
+          end
         end
+        return more, nbad
       end
+      local more, nbad = mux_pass()
+      if more then more, nbad = mux_pass() end
+      if more then return nil, "multiplexed" end
+      bad = bad + nbad
       local mrules, mname = agree(g, "muxrules")
       if not mrules then return nil, mname end
       for name, R in pairs(mrules) do g.rules[name] = R end
@@ -1573,10 +1761,10 @@ local function policy_table(g, X)
       if #args == 0 and r.action == ALLOW then
         allow[#allow + 1] = name
       else
-        local key = act .. "|" .. concat(args, ";")
+        local key = (r.first and "first|" or "") .. act .. "|" .. concat(args, ";")
         local e = bykey[key]
         if not e then
-          e = { action = act, args = #args > 0 and args or nil, syscalls = {}, marker = r.marker }
+          e = { action = act, args = #args > 0 and args or nil, syscalls = {}, marker = r.marker, first = r.first }
           bykey[key] = e
           order[#order + 1] = e
         end
@@ -1584,7 +1772,10 @@ local function policy_table(g, X)
       end
     end
   end
+  -- a multiplexer's rules on a call's own number (mux_rules) before every
+  -- other: the calls' rules on that path come after them in the ledger
   sort(order, function(a, b)
+    if (a.first or false) ~= (b.first or false) then return a.first or false end
     if (a.args == nil) ~= (b.args == nil) then return a.args == nil end
     if a.action ~= b.action then return a.action < b.action end
     return a.syscalls[1] < b.syscalls[1]
