@@ -523,6 +523,42 @@ describe("seccomp.explain", function()
     end
   end)
 
+  -- libseccomp compares ipc's arg0 whole (ipc(23) is shmget's path, not
+  -- ipc(0x10017)); the module's compiler, by the one meaning, on the low 16
+  -- bits the kernel dispatches on
+  it("states libseccomp's ipc paths (arg0 == the number alone) by a rule of ipc before the call's", function()
+    local function x86(pol)
+      pol.arches = { "x86" }
+      return pol
+    end
+    for _, compiler in ipairs { "libseccomp", "binding" } do
+      local f = seccomp.filter(x86 { default = "errno(EPERM)", allow = { "shmget" } })
+      f:set_attr("compiler", compiler)
+      f:set_attr("verify", false)
+      local policy, report = seccomp.explain(f)
+      assert.are.equal(0, report.total)
+      assert.are.equal("equal", seccomp.diff(seccomp.filter(policy), f).verdict)
+      if compiler == "libseccomp" then
+        assert.are.same({ { action = "allow", syscall = "ipc", args = { "arg0 == 0x17" } },
+                          { action = "allow", syscall = "shmget", args = { "arg0 >= 0" } } }, policy.rules)
+      else
+        assert.are.same({ "shmget" }, policy.allow)
+        assert.is_nil(policy.rules)
+      end
+    end
+    -- a deny-list: ipc(0x10017) would need a rule with the default action
+    local f = seccomp.filter(x86 { default = "allow", rules = { { action = "errno(EACCES)", syscall = "shmget" } } })
+    f:set_attr("compiler", "libseccomp")
+    f:set_attr("verify", false)
+    local policy, report = seccomp.explain(f)
+    assert.are.equal(1, report.total)
+    local u = report.unexplained[1]
+    assert.are.same({ "x86", "ipc", 23 }, { u.arch, u.syscall, u.args[1] })
+    local d = seccomp.diff(seccomp.filter(policy), f)
+    assert.are.equal(1, d.total)
+    assert.are.same({ "ipc", 0x10017 }, { d[1].syscall, d[1].args[1] })
+  end)
+
   it("gives one policy per arch where the arches answer differently, each built and merged", function()
     local f = seccomp.filter { default = "errno(EPERM)", arches = { "x86_64" }, allow = { "read", "write" } }
     local g = seccomp.filter { default = "errno(EPERM)", arches = { "x86" }, allow = { "read" } }
