@@ -202,6 +202,16 @@ describe("seccomp.audit", function()
     check_cells(f, F)
     -- the module's program keeps it refused (widen_multiplexed off)
     assert.are.same({}, of_kind(seccomp.audit(filter(policy, "binding")), "multiplexed-widening"))
+    -- ipc dispatches on arg0's low 16 bits: libseccomp's program refuses
+    -- ipc(23, ...) with shmget and lets ipc(0x10017, ...), shmget too, by
+    -- the default; the module's program refuses both
+    policy = { default = "allow", arches = { "x86" }, rules = { { action = "errno(EACCES)", syscall = "shmget" } } }
+    f = filter(policy, "libseccomp")
+    F = of_kind(seccomp.audit(f), "multiplexed-widening")
+    assert.are.equal(1, #F)
+    assert.matches("shmget is refused in some cells on x86, but ipc%(0x10017, %.%.%.%)", F[1].message)
+    check_cells(f, F)
+    assert.are.same({}, of_kind(seccomp.audit(filter(policy, "binding")), "multiplexed-widening"))
   end)
 
   it_x86_64("finds in Docker's and Podman's defaults, as runc installs them, what docs/inspect.md lists", function()

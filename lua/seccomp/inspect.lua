@@ -2068,30 +2068,30 @@ local function audit(p, opts, level)
       local e = pa.mux[name]
       local direct, mux = named_call(pa, name), pa.calls[e.nr]
       if direct and mux and some(direct, is_denied) then
-        -- the multiplexer's answers where arg0 == the call's number
-        local answers
+        -- the multiplexer's answers on the call's path: arg0 & mask == its
+        -- number, the bits the kernel dispatches on (ipc(0x10017, ...) is
+        -- shmget), whatever the high word; the first open one shown
+        local open_at
         if mathtype(mux) == "integer" then
-          answers = { mux }
+          if is_open(norm(mux)) then open_at = { args = { e.sub, 0, 0, 0, 0, 0 }, action = norm(mux) } end
         elseif mux.answers then
-          local K = split_point(normalized(mux), 0, e.sub)
-          local fixed = { [0] = #K.cells[1].rep }
-          if not pa.low then
-            K = split_point(K, 1, 0)
-            fixed[1] = #K.cells[2].rep
+          local K = split_pattern(normalized(mux), 0, e.mask or U32, e.sub)
+          local size, hit = slicer(K, { [0] = cells_in(K.cells[1], e.mask or U32, e.sub) })
+          for q = 0, size - 1 do
+            if hit(q) and is_open(K.answers[q + 1]) then
+              open_at = { args = (vector_args(K, q + 1)), action = K.answers[q + 1] }
+              break
+            end
           end
-          answers = slice_answers(K, fixed)
         end
-        local wider = false
-        for _, a in ipairs(answers or {}) do
-          if is_open(norm(a)) then wider = true end
-        end
-        if wider then
+        if open_at then
           local cells = cells_where(pa, direct, is_denied, 2)
-          cells[#cells + 1] = { arch = pa.name, nr = e.nr, syscall = pa.names[e.nr], args = { e.sub, 0, 0, 0, 0, 0 },
-                                action = ALLOW }
-          finding("multiplexed-widening", "medium", ("%s is refused in some cells on %s, but %s(%d, ...), which "
+          cells[#cells + 1] = { arch = pa.name, nr = e.nr, syscall = pa.names[e.nr], args = open_at.args,
+                                action = open_at.action }
+          finding("multiplexed-widening", "medium", ("%s is refused in some cells on %s, but %s(%s, ...), which "
             .. "does the same call with its arguments in memory no filter can read, is allowed"):format(name,
-            pa.name, pa.names[e.nr] or "the multiplexer", e.sub), cells)
+            pa.name, pa.names[e.nr] or "the multiplexer",
+            open_at.args[1] == e.sub and tostring(e.sub) or ("0x%x"):format(open_at.args[1])), cells)
         end
       end
     end
