@@ -9,7 +9,9 @@
 --- fewest disjoint rules this file can find (cells merged where the answer
 --- allows it, ranges as <=, >=, ==, != and &= conditions), so that the rules
 --- mean the same whatever order overlapping rules would be taken in: they
---- never overlap.  What rules cannot say is counted in `unexplained`.
+--- never overlap.  Where a call's rules also land on socketcall/ipc, the
+--- one meaning's order there is used (mux_rules).  What rules cannot say is
+--- counted in `unexplained`.
 ---
 --- audit reads the same partition for weaknesses (the kinds and their
 --- severities: docs/inspect.md).
