@@ -529,6 +529,18 @@ static size_t bpf_chain_next(const struct bpf_accel *a, size_t pc, uint32_t A)
 	return c->tail;
 }
 
+/* Where the JEQ|K at pc sends a known A: the next pc, as bpf_run_accel
+ * goes, over its whole chain at once when pc is in one (accel may be NULL).
+ * For the program walkers, which follow a known accumulator as the
+ * interpreter does. */
+static BPF_MAYBE_UNUSED size_t bpf_jeq_next(const struct sock_filter *prog,
+			    const struct bpf_accel *accel, size_t pc, uint32_t A)
+{
+	if (accel != NULL && accel->chain[pc] != BPF_NO_CHAIN)
+		return bpf_chain_next(accel, pc, A);
+	return pc + 1 + (A == prog[pc].k ? prog[pc].jt : prog[pc].jf);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Interpreter                                                             */
 
