@@ -466,6 +466,7 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
 static BPF_MAYBE_UNUSED size_t bpf_accel_size(size_t n);
 static BPF_MAYBE_UNUSED struct bpf_accel *bpf_accel_build(void *mem, const struct sock_filter *prog, size_t n);
 static BPF_MAYBE_UNUSED uint32_t bpf_run_accel(const struct sock_filter *prog, size_t n, const struct bpf_accel *accel, const unsigned char data[BPF_SC_DATA_SIZE], int big_endian, const char **fault);
+static BPF_MAYBE_UNUSED size_t bpf_jeq_next(const struct sock_filter *prog, const struct bpf_accel *accel, size_t pc, uint32_t A);
 static BPF_MAYBE_UNUSED uint32_t bpf_run(const struct sock_filter *prog, size_t n, const unsigned char data[BPF_SC_DATA_SIZE], int big_endian, const char **fault);
 static BPF_MAYBE_UNUSED void bpf_ret_name(uint32_t k, char *buf, size_t len);
 static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, size_t n, size_t pc, int big_endian, char *buf, size_t buflen);
