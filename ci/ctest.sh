@@ -6,15 +6,18 @@
 #
 #   ci/ctest.sh [BUILD_DIR]       default build-ctest
 #   VERIFY_SETS=N ci/ctest.sh     verify_spec's differential (default 100 here)
-#   SCFAULT_MAX=N ci/ctest.sh     fault_spec's calls failed per point (default 5 here)
+#   SCFAULT_MAX=N ci/ctest.sh     fault_spec's calls failed per point (default 3 here)
 #
-# The full runs of those two are ci/test.sh's and ci/fault.sh's.
+# This checks the way of running, not the randomized specs again: their
+# full runs are ci/test.sh's and ci/fault.sh's (DIFF_PAIRS, EXPLAIN_SETS
+# and VERIFY_WIDE_SETS are reduced here too).
 #
 # Ends with "ctest: N passed, N failed, N pending" (one case per spec file).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 B=${1:-build-ctest}
-export VERIFY_SETS=${VERIFY_SETS:-100} SCFAULT_MAX=${SCFAULT_MAX:-5}
+export VERIFY_SETS=${VERIFY_SETS:-100} SCFAULT_MAX=${SCFAULT_MAX:-3} DIFF_PAIRS=${DIFF_PAIRS:-30} \
+  EXPLAIN_SETS=${EXPLAIN_SETS:-30} VERIFY_WIDE_SETS=${VERIFY_WIDE_SETS:-2}
 ci_section "build ($B)"
 if ! ci_build "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSECCOMP_WERROR=ON; then
   ci_fail 1 "the build"

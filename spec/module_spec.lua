@@ -221,6 +221,35 @@ describe("seccomp module", function()
       assert.is_true(x86.socketcall and x86.socket and x86.waitpid)
       assert.matches("unknown arch", H.message(seccomp.syscalls, "pdp11"))
     end)
+
+    -- The per-arch tables (behind syscalls(), verify's and diff's number
+    -- partitions, syscall(name, arch) of a multiplexed call) scan only the
+    -- number range of the arch's own base: the same names, in the same
+    -- order, as a scan of every number any arch uses, through syscall_name.
+    it("lists what a scan of every number range finds, on every arch", function()
+      local ranges = { { 0, 7999 }, { 0x0f0000, 0x0f0fff }, { 0x40000000, 0x40000fff } }
+      for _, arch in ipairs { "x86", "x86_64", "x32", "arm", "aarch64", "mips", "mips64", "mips64n32",
+        "mipsel", "mipsel64", "mipsel64n32", "ppc", "ppc64", "ppc64le", "s390", "s390x", "parisc",
+        "parisc64", "riscv64" } do
+        if pcall(seccomp.arch, arch) then
+          -- mips and x32 also resolve the bare numbers below their range,
+          -- which the kernel never sees: the scan starts at read's range
+          local read = assert(seccomp.syscall("read", arch))
+          local base = read >= 0x40000000 and 0x40000000 or read >= 4000 and read // 1000 * 1000 or 0
+          local want, seen = {}, {}
+          for _, r in ipairs(ranges) do
+            for nr = math.max(r[1], base), r[2] do
+              local name = seccomp.syscall_name(nr, arch)
+              if name and not seen[name] then
+                seen[name] = true
+                want[#want + 1] = name
+              end
+            end
+          end
+          assert.are.same(want, seccomp.syscalls(arch), arch)
+        end
+      end
+    end)
   end)
 
   describe("actions", function()

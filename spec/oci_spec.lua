@@ -606,7 +606,7 @@ describe("a container runtime's profile (examples/policies/container.json)", fun
 
   it("survives filter -> profile -> JSON -> filter, call for call", function()
     local f = oci.filter(text, { caps = { "CAP_SYS_PTRACE" }, kernel = "6.1" })
-    local g = oci.filter(oci.encode(oci.profile(f)), { unknown = "default" })
+    local g = oci.filter(oci.encode(oci.profile(f)))  -- as f: runc's ENOSYS stub from the same names
     local n = same_actions(f, g, { NATIVE, X86_64 and "x86" or nil }, { {}, { 0x10000000 }, { 16, 3, 9 }, { 8 } })
     assert.is_true(n > 1000)
   end)

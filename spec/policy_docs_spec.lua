@@ -5,6 +5,12 @@
 -- worked examples are enforced in real child processes.
 local seccomp = require "seccomp"
 local H = require "helper"
+-- Under ci/asan.sh a child inherits the libasan preload, whose allocator
+-- makes calls of its own (madvise) that an example's tight policy kills:
+-- the cases that run a confined example are the plain run's.
+local PLAIN = H.gate(not (os.getenv("LD_PRELOAD") or ""):find("libasan"),
+  "under ASan the sanitizer's allocator makes calls (madvise) the example's policy kills; the plain run checks it")
+local it_plain = H.gated(it, pending, PLAIN)
 
 local NATIVE = seccomp.arch_name(seccomp.native_arch())
 local DOC = "docs/policy.md"
@@ -115,7 +121,7 @@ describe(DOC, function()
     assert.is_true(n >= 5)
   end)
 
-  it("shows shell sessions that print what they show", function()
+  it_plain("shows shell sessions that print what they show", function()
     local n = 0
     for _, b in ipairs(blocks) do
       if b.lang == "text" and b.text:match("^%$ ") then
@@ -146,7 +152,7 @@ describe(DOC, function()
 end)
 
 describe("finding a script's calls", function()
-  local it_learn = H.gated(it, pending, H.all(H.feature("notify"), H.feature("notify_continue")))
+  local it_learn = H.gated(it, pending, H.all(PLAIN, H.feature("notify"), H.feature("notify_continue")))
   it_learn("with lua-seccomp learn, as shown: a policy the script then runs under, from another directory", function()
     local block
     for _, b in ipairs(blocks) do
@@ -187,7 +193,7 @@ describe("example 1: a script that confines itself", function()
   local script = block_for("examples/policies/wordcount.lua").text
   local input = "one two\nthree\nfour five six\n"
 
-  it("does its work under the filter", function()
+  it_plain("does its work under the filter", function()
     local out, err, ok = run_script(script, {}, input)
     assert.are.equal("", err)
     assert.is_true(ok)

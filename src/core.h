@@ -283,12 +283,12 @@ typedef struct {
 } sc_request;
 
 /* walk.c: what a program tests on the paths one call can take (the walker
- * under verify's partition and diff's) */
+ * under diff's partition; verify.c has its own, sc_vx_*: see walk.c) */
 #define SC_VW_STATES 32 /* abstract accumulator states per walk */
 enum { SC_VA_UNKNOWN, SC_VA_KNOWN, SC_VA_ARG };
 /* The words of struct seccomp_data a test can read: 0..11 the arguments'
  * (arg * 2, + 1 for the high word), then the instruction pointer's, then
- * nr and arch (when the walk leaves them symbolic: diff). */
+ * nr and arch (when the walk leaves them symbolic). */
 enum { SC_VW_IP = 12, SC_VW_NR = 14, SC_VW_ARCH = 15, SC_VW_WORDS = 16 };
 #define SC_VW_SYM_NR 1u   /* sc_vwalk.sym: loads of nr are symbolic */
 #define SC_VW_SYM_ARCH 2u /* ... and of arch */
@@ -298,7 +298,7 @@ enum { SC_VW_IP = 12, SC_VW_NR = 14, SC_VW_ARCH = 15, SC_VW_WORDS = 16 };
 typedef struct {
     int kind;
     uint32_t v;    /* KNOWN: the value; ARG: the word (SC_VW_*, arg index * 2 + high) */
-    uint32_t mask; /* ARG: the bits left by AND k (diff; all ones for verify) */
+    uint32_t mask; /* ARG: the bits left by AND k */
 } sc_vstate;
 
 /* One test of a word: (word & mask) OP k, OP BPF_JEQ, BPF_JGT, BPF_JGE or
@@ -320,13 +320,8 @@ typedef struct {
     uint32_t arch_data;
     sc_vstate st[SC_VW_STATES];
     int nst;
-    /* verify's output: per argument word, the constants compared with */
-    uint64_t *consts[12];
-    size_t nconsts[12];
-    size_t capconsts;
-    uint32_t argmask; /* args the program tests on this path */
-    /* diff's (tests != NULL): every test with its mask, nr and arch
-     * symbolic as `sym` says, the instruction pointer's words tested */
+    /* the output: every test with its mask, nr and arch symbolic as `sym`
+     * says, the instruction pointer's words tested */
     unsigned sym;
     sc_vtest *tests;
     size_t ntests, captests;
@@ -547,6 +542,7 @@ static BPF_MAYBE_UNUSED void bpf_pack_data(unsigned char out[BPF_SC_DATA_SIZE], 
 static BPF_MAYBE_UNUSED size_t bpf_accel_size(size_t n);
 static BPF_MAYBE_UNUSED struct bpf_accel *bpf_accel_build(void *mem, const struct sock_filter *prog, size_t n);
 static BPF_MAYBE_UNUSED uint32_t bpf_run_accel(const struct sock_filter *prog, size_t n, const struct bpf_accel *accel, const unsigned char data[BPF_SC_DATA_SIZE], int big_endian, const char **fault);
+static BPF_MAYBE_UNUSED size_t bpf_jeq_next(const struct sock_filter *prog, const struct bpf_accel *accel, size_t pc, uint32_t A);
 static BPF_MAYBE_UNUSED uint32_t bpf_run(const struct sock_filter *prog, size_t n, const unsigned char data[BPF_SC_DATA_SIZE], int big_endian, const char **fault);
 static BPF_MAYBE_UNUSED void bpf_ret_name(uint32_t k, char *buf, size_t len);
 static BPF_MAYBE_UNUSED void bpf_disasm_insn(const struct sock_filter *prog, size_t n, size_t pc, int big_endian, char *buf, size_t buflen);

@@ -188,25 +188,24 @@ static int l_syscall_name(lua_State *L)
 static int l_syscalls(lua_State *L)
 {
     uint32_t arch = lua_isnoneornil(L, 1) ? seccomp_arch_native() : sc_check_arch(L, 1);
+    const sc_nrtab *t = sc_arch_table(arch);
     lua_Integer n = 0;
-    size_t r;
-    int nr;
-    char buf[64];
+    size_t i;
+    if (t == NULL)
+        sc_raise(L, "syscalls", ENOMEM, NULL);
     lua_newtable(L); /* the list */
     lua_newtable(L); /* names seen: some arches resolve a call under two numbers */
-    for (r = 0; r < sizeof sc_nr_ranges / sizeof sc_nr_ranges[0]; r++)
-        for (nr = sc_nr_ranges[r].lo; nr <= sc_nr_ranges[r].hi; nr++)
-            if (sc_syscall_name(arch, nr, buf, sizeof buf)) {
-                lua_pushstring(L, buf);
-                if (lua_rawget(L, -2) == LUA_TNIL) {
-                    lua_pushstring(L, buf);
-                    lua_pushboolean(L, 1);
-                    lua_rawset(L, -4);
-                    lua_pushstring(L, buf);
-                    lua_rawseti(L, -4, ++n);
-                }
-                lua_pop(L, 1);
-            }
+    for (i = 0; i < t->n; i++) {
+        lua_pushstring(L, t->name[i]);
+        if (lua_rawget(L, -2) == LUA_TNIL) {
+            lua_pushstring(L, t->name[i]);
+            lua_pushboolean(L, 1);
+            lua_rawset(L, -4);
+            lua_pushstring(L, t->name[i]);
+            lua_rawseti(L, -4, ++n);
+        }
+        lua_pop(L, 1);
+    }
     lua_pop(L, 1);
     return 1;
 }

@@ -437,6 +437,9 @@ static void sc_vx_run(sc_vxwalk *w, size_t pc, int s)
             if (BPF_SRC(code) == BPF_X) {
                 if ((kind != SC_VXA_UNKNOWN && kind != SC_VXA_KNOWN) || w->v->xmem)
                     w->unmodeled = "it compares with the X register";
+            } else if (kind == SC_VXA_KNOWN && BPF_OP(code) == BPF_JEQ) {
+                pc = bpf_jeq_next(p->prog, p->accel, pc, w->st[s].v); /* a whole chain at once */
+                break;
             } else if (kind == SC_VXA_KNOWN) {
                 uint32_t A = w->st[s].v, k = ins->k;
                 int taken = BPF_OP(code) == BPF_JEQ ? A == k : BPF_OP(code) == BPF_JGT ? A > k

@@ -1,22 +1,21 @@
 /*
  * walk.c - what a program tests on the paths one call can take: the
- * walker under verify's partition (verify.c) and diff's (diff.c).
+ * walker under diff's partition (diff.c, and explain's through it).
+ * verify has its own (verify.c, sc_vx_*): it tracks values derived from
+ * the data, X and scratch memory for its reasons in report.capped, where
+ * this one records each test with its mask.
  *
  * The walk goes depth-first over (pc, abstract state of the accumulator),
  * each pair once (jumps go forward only).  The accumulator is a known
  * value (loaded from nr or arch, or an immediate), a 32-bit word of the
  * call's data, or anything else; a jump on a known value takes its one
- * branch, any other jump both.  What the walk records:
- *
- *  - verify (tests == NULL): per argument word, the constants a jump
- *    compares it with (sc_vwalk.consts), and which arguments are tested;
- *  - diff (tests != NULL): every test as (word & mask) OP k, the mask from
- *    the AND instructions on the way, over the arguments' words, the
- *    instruction pointer's, and nr and arch where `sym` leaves them
- *    symbolic; a known value goes through the ALU; `lost` is set where a
- *    branch or a return depends on data in a way no test describes (a
- *    value computed from an argument, X, scratch memory), `capped` where
- *    a state or a test had to be dropped.
+ * branch, any other jump both.  What the walk records: every test as
+ * (word & mask) OP k, the mask from the AND instructions on the way, over
+ * the arguments' words, the instruction pointer's, and nr and arch where
+ * `sym` leaves them symbolic; a known value goes through the ALU; `lost`
+ * is set where a branch or a return depends on data in a way no test
+ * describes (a value computed from an argument, X, scratch memory),
+ * `capped` where a state or a test had to be dropped.
  */
 #include "core.h"
 
@@ -36,20 +35,7 @@ static int sc_vw_intern(sc_vwalk *w, int kind, uint32_t val, uint32_t mask)
     return w->nst++;
 }
 
-static void sc_vw_const(sc_vwalk *w, uint32_t word, uint32_t k)
-{
-    size_t i;
-    if (word >= 12)
-        return;
-    w->argmask |= 1u << (word / 2);
-    for (i = 0; i < w->nconsts[word]; i++)
-        if (w->consts[word][i] == k)
-            return;
-    if (w->nconsts[word] < w->capconsts)
-        w->consts[word][w->nconsts[word]++] = k;
-}
-
-/* diff: record (word & mask) op k, once. */
+/* Record (word & mask) op k, once. */
 static void sc_vw_test(sc_vwalk *w, const sc_vstate *st, uint8_t op, uint32_t k)
 {
     size_t i;
@@ -84,7 +70,7 @@ static int sc_vw_field(uint32_t k, int be)
     return -3;
 }
 
-/* diff: A op k on a known A (the checker refused a division by 0 and a
+/* A op k on a known A (the checker refused a division by 0 and a
  * shift by 32 or more); 0 where the instruction is no such operation. */
 static int sc_vw_alu(uint16_t code, uint32_t a, uint32_t k, uint32_t *out)
 {
@@ -111,8 +97,8 @@ static int sc_vw_alu(uint16_t code, uint32_t a, uint32_t k, uint32_t *out)
     }
 }
 
-/* The state after a load of the word at offset k (diff may keep nr, arch
- * and the instruction pointer symbolic). */
+/* The state after a load of the word at offset k (nr and arch may be
+ * symbolic). */
 static int sc_vw_load(sc_vwalk *w, uint32_t k)
 {
     int fld = sc_vw_field(k, w->be);
@@ -124,7 +110,7 @@ static int sc_vw_load(sc_vwalk *w, uint32_t k)
                                          : sc_vw_intern(w, SC_VA_KNOWN, w->arch_data, 0);
     if (fld >= 0)
         return sc_vw_intern(w, SC_VA_ARG, (uint32_t)fld, 0xffffffffu);
-    if (w->tests != NULL && (k == 8 || k == 12))
+    if (k == 8 || k == 12)
         return sc_vw_intern(w, SC_VA_ARG, SC_VW_IP + ((k == 12) != (w->be != 0)), 0xffffffffu);
     return 0;
 }
@@ -132,7 +118,6 @@ static int sc_vw_load(sc_vwalk *w, uint32_t k)
 /* Depth-first over (pc, state), each pair once; jumps go forward only. */
 static void sc_vw_run(sc_vwalk *w, size_t pc, int s)
 {
-    int diff = w->tests != NULL;
     while (pc < w->n) {
         const struct sock_filter *ins = &w->prog[pc];
         uint32_t *mark = &w->visit[pc * SC_VW_STATES + (size_t)s];
@@ -159,35 +144,30 @@ static void sc_vw_run(sc_vwalk *w, size_t pc, int s)
                 continue;
             }
             if (BPF_SRC(code) == BPF_K && w->st[s].kind == SC_VA_ARG) {
-                sc_vw_const(w, w->st[s].v, ins->k);
-                if (diff)
-                    sc_vw_test(w, &w->st[s], (uint8_t)BPF_OP(code), ins->k);
-            } else if (diff) {
+                sc_vw_test(w, &w->st[s], (uint8_t)BPF_OP(code), ins->k);
+            } else {
                 w->lost = 1; /* against X, or on a value no test describes */
             }
             sc_vw_run(w, jt, s);
             pc = jf;
         } else if (BPF_CLASS(code) == BPF_RET) {
-            if (diff && BPF_RVAL(code) == BPF_A && w->st[s].kind != SC_VA_KNOWN)
+            if (BPF_RVAL(code) == BPF_A && w->st[s].kind != SC_VA_KNOWN)
                 w->lost = 1; /* the answer is computed from the data */
             return;
         } else if (BPF_CLASS(code) == BPF_ALU && w->st[s].kind == SC_VA_ARG &&
                    BPF_OP(code) == BPF_AND && BPF_SRC(code) == BPF_K) {
-            /* a masked test: keep the word (verify: its constants are
-             * compared after masking, and the witnesses cover the masks;
-             * diff: the mask goes with the word) */
-            if (diff)
-                s = sc_vw_intern(w, SC_VA_ARG, w->st[s].v, w->st[s].mask & ins->k);
+            /* a masked test: the mask goes with the word */
+            s = sc_vw_intern(w, SC_VA_ARG, w->st[s].v, w->st[s].mask & ins->k);
             pc++;
         } else if (code == (BPF_LD | BPF_IMM)) {
             s = sc_vw_intern(w, SC_VA_KNOWN, ins->k, 0);
             pc++;
-        } else if (diff && code == (BPF_LD | BPF_W | BPF_LEN)) {
+        } else if (code == (BPF_LD | BPF_W | BPF_LEN)) {
             s = sc_vw_intern(w, SC_VA_KNOWN, BPF_SC_DATA_SIZE, 0);
             pc++;
         } else {
             uint32_t v;
-            if (diff && BPF_CLASS(code) == BPF_ALU && BPF_SRC(code) == BPF_K &&
+            if (BPF_CLASS(code) == BPF_ALU && BPF_SRC(code) == BPF_K &&
                 w->st[s].kind == SC_VA_KNOWN && sc_vw_alu(code, w->st[s].v, ins->k, &v))
                 s = sc_vw_intern(w, SC_VA_KNOWN, v, 0);
             else if (BPF_CLASS(code) == BPF_ALU || code == (BPF_LD | BPF_MEM) ||
