@@ -30,7 +30,7 @@ CI_BUSTED_ENV=(
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
   LSAN_OPTIONS=suppressions="$PWD/ci/lsan.supp":print_suppressions=0
   VERIFY_SETS="${VERIFY_SETS:-200}" SCFAULT_MAX="${SCFAULT_MAX:-4}" SCFAULT_STRIDE="${SCFAULT_STRIDE:-8}"
-  DIFF_PAIRS="${DIFF_PAIRS:-50}" VERIFY_WIDE_SETS="${VERIFY_WIDE_SETS:-3}")
+  DIFF_PAIRS="${DIFF_PAIRS:-50}" VERIFY_WIDE_SETS="${VERIFY_WIDE_SETS:-3}" EXPLAIN_SETS="${EXPLAIN_SETS:-20}")
 ci_section "specs under ASan/UBSan (${#specs[@]} files, VERIFY_SETS=${VERIFY_SETS:-200}, SCFAULT_MAX=${SCFAULT_MAX:-4})"
 ci_busted ASan lua5.4 "$B" "${specs[@]}"
 ci_summary asan

@@ -8,6 +8,7 @@ B=build
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$B" >/dev/null
 export DIFF_PAIRS=${DIFF_PAIRS:-20} # the full run of diff's random pairs is in the plain pass
+export EXPLAIN_SETS=${EXPLAIN_SETS:-10} # and of explain's random rule sets
 specs=("$@")
 [ ${#specs[@]} -gt 0 ] || specs=(spec)
 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \

@@ -1,6 +1,7 @@
 -- docs/inspect.md runs: every `lua` block is run in a child process and must
 -- print what its `-->` comments say (the worked example dumps a child's
--- filter: it needs root and a test process without seccomp).
+-- filter: it needs root and a test process without seccomp; the explain
+-- and audit examples read a program captured from a container).
 local seccomp = require "seccomp"
 local H = require "helper"
 
@@ -30,13 +31,15 @@ end
 
 describe(DOC, function()
   it("has the lua blocks it is checked by", function()
-    assert.are.equal(2, #lua_blocks())
+    assert.are.equal(4, #lua_blocks())
     assert.matches("seccomp%.dump%(child%.pid%)", lua_blocks()[1].text)
+    assert.matches("seccomp%.explain%(bpf%)", lua_blocks()[3].text)
+    assert.matches("seccomp%.audit%(bpf%)", lua_blocks()[4].text)
   end)
 
   it("names the privilege each function needs", function()
     local text = H.read(DOC)
-    for _, fn in ipairs { "status", "dump", "diff" } do
+    for _, fn in ipairs { "status", "dump", "diff", "explain", "audit" } do
       assert.matches("\n| `seccomp%." .. fn .. "%([^\n]*|[^\n]*|[^\n]*|\n", text)
     end
     assert.matches("\n| `seccomp%.dump%(pid%)` |[^\n]*CAP_SYS_ADMIN", text)
@@ -55,5 +58,11 @@ describe(DOC, function()
   H.gated(it, pending, H.gate(on_x86_64, "the page's output names x86_64"))(
     "runs the comparison of two profiles, as user nobody", function()
     run(lua_blocks()[2], { nobody = true })
+  end)
+
+  H.gated(it, pending, H.gate(on_x86_64, "the program explained is an x86_64 one"))(
+    "runs the explain and the audit of a container's filter, as user nobody", function()
+    run(lua_blocks()[3], { nobody = true })
+    run(lua_blocks()[4], { nobody = true })
   end)
 end)

@@ -329,6 +329,87 @@ typedef struct {
     unsigned capped; /* SC_VW_CAP_*: something was dropped */
 } sc_vwalk;
 
+/* diff.c: the differ, its bounds and its work area (partition.c walks
+ * programs with it too) */
+#define SC_DIFF_MAXCELLS 64      /* cells kept in a report */
+#define SC_DIFF_MAXTESTS 4096    /* tests recorded for one call (all programs) */
+#define SC_DIFF_MAXREPS 2048     /* cells of one word */
+#define SC_DIFF_HASH 4096        /* the cell table (a power of 2, > 2 * SC_DIFF_MAXREPS) */
+#define SC_DIFF_MAXLEAVES 65536  /* values the bit search may visit for one word */
+#define SC_DIFF_MAXNRS 8192      /* numbers checked on one arch */
+#define SC_DIFF_MAXARCHES 64     /* arch cells */
+#define SC_DIFF_SAMPLE 65536     /* random vectors for a call over the budget */
+#define SC_DIFF_WORDS (SC_VW_IP + 2) /* the words that vary within a call */
+
+/* One program of a side. */
+typedef struct {
+    const struct sock_filter *prog;
+    size_t n;
+    const struct bpf_accel *accel;
+    int be;
+    uint32_t *visit; /* n * SC_VW_STATES walk marks */
+    uint32_t stamp;
+} sc_dprog;
+
+typedef struct {
+    sc_dprog *p; /* oldest first */
+    size_t n;
+} sc_dside;
+
+typedef struct {
+    int32_t nr;
+    uint32_t arch; /* the arch shown: x32 for x32 numbers */
+    uint64_t args[6], ip;
+    uint32_t a, b;
+} sc_dcell;
+
+/* What made a report less than exhaustive: per kind, how many calls and
+ * the first one. */
+enum { SC_DN_BUDGET, SC_DN_LOST, SC_DN_STATES, SC_DN_TESTS, SC_DN_CELLS, SC_DN_NRS, SC_DN_N };
+
+typedef struct {
+    uint64_t count;
+    uint32_t arch;
+    int32_t nr;
+    int word;        /* SC_DN_CELLS: the word; -1 none */
+    uint64_t detail; /* SC_DN_BUDGET: the vectors the call's product has */
+} sc_dnote;
+
+typedef struct {
+    sc_dside side[2];
+    int need_be[2];        /* a program reads data in this byte order */
+    uint64_t budget, seed;
+    /* the arches to check (opts.arches), else found from the programs */
+    uint32_t want[SC_DIFF_MAXARCHES];
+    size_t nwant;
+    /* scratch */
+    sc_vtest *tests;       /* SC_DIFF_MAXTESTS: one call's tests */
+    sc_vtest *wtests;      /* SC_DIFF_MAXTESTS: one word's */
+    uint32_t *dfsidx;      /* 34 * SC_DIFF_MAXTESTS: the bit search's undecided tests */
+    uint32_t *leaves;      /* SC_DIFF_MAXLEAVES */
+    uint64_t *hkey;        /* SC_DIFF_HASH: the cell table */
+    uint32_t *hval;
+    uint32_t *reps;        /* SC_DIFF_WORDS * SC_DIFF_MAXREPS: each word's cells */
+    size_t nreps[SC_DIFF_WORDS];
+    uint32_t *nrs;         /* SC_DIFF_MAXNRS */
+    size_t nleaves;
+    int leaves_capped;
+    /* where not NULL (partition.c), each leaf of the bit search as the bits
+     * it fixes and their values: the leaves are the cells' building blocks */
+    uint32_t *leaf_fixed;  /* SC_DIFF_MAXLEAVES */
+    uint32_t *leaf_value;  /* SC_DIFF_MAXLEAVES */
+    /* outputs */
+    uint32_t arches[SC_DIFF_MAXARCHES];
+    size_t narches;
+    uint64_t vectors, total;
+    int exhaustive;
+    unsigned dir;          /* 1: a stricter somewhere, 2: b stricter, 4: incomparable */
+    sc_dcell *cells;       /* SC_DIFF_MAXCELLS */
+    size_t ncells;
+    sc_dnote notes[SC_DN_N];
+    const char *fault;
+} sc_differ;
+
 /* verify.c: a counterexample */
 #define SC_CEX_FIRST 8 /* actions and rules a counterexample holds itself (the report has all) */
 typedef struct {
@@ -492,8 +573,23 @@ static int sc_verify_raise_capped(lua_State *L, const char *op);
 static const char *sc_push_call(lua_State *L, const sc_cex *c);
 
 /* diff.c */
+static void sc_diff_note(sc_differ *D, int kind, uint32_t arch, int32_t nr, int word, uint64_t detail);
+static uint64_t sc_cell_hash(const sc_vtest *t, size_t nt, uint32_t x);
+static size_t sc_cell_slot(const sc_differ *D, const sc_vtest *t, size_t nt, const uint32_t *out, size_t tsize, uint64_t h, uint32_t x);
+static int sc_u32_cmp(const void *a, const void *b);
+static size_t sc_word_cells(sc_differ *D, const sc_vtest *t, size_t nt, const uint32_t *prefer, size_t np, uint32_t *out, int *capped);
+static uint32_t sc_diff_answer(sc_differ *D, const sc_dside *s, unsigned char data[2][BPF_SC_DATA_SIZE]);
+static size_t sc_diff_walk(sc_differ *D, uint32_t arch_data, int32_t nr, unsigned sym, int *lost, unsigned *capped);
+static size_t sc_diff_word_tests(sc_differ *D, size_t nt, int word);
+static void sc_diff_note_walk(sc_differ *D, int lost, unsigned capped, uint32_t shown, int32_t nr, int word);
+static size_t sc_diff_add_table(sc_differ *D, size_t n, uint32_t arch);
+static void sc_diff_push_notes(lua_State *L, const sc_differ *D);
+static int sc_diff_options(lua_State *L, int idx, sc_differ *D);
+static void sc_diff_setup(lua_State *L, sc_differ *D, int nsides, int be, int leaves);
 static void sc_open_diff(lua_State *L);
 
+/* partition.c */
+static int l_partition(lua_State *L);
 /* stub.c */
 static int sc_stub_enosys(const sc_filter *f, uint32_t audit_arch, uint32_t nr);
 static void sc_push_stubbed(lua_State *L, const sc_filter *f, const char *bytes, size_t len, int big_endian);

@@ -43,80 +43,7 @@
  */
 #include "core.h"
 
-#define SC_DIFF_MAXCELLS 64      /* cells kept in a report */
-#define SC_DIFF_MAXTESTS 4096    /* tests recorded for one call (all programs) */
-#define SC_DIFF_MAXREPS 2048     /* cells of one word */
-#define SC_DIFF_HASH 4096        /* the cell table (a power of 2, > 2 * SC_DIFF_MAXREPS) */
-#define SC_DIFF_MAXLEAVES 65536  /* values the bit search may visit for one word */
-#define SC_DIFF_MAXNRS 8192      /* numbers checked on one arch */
-#define SC_DIFF_MAXARCHES 64     /* arch cells */
-#define SC_DIFF_SAMPLE 65536     /* random vectors for a call over the budget */
-#define SC_DIFF_WORDS (SC_VW_IP + 2) /* the words that vary within a call */
-
-/* One program of a side. */
-typedef struct {
-    const struct sock_filter *prog;
-    size_t n;
-    const struct bpf_accel *accel;
-    int be;
-    uint32_t *visit; /* n * SC_VW_STATES walk marks */
-    uint32_t stamp;
-} sc_dprog;
-
-typedef struct {
-    sc_dprog *p; /* oldest first */
-    size_t n;
-} sc_dside;
-
-typedef struct {
-    int32_t nr;
-    uint32_t arch; /* the arch shown: x32 for x32 numbers */
-    uint64_t args[6], ip;
-    uint32_t a, b;
-} sc_dcell;
-
-/* What made a report less than exhaustive: per kind, how many calls and
- * the first one. */
-enum { SC_DN_BUDGET, SC_DN_LOST, SC_DN_STATES, SC_DN_TESTS, SC_DN_CELLS, SC_DN_NRS, SC_DN_N };
-
-typedef struct {
-    uint64_t count;
-    uint32_t arch;
-    int32_t nr;
-    int word;        /* SC_DN_CELLS: the word; -1 none */
-    uint64_t detail; /* SC_DN_BUDGET: the vectors the call's product has */
-} sc_dnote;
-
-typedef struct {
-    sc_dside side[2];
-    int need_be[2];        /* a program reads data in this byte order */
-    uint64_t budget, seed;
-    /* the arches to check (opts.arches), else found from the programs */
-    uint32_t want[SC_DIFF_MAXARCHES];
-    size_t nwant;
-    /* scratch */
-    sc_vtest *tests;       /* SC_DIFF_MAXTESTS: one call's tests */
-    sc_vtest *wtests;      /* SC_DIFF_MAXTESTS: one word's */
-    uint32_t *dfsidx;      /* 34 * SC_DIFF_MAXTESTS: the bit search's undecided tests */
-    uint32_t *leaves;      /* SC_DIFF_MAXLEAVES */
-    uint64_t *hkey;        /* SC_DIFF_HASH: the cell table */
-    uint32_t *hval;
-    uint32_t *reps;        /* SC_DIFF_WORDS * SC_DIFF_MAXREPS: each word's cells */
-    size_t nreps[SC_DIFF_WORDS];
-    uint32_t *nrs;         /* SC_DIFF_MAXNRS */
-    size_t nleaves;
-    int leaves_capped;
-    /* outputs */
-    uint32_t arches[SC_DIFF_MAXARCHES];
-    size_t narches;
-    uint64_t vectors, total;
-    int exhaustive;
-    unsigned dir;          /* 1: a stricter somewhere, 2: b stricter, 4: incomparable */
-    sc_dcell *cells;       /* SC_DIFF_MAXCELLS */
-    size_t ncells;
-    sc_dnote notes[SC_DN_N];
-    const char *fault;
-} sc_differ;
+/* The differ's bounds and types are in core.h (partition.c shares them). */
 
 static void sc_diff_note(sc_differ *D, int kind, uint32_t arch, int32_t nr, int word,
                          uint64_t detail)
@@ -197,6 +124,10 @@ static void sc_cells_search(sc_differ *D, const sc_vtest *t, size_t nt, int dept
         }
     }
     if (nn == 0) {
+        if (D->leaf_fixed != NULL) {
+            D->leaf_fixed[D->nleaves] = F;
+            D->leaf_value[D->nleaves] = V;
+        }
         D->leaves[D->nleaves++] = V;
         return;
     }
@@ -765,86 +696,84 @@ static void sc_diff_push_notes(lua_State *L, const sc_differ *D)
     }
 }
 
-/* seccomp.diff(a, b [, opts]) -> report
- * a, b: a filter, a BPF string or a list of them (a stack, oldest first).
- * opts = { arches = {...}, endian = "big"|"little"|arch (BPF strings'
- * byte order; default the arches', else native), budget = vectors a call
- * (default 2^20), seed = integer }.  The report: a list of the first 64
- * cells { arch, nr, syscall, args, [ip,] a, b } where the answers differ,
- * and vectors, exhaustive, verdict, total, capped (a list of what made it
- * less than exhaustive), arches. */
-static int l_diff(lua_State *L)
+/* The options diff, explain and audit share, from the table at idx (nil:
+ * none) into D: budget (vectors a call), seed, arches; returns the byte
+ * order to read BPF strings in. */
+static int sc_diff_options(lua_State *L, int idx, sc_differ *D)
 {
     static const char *const keys[] = {"arches", "endian", "budget", "seed", NULL};
-    sc_differ *D;
-    size_t na, nb, i, visits = 0;
-    int be = sc_sim_arch_big_endian(seccomp_arch_native()), keep, s, have_be = 0;
-    unsigned char *area;
-    uint32_t *visit;
-    lua_settop(L, 3);
-    luaL_checkstack(L, 16, NULL);
-    D = sc_newuserdata(L, sizeof *D); /* slot 4 */
-    memset(D, 0, sizeof *D);
-    D->budget = (uint64_t)SC_VERIFY_BUDGET;
-    if (!lua_isnil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        sc_check_options(L, 3, 3, keys);
-        if (lua_getfield(L, 3, "budget") != LUA_TNIL) {
-            lua_Integer v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
-            if (v < 1)
-                sc_argerror(L, 3, lua_pushfstring(L, "opts.budget must be a positive integer, "
-                                                  "got %s", sc_repr(L, -1)));
-            D->budget = (uint64_t)v;
-        }
-        if (lua_getfield(L, 3, "seed") != LUA_TNIL) {
-            if (!lua_isinteger(L, -1))
-                sc_argerror(L, 3, lua_pushfstring(L, "opts.seed must be an integer, got %s",
-                                                  sc_repr(L, -1)));
-            D->seed = (uint64_t)lua_tointeger(L, -1);
-        }
-        if (lua_getfield(L, 3, "arches") != LUA_TNIL) {
-            size_t n = 0;
-            if (lua_type(L, -1) != LUA_TTABLE || (n = lua_rawlen(L, -1)) == 0)
-                sc_argerror(L, 3, lua_pushfstring(L, "opts.arches must be a list of arches, "
-                                                  "got %s", sc_repr(L, -1)));
-            for (i = 1; i <= n; i++) {
-                uint32_t tok;
-                const char *msg;
-                size_t j;
-                lua_rawgeti(L, -1, (lua_Integer)i);
-                if ((msg = sc_parse_arch(L, lua_gettop(L), &tok)) != NULL)
-                    sc_argerror(L, 3, lua_pushfstring(L, "opts.arches[%d]: %s", (int)i, msg));
-                lua_pop(L, 1);
-                if (tok == SCMP_ARCH_X32) /* x32 calls are x86_64 calls with the x32 bit */
-                    tok = SCMP_ARCH_X86_64;
-                for (j = 0; j < D->nwant && D->want[j] != tok; j++)
-                    ;
-                if (j == D->nwant && D->nwant < SC_DIFF_MAXARCHES)
-                    D->want[D->nwant++] = tok;
-                if (!have_be) {
-                    be = sc_sim_arch_big_endian(tok);
-                    have_be = 1;
-                }
+    int be = sc_sim_arch_big_endian(seccomp_arch_native()), have_be = 0, top = lua_gettop(L);
+    size_t i;
+    if (lua_isnil(L, idx))
+        return be;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    sc_check_options(L, idx, idx, keys);
+    if (lua_getfield(L, idx, "budget") != LUA_TNIL) {
+        lua_Integer v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+        if (v < 1)
+            sc_argerror(L, idx, lua_pushfstring(L, "opts.budget must be a positive integer, "
+                                                "got %s", sc_repr(L, -1)));
+        D->budget = (uint64_t)v;
+    }
+    if (lua_getfield(L, idx, "seed") != LUA_TNIL) {
+        if (!lua_isinteger(L, -1))
+            sc_argerror(L, idx, lua_pushfstring(L, "opts.seed must be an integer, got %s",
+                                                sc_repr(L, -1)));
+        D->seed = (uint64_t)lua_tointeger(L, -1);
+    }
+    if (lua_getfield(L, idx, "arches") != LUA_TNIL) {
+        size_t n = 0;
+        if (lua_type(L, -1) != LUA_TTABLE || (n = lua_rawlen(L, -1)) == 0)
+            sc_argerror(L, idx, lua_pushfstring(L, "opts.arches must be a list of arches, "
+                                                "got %s", sc_repr(L, -1)));
+        for (i = 1; i <= n; i++) {
+            uint32_t tok;
+            const char *msg;
+            size_t j;
+            lua_rawgeti(L, -1, (lua_Integer)i);
+            if ((msg = sc_parse_arch(L, lua_gettop(L), &tok)) != NULL)
+                sc_argerror(L, idx, lua_pushfstring(L, "opts.arches[%d]: %s", (int)i, msg));
+            lua_pop(L, 1);
+            if (tok == SCMP_ARCH_X32) /* x32 calls are x86_64 calls with the x32 bit */
+                tok = SCMP_ARCH_X86_64;
+            for (j = 0; j < D->nwant && D->want[j] != tok; j++)
+                ;
+            if (j == D->nwant && D->nwant < SC_DIFF_MAXARCHES)
+                D->want[D->nwant++] = tok;
+            if (!have_be) {
+                be = sc_sim_arch_big_endian(tok);
+                have_be = 1;
             }
         }
-        if (lua_getfield(L, 3, "endian") != LUA_TNIL) {
-            const char *msg = sc_sim_endian(L, lua_gettop(L), &be);
-            if (msg != NULL)
-                sc_argerror(L, 3, lua_pushfstring(L, "opts.endian: %s", msg));
-        }
-        lua_settop(L, 4);
     }
-    D->seed ^= 0xd1ffull;
-    na = sc_diff_count(L, 1);
-    nb = sc_diff_count(L, 2);
-    D->side[0].p = sc_newuserdata(L, (na + nb) * sizeof(sc_dprog)); /* slot 5 */
-    memset(D->side[0].p, 0, (na + nb) * sizeof(sc_dprog));
-    D->side[0].n = na;
-    D->side[1].p = D->side[0].p + na;
-    D->side[1].n = nb;
-    lua_newtable(L); /* slot 6: the decoded strings */
+    if (lua_getfield(L, idx, "endian") != LUA_TNIL) {
+        const char *msg = sc_sim_endian(L, lua_gettop(L), &be);
+        if (msg != NULL)
+            sc_argerror(L, idx, lua_pushfstring(L, "opts.endian: %s", msg));
+    }
+    lua_settop(L, top);
+    return be;
+}
+
+/* The programs of arguments 1 .. nsides into D's sides, and D's work area
+ * (with the leaf arrays where `leaves`); pushes three values that must stay
+ * on the stack while D is in use. */
+static void sc_diff_setup(lua_State *L, sc_differ *D, int nsides, int be, int leaves)
+{
+    size_t n[2] = {0, 0}, i, visits = 0;
+    unsigned char *area;
+    uint32_t *visit;
+    int keep, s;
+    for (s = 0; s < nsides; s++)
+        n[s] = sc_diff_count(L, s + 1);
+    D->side[0].p = sc_newuserdata(L, (n[0] + n[1]) * sizeof(sc_dprog));
+    memset(D->side[0].p, 0, (n[0] + n[1]) * sizeof(sc_dprog));
+    D->side[0].n = n[0];
+    D->side[1].p = D->side[0].p + n[0];
+    D->side[1].n = n[1];
+    lua_newtable(L); /* the decoded strings */
     keep = lua_gettop(L);
-    for (s = 0; s < 2; s++) {
+    for (s = 0; s < nsides; s++) {
         int arg = s + 1;
         if (lua_type(L, arg) == LUA_TTABLE) {
             for (i = 0; i < D->side[s].n; i++) {
@@ -861,15 +790,16 @@ static int l_diff(lua_State *L)
             D->need_be[D->side[s].p[i].be != 0] = 1;
             visits += D->side[s].p[i].n * SC_VW_STATES;
         }
-    /* the work area (slot 7) */
+    /* the work area */
     {
         size_t sz_tests = SC_DIFF_MAXTESTS * sizeof(sc_vtest);
+        size_t sz_leaves = leaves ? (size_t)2 * SC_DIFF_MAXLEAVES * sizeof(uint32_t) : 0;
         size_t sz = 2 * sz_tests + (size_t)34 * SC_DIFF_MAXTESTS * sizeof(uint32_t) +
                     SC_DIFF_MAXLEAVES * sizeof(uint32_t) + SC_DIFF_HASH * sizeof(uint64_t) +
                     SC_DIFF_HASH * sizeof(uint32_t) +
                     (size_t)SC_DIFF_WORDS * SC_DIFF_MAXREPS * sizeof(uint32_t) +
                     SC_DIFF_MAXNRS * sizeof(uint32_t) + SC_DIFF_MAXCELLS * sizeof(sc_dcell) +
-                    visits * sizeof(uint32_t);
+                    sz_leaves + visits * sizeof(uint32_t);
         area = sc_newuserdata(L, sz);
         memset(area, 0, sz);
         D->hkey = (uint64_t *)(void *)area; /* the 8-byte aligned parts first */
@@ -890,6 +820,12 @@ static int l_diff(lua_State *L)
         area += (size_t)SC_DIFF_WORDS * SC_DIFF_MAXREPS * sizeof(uint32_t);
         D->nrs = (uint32_t *)(void *)area;
         area += SC_DIFF_MAXNRS * sizeof(uint32_t);
+        if (leaves) {
+            D->leaf_fixed = (uint32_t *)(void *)area;
+            area += SC_DIFF_MAXLEAVES * sizeof(uint32_t);
+            D->leaf_value = (uint32_t *)(void *)area;
+            area += SC_DIFF_MAXLEAVES * sizeof(uint32_t);
+        }
         visit = (uint32_t *)(void *)area;
     }
     for (s = 0; s < 2; s++)
@@ -897,6 +833,29 @@ static int l_diff(lua_State *L)
             D->side[s].p[i].visit = visit;
             visit += D->side[s].p[i].n * SC_VW_STATES;
         }
+}
+
+/* seccomp.diff(a, b [, opts]) -> report
+ * a, b: a filter, a BPF string or a list of them (a stack, oldest first).
+ * opts = { arches = {...}, endian = "big"|"little"|arch (BPF strings'
+ * byte order; default the arches', else native), budget = vectors a call
+ * (default 2^20), seed = integer }.  The report: a list of the first 64
+ * cells { arch, nr, syscall, args, [ip,] a, b } where the answers differ,
+ * and vectors, exhaustive, verdict, total, capped (a list of what made it
+ * less than exhaustive), arches. */
+static int l_diff(lua_State *L)
+{
+    sc_differ *D;
+    size_t i;
+    int be;
+    lua_settop(L, 3);
+    luaL_checkstack(L, 16, NULL);
+    D = sc_newuserdata(L, sizeof *D); /* slot 4 */
+    memset(D, 0, sizeof *D);
+    D->budget = (uint64_t)SC_VERIFY_BUDGET;
+    be = sc_diff_options(L, 3, D);
+    D->seed ^= 0xd1ffull;
+    sc_diff_setup(L, D, 2, be, 0); /* slots 5 to 7 */
     sc_diff_core(D);
     if (D->fault != NULL) /* cannot happen: every program passed bpf_check */
         return luaL_error(L, "diff: interpreter fault on a checked program: %s", D->fault);

@@ -29,6 +29,8 @@
  *   walk.c      what a program tests on the paths one call can take (verify, diff)
  *   verify.c    f:verify: the compiled program checked against the rule ledger
  *   diff.c      seccomp.diff: where two programs or stacks answer differently (on walk.c)
+ *   partition.c diff's partition as data, cell by cell, for seccomp.explain and
+ *               seccomp.audit (lua/seccomp/inspect.lua; not spawn's explain.c)
  *   program.c   the one compiled program per filter: load, export_bpf, verify
  *   loader.c    the policy loader's bounds: a regular file of bounded size, a memory cap
  */
@@ -58,6 +60,7 @@
 #include "walk.c"
 #include "verify.c"
 #include "diff.c"
+#include "partition.c"
 #include "program.c"
 #include "notify.c"
 #include "explain.c"
@@ -315,6 +318,7 @@ static const luaL_Reg sc_private_functions[] = {
     {"unknown_key", l_unknown_key},
     {"guess", l_guess},
     {"note", l_note},
+    {"partition", l_partition},
     {"runc_stub", l_runc_stub},
     {NULL, NULL},
 };

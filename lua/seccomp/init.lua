@@ -10,6 +10,7 @@
 --- add `types/` to `workspace.library`.
 local core = require "seccomp.core"
 local P = require "seccomp.policy"
+local inspect = require "seccomp.inspect"
 
 -- ---------------------------------------------------------------------------
 -- Names a function accepts.
@@ -119,6 +120,42 @@ local P = require "seccomp.policy"
 ---@field total integer cells found (all counted, 64 kept)
 ---@field capped string[] what made the report less than exhaustive
 ---@field arches (string|integer)[] the arches checked
+
+---A call explain could not turn into rules (seccomp.explain's report).
+---@class seccomp.UnexplainedCell
+---@field arch string|integer the arch's name, or the arch value where no arch has it
+---@field nr? integer the syscall number as seccomp_data holds it
+---@field syscall? string its name on that arch
+---@field args? integer[] the 6 arguments of one call of the cell
+---@field ip? integer the instruction pointer, where the program tests it
+---@field action? integer what the program answers there
+---@field reason string why no rule can say it
+---@field count integer how many cells this entry stands for
+
+---seccomp.explain's report: what the policy could not say, and what was checked.
+---@class seccomp.ExplainReport
+---@field unexplained seccomp.UnexplainedCell[] the first 64 entries
+---@field total integer every cell no rule says, counted (0: the policy reproduces the program)
+---@field reasons table<string, integer> cells by reason
+---@field per_arch? true the program's arches answer differently: one policy per arch
+---@field exhaustive boolean every cell of the partition was read
+---@field capped string[] what made it less than exhaustive
+---@field vectors integer calls run
+
+---One call of a finding (seccomp.audit).
+---@class seccomp.FindingCell
+---@field arch string|integer
+---@field nr integer
+---@field syscall? string
+---@field args integer[]
+---@field action integer what the program answers
+
+---A weakness seccomp.audit found.
+---@class seccomp.Finding
+---@field kind "arch-unchecked"|"x32-guard"|"permissive-default"|"syscall-alt-gap"|"io-uring-bypass"|"multiplexed-widening"
+---@field severity "high"|"medium"|"low"
+---@field message string
+---@field cells seccomp.FindingCell[] calls that show it
 
 -- ---------------------------------------------------------------------------
 -- The module.
@@ -371,6 +408,22 @@ M.dump = core.dump
 ---"b stricter", "incomparable"), `total`, `capped` and `arches`.
 ---@type fun(a: seccomp.filter|string|(seccomp.filter|string)[], b: seccomp.filter|string|(seccomp.filter|string)[], opts?: { arches?: seccomp.Arch[], endian?: "big"|"little"|seccomp.Arch, budget?: integer, seed?: integer }): seccomp.DiffReport
 M.diff = core.diff
+
+---A policy table that reproduces a program (`seccomp.diff` of the filter
+---built from it and the program is "equal"), and a report.  Where the
+---program's arches answer differently the first value is one policy per
+---arch, `{ [arch] = policy, badarch_action = action }` (build each, and
+---`merge` them).  What no rule can say is counted in `report.unexplained`.
+---`opts` as for `seccomp.diff`: `arches`, `endian`, `budget` (vectors a
+---call, default 2^16), `seed`.
+---@type fun(p: seccomp.filter|string|(seccomp.filter|string)[], opts?: { arches?: seccomp.Arch[], endian?: "big"|"little"|seccomp.Arch, budget?: integer, seed?: integer }): seccomp.Policy|table<string, seccomp.Policy|string>, seccomp.ExplainReport
+M.explain = inspect.explain
+
+---Weaknesses of a filter, a BPF program or a stack, read off the same
+---partition: a list of findings `{ kind, severity, message, cells }`, the
+---most severe first (docs/inspect.md lists the kinds).
+---@type fun(p: seccomp.filter|string|(seccomp.filter|string)[], opts?: { arches?: seccomp.Arch[], endian?: "big"|"little"|seccomp.Arch, budget?: integer, seed?: integer }): seccomp.Finding[]
+M.audit = inspect.audit
 
 -- notification
 
