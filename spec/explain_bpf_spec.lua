@@ -511,13 +511,23 @@ describe("seccomp.explain", function()
     -- numbers with the sign bit but not the x32 bit; with x32 alone it puts
     -- no stub in front of the x86_64 numbers libseccomp still has
     -- (Podman's default action is ENOSYS itself: no unknown = "enosys")
+    -- (x32 alone: 11 cells with libseccomp 2.5.4's tables; a newer table
+    -- names more of the x86_64 numbers above the threshold, so more cells)
+    local x32_cells = select(2, seccomp.version()) < 6 and 11 or nil
     local expect = { ["docker.builtin-default.default.bpf"] = { 0, "enosys" },
                      ["container-json.default.bpf"] = { 0, "enosys" }, ["podman-default.default.bpf"] = { 0 },
-                     ["x86_64-only.default.bpf"] = { 2, "enosys" }, ["x32-only.default.bpf"] = { 11, "enosys" } }
+                     ["x86_64-only.default.bpf"] = { 2, "enosys" }, ["x32-only.default.bpf"] = { x32_cells, "enosys" } }
+    local X32_REASONS = { ["numbers no syscall name stands for"] = true,
+      ["calls above the highest one the rules name on this arch, answered otherwise than ENOSYS"] = true }
     for name, e in pairs(expect) do
-      local n = e[1]
       local bpf = H.read(dir .. name)
       local d, policy, report = round_trip(bpf)
+      local n = e[1]
+      if n == nil then -- every cell the round trip differs in is listed, for these reasons
+        n = report.total
+        assert.is_true(n > 11, name)
+        for reason in pairs(report.reasons) do assert.is_true(X32_REASONS[reason], reason) end
+      end
       assert.are.equal(n, report.total, name)
       assert.are.equal(n, d.total, name)
       assert.are.equal(e[2], policy.unknown, name)
