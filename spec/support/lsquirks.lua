@@ -120,6 +120,7 @@ local function hi_decides(c, v)
 end
 local GTGE = { [">"] = true, [">="] = true }
 
+local late_tie = false
 function Q.cell64(list, args, is32)
   for _, r in ipairs(list) do
     if #r.conds == 0 then return r.action end
@@ -221,6 +222,9 @@ function Q.cell64(list, args, is32)
           if x.cc[#x.cc].hd and GTGE[lc.op] and GTGE[ld.op] and lc.datum ~= ld.datum then
             return math.ult(ld.datum, lc.datum)
           end
+          if late_tie and x.cc[#x.cc].hd and not GTGE[lc.op] and not GTGE[ld.op] and lc.datum ~= ld.datum then
+            return math.ult(lc.datum, ld.datum) -- 2.6.1: the smaller datum's
+          end
           return x.r.index < y.r.index
         end
         return c == nil
@@ -237,8 +241,21 @@ function Q.cell64(list, args, is32)
   return live[1] and live[1].r.action or nil
 end
 
+-- libseccomp 2.6.1: two rules that end at one shared high-word test with
+-- !=, < or <= give the action of the smaller datum's (2.5.4 and 2.6.0:
+-- the first added); the verify spec's set 231 of seed 20261129: != 0x80000000
+-- then != 0x7fffffff answer -1 with the second's
+function Q.cell64_late(list, args, is32)
+  late_tie = true
+  local ok, a = pcall(Q.cell64, list, args, is32)
+  late_tie = false
+  if not ok then error(a, 0) end
+  return a
+end
+
 Q.variants = {
   words = { drop = Q.drop, cell = Q.cell64 },
+  words_late = { drop = Q.drop, cell = Q.cell64_late },
   dropped = { drop = Q.drop },
   hi_tie = { key_before = Q.hi_tie },
   both = { drop = Q.drop, key_before = Q.hi_tie },
