@@ -14,7 +14,7 @@
 #   RUNTIME_PREFIX=/p ci/test.sh    build against the system headers, run with /p's library
 #   SANITIZE=0 ci/test.sh           skip the ASan/UBSan pass
 #   VERIFY_SETS=N ci/test.sh        verify_spec's differential: N random rule sets (2000)
-#   SCFAULT_MAX=N ci/test.sh        fault_spec: calls failed per point (40; ASan pass 4)
+#   SCFAULT_MAX=N ci/test.sh        fault_spec: calls failed per point (40; ASan pass 1)
 #
 # The pending cases are listed under a heading "pending (N ...):"; the last
 # line is "specs (TAG): N passed, N failed, N pending", counting busted cases
