@@ -35,9 +35,14 @@ local function each(e, fn)
   local args = {}
   local function rec(i, nr)
     if i > 6 then return fn(nr, { args[1], args[2], args[3], args[4], args[5], args[6] }) end
-    for v = ranges[i][1], ranges[i][2] do
+    -- not a numeric for: under Lua 5.3 one that ends at math.maxinteger
+    -- wraps around and never stops
+    local v, last = ranges[i][1], ranges[i][2]
+    while v <= last do
       args[i] = v
       rec(i + 1, nr)
+      if v == last then break end
+      v = v + 1
     end
   end
   for nr = e[3], e[4] do rec(1, nr) end
