@@ -8,7 +8,7 @@
 #   SCFAULT_MAX=N ci/asan.sh      fault_spec's calls failed per point (default 1
 #                                 here: each point's first call; ci/fault.sh
 #                                 runs the ASan pass with 20 and the plain one
-#                                 with 400)
+#                                 with 150)
 #
 # Ends with "asan: N passed, N failed, N pending".
 set -uo pipefail

@@ -7,7 +7,7 @@
 # checks every run's memory at exit (the malloc points).
 #
 #   ci/fault.sh                 both passes
-#   SCFAULT_MAX=N ci/fault.sh   fail up to N calls of each point in turn (default 400)
+#   SCFAULT_MAX=N ci/fault.sh   fail up to N calls of each point in turn (default 150)
 #   SCFAULT_ASAN_MAX=N          in the ASan pass, fail up to N calls of each point
 #                               (default 3: every point's first calls, where the
 #                               paths differ; the plain pass goes to SCFAULT_MAX)
@@ -20,7 +20,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 bash ci/deps.sh >/dev/null || { ci_fail 1 "ci/deps.sh"; ci_summary fault; exit 1; }
-export SCFAULT_MAX=${SCFAULT_MAX:-400}
+export SCFAULT_MAX=${SCFAULT_MAX:-150}
 
 # pass LABEL BUILD_DIR CMAKE_ARGS...: build the module with the fault points
 # into BUILD_DIR and run spec/fault_spec.lua against it (environment: the

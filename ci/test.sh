@@ -15,7 +15,7 @@
 #   SANITIZE=0 ci/test.sh           skip the ASan/UBSan pass
 #   VERIFY_SETS=N ci/test.sh        verify_spec's differential: N random rule sets (2000)
 #   SCFAULT_MAX=N ci/test.sh        fault_spec: calls failed per point (10; ASan pass 1;
-#                                   ci/fault.sh runs 400)
+#                                   ci/fault.sh runs 150)
 #
 # The pending cases are listed under a heading "pending (N ...):"; the last
 # line is "specs (TAG): N passed, N failed, N pending", counting busted cases
