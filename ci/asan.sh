@@ -7,7 +7,7 @@
 #   VERIFY_SETS=N ci/asan.sh      verify_spec's differential (default 100 here)
 #   SCFAULT_MAX=N ci/asan.sh      fault_spec's calls failed per point (default 1
 #                                 here: each point's first call; ci/fault.sh
-#                                 runs the ASan pass with 3 and the plain one
+#                                 runs the ASan pass with 1 and the plain one
 #                                 with 150)
 #
 # Ends with "asan: N passed, N failed, N pending".
