@@ -1075,18 +1075,17 @@ static int l_request_index(lua_State *L)
     const char *k;
     char buf[64];
     int i;
-    lua_settop(L, 2);
-    /* the check of sc_checkrequest, without the pointer a method does not
-     * need: the metatable stays at 3 (a result is returned from the top) */
-    if (lua_type(L, 1) != LUA_TUSERDATA || !lua_getmetatable(L, 1) ||
-        lua_topointer(L, 3) != lua_topointer(L, SC_UV_REQUEST_MT))
-        sc_checkrequest(L, 1); /* raises (but for a request from another copy of the module) */
+    /* A method first: finding it reads nothing of argument 1 (the method
+     * checks its own argument when called), so the check below is for the
+     * fields only.  The VM calls this with two arguments, a caller by hand
+     * may not: the key is read at 2 all the same (none reads as nil). */
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
         return 1;
+    lua_settop(L, 2);
+    r = sc_checkrequest(L, 1); /* (nothing left pushed: the result is returned from the top) */
     if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
-    r = lua_touserdata(L, 1);
     k = lua_tostring(L, 2);
     if (strcmp(k, "id") == 0)
         lua_pushinteger(L, (lua_Integer)r->n.id);

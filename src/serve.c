@@ -68,6 +68,7 @@ typedef struct {
     size_t cap;     /* pollfds in SV_PFDS */
     int ndone;      /* entries in SV_DONE */
     int has_last;   /* SV_LAST_NAME is the name of (arch << 32 | nr) last_key */
+    int private_list; /* SV_LIST is serve's own (notifier:serve): nobody else changes it */
     uint64_t last_key;
 } sc_serve;
 
@@ -475,51 +476,65 @@ static struct pollfd *sc_serve_pfds(lua_State *L, sc_serve *sv, size_t k)
     return lua_touserdata(L, SV_PFDS);
 }
 
-/* The loop.  Returns 1 with "closed" or "timeout" pushed. */
-static int sc_serve_loop(lua_State *L, sc_serve *sv)
+/* This round's members, left on the stack above SV_TOP, their pollfds in
+ * SV_PFDS: returns how many (0: none is left), or raises for a list entry
+ * that is not a member. */
+static size_t sc_serve_members(lua_State *L, sc_serve *sv)
 {
-    for (;;) {
-        lua_Integer i, len = (lua_Integer)lua_rawlen(L, SV_LIST);
-        size_t k = 0, j;
+    lua_Integer i, len = (lua_Integer)lua_rawlen(L, SV_LIST);
+    size_t k = 0;
+    lua_settop(L, SV_TOP);
+    for (i = 1; i <= len; i++) {
+        sc_notifier *n;
         struct pollfd *pf;
-        int rc, ms;
-        lua_settop(L, SV_TOP);
-        /* this round's members, left on the stack above SV_TOP */
-        for (i = 1; i <= len; i++) {
-            sc_notifier *n;
-            luaL_checkstack(L, 30, "seccomp.serve: too many members");
-            lua_rawgeti(L, SV_LIST, i);
-            n = sc_serve_member(L, lua_gettop(L));
-            if (n == NULL) {
-                const char *what = luaL_testudata(L, -1, SC_CHILD_MT)
-                                   ? "a child without a notifier (its filter has no notify rules)"
-                                   : sc_repr(L, -1);
-                return luaL_error(L, "seccomp.serve: list[%d] is %s; notifiers or children with one "
-                                  "expected", (int)i, what);
-            }
-            if (n->fd < 0) {
-                lua_pop(L, 1);
+        luaL_checkstack(L, 30, "seccomp.serve: too many members");
+        lua_rawgeti(L, SV_LIST, i);
+        n = sc_serve_member(L, lua_gettop(L));
+        if (n == NULL) {
+            const char *what = luaL_testudata(L, -1, SC_CHILD_MT)
+                               ? "a child without a notifier (its filter has no notify rules)"
+                               : sc_repr(L, -1);
+            return (size_t)luaL_error(L, "seccomp.serve: list[%d] is %s; notifiers or children "
+                                      "with one expected", (int)i, what);
+        }
+        if (n->fd < 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (sv->ndone > 0) {
+            lua_pushvalue(L, -1);
+            if (lua_rawget(L, SV_DONE) != LUA_TNIL) {
+                lua_pop(L, 2);
                 continue;
             }
-            if (sv->ndone > 0) {
-                lua_pushvalue(L, -1);
-                if (lua_rawget(L, SV_DONE) != LUA_TNIL) {
-                    lua_pop(L, 2);
-                    continue;
-                }
-                lua_pop(L, 1);
-            }
-            pf = sc_serve_pfds(L, sv, k + 1);
-            pf[k].fd = n->fd;
-            pf[k].events = POLLIN;
-            pf[k].revents = 0;
-            k++;
+            lua_pop(L, 1);
         }
-        if (k == 0) {
+        pf = sc_serve_pfds(L, sv, k + 1);
+        pf[k].fd = n->fd;
+        pf[k].events = POLLIN;
+        k++;
+    }
+    return k;
+}
+
+/* The loop.  Returns 1 with "closed" or "timeout" pushed.  A list only
+ * serve can see (notifier:serve's) changes only when a member closes or
+ * hangs up: the round after one where neither happened polls the same
+ * members again without reading the list. */
+static int sc_serve_loop(lua_State *L, sc_serve *sv)
+{
+    size_t k = 0, j;
+    int same = 0; /* this round's members are the last round's */
+    for (;;) {
+        struct pollfd *pf;
+        int rc, ms;
+        if (!same && (k = sc_serve_members(L, sv)) == 0) {
             lua_pushliteral(L, "closed");
             return 1;
         }
         pf = lua_touserdata(L, SV_PFDS);
+        for (j = 0; j < k; j++)
+            pf[j].revents = 0;
         ms = sv->timeout < 0 ? -1 : sv->timeout > 2e6 ? 2000000000 : (int)ceil(sv->timeout * 1000);
         rc = poll(pf, (nfds_t)k, ms);
         if (rc == 0) {
@@ -530,8 +545,10 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
             if (errno != EINTR)
                 return sc_raise(L, "serve", errno, NULL);
             sc_run_hooks(L);
+            same = 0;
             continue;
         }
+        same = sv->private_list;
         for (j = 0; j < k; j++) {
             short rev = ((struct pollfd *)lua_touserdata(L, SV_PFDS))[j].revents;
             sc_notifier *n;
@@ -548,8 +565,12 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
                 lua_pushboolean(L, 1);
                 lua_rawset(L, SV_DONE);
                 sv->ndone++;
+                same = 0;
             }
         }
+        for (j = 0; same && j < k; j++) /* a member closed by a handler: read the list again */
+            if (((sc_notifier *)lua_touserdata(L, SV_TOP + 1 + (int)j))->fd < 0)
+                same = 0;
     }
 }
 
@@ -568,6 +589,7 @@ static void sc_serve_setup(lua_State *L, sc_serve *sv, int oidx)
     sv->ndone = 0;
     sv->has_last = 0;
     sv->last_key = 0;
+    sv->private_list = 0;
     lua_settop(L, SV_OPTS);
     if (!lua_isnil(L, oidx)) {
         luaL_checktype(L, oidx, LUA_TTABLE);
@@ -632,6 +654,7 @@ static int l_notifier_serve(lua_State *L)
     lua_rotate(L, 1, -3);
     lua_settop(L, 3);
     sc_serve_setup(L, &sv, SV_OPTS);
+    sv.private_list = 1;
     return sc_serve_loop(L, &sv);
 }
 
