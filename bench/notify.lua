@@ -153,6 +153,7 @@ ratio("Lua", "C+poll+sync")  -- like for like: the same loop in C (target >= 0.9
 ratio("Lua-serve", "Lua")    -- serve against requests() (target >= 1.0)
 ratio("Lua-serve-const", "Lua")
 ratio("Lua-serve", "C+poll+sync")
+ratio("Lua-serve-const", "C+poll+sync") -- no Lua object nor Lua code per request: the module's floor
 ratio("Lua", "C")            -- the binding as shipped vs plain C
 ratio("Lua", "C+sync")       -- like for like, sync wake-ups on both sides
 ratio("Lua-nosync", "C")     -- like for like, sync wake-ups off on both sides
