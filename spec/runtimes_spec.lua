@@ -27,11 +27,7 @@ local function data(name)
 end
 
 -- a profile allowing getppid, plus what the test adds
-local function profile(t)
-  local p = { defaultAction = "SCMP_ACT_ERRNO", syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } }
-  for k, v in pairs(t) do p[k] = v end
-  return p
-end
+local profile = H.oci_profile
 
 local function with(t, more)
   local r = {}
