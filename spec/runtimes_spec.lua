@@ -29,12 +29,7 @@ end
 -- a profile allowing getppid, plus what the test adds
 local profile = H.oci_profile
 
-local function with(t, more)
-  local r = {}
-  for k, v in pairs(t) do r[k] = v end
-  for k, v in pairs(more) do r[k] = v end
-  return r
-end
+local with = H.with
 
 -- the notes of one kind, as "origin: message"
 local function notes(f, kind)
