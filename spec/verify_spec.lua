@@ -20,16 +20,27 @@ end
 
 local function hex(v) return ("0x%x"):format(v) end
 
--- Run the probe under f (spawn, verify off as set by the caller): "result errno".
--- i386: through int $0x80, the whole 64-bit registers passed (probe -32).
-local function probe_under(f, nr, args, i386)
+-- Spawn the probe under f (verify off as set by the caller) making call nr
+-- with args (the missing ones 0); i386: through int $0x80, the whole 64-bit
+-- registers passed (probe -32).  opts go to f:spawn.
+local function spawn_probe(f, nr, args, i386, opts)
   local argv = { probe_build(), tostring(nr) }
   if i386 then table.insert(argv, 2, "-32") end
   for i = 1, 6 do argv[#argv + 1] = hex(args[i] or 0) end
-  local out = assert(io.tmpfile())
-  local child = f:spawn(argv, { stdout = out })
+  return f:spawn(argv, opts)
+end
+
+-- Wait for a probe and assert that it exited with status 0: it ran to its
+-- printf, whatever its call answered (not killed, not a usage error).
+local function exited_0(child)
   local ok, how, code = child:wait()
   assert.are.same({ true, "exit", 0 }, { ok, how, code })
+end
+
+-- Run the probe under f (spawn_probe's arguments): "result errno".
+local function probe_under(f, nr, args, i386)
+  local out = assert(io.tmpfile())
+  exited_0(spawn_probe(f, nr, args, i386, { stdout = out }))
   out:seek("set")
   local r, e = out:read("a"):match("^(%-?%d+) (%d+)")
   out:close()
@@ -560,14 +571,14 @@ describe("32-bit calls in the kernel", function()
     local n = seccomp.filter("allow")
     n:add_arch("x86")
     n:add_rule("notify", "getppid")
-    local child = n:spawn({ probe_build(), "-32", tostring(I386_GETPPID), "0x100000005", "0xffffffff00000007" },
+    local child = spawn_probe(n, I386_GETPPID, { 0x100000005, 0xffffffff00000007 }, true,
       { stdout = assert(io.open("/dev/null", "w")) })
     local seen
     for req in child.notifier:requests(10) do
       if req.arch == seccomp.ARCH_X86 then seen = req.args end
       req:reply(0)
     end
-    assert.are.same({ true, "exit", 0 }, { child:wait() })
+    exited_0(child)
     assert.are.equal(0x100000005, seen[1])
     assert.are.equal(0xffffffff00000007, seen[2])
     -- both compilers test the low word on x86, as the call uses it
