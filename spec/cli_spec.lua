@@ -382,48 +382,42 @@ return {
       .. "lua-seccomp: warning: rule #1 (errno(EPERM) on 'open') applies on none of the filter's arches (aarch64): "
       .. "none of them has the call, so the rule does nothing (rules[1])\n"
 
-    it("from export, check and run, for a Lua policy", function()
-      local pfc, err, code = cli("export " .. q(odd))
+    -- Runs the tool with `args`; asserts that it exits 0 and writes exactly
+    -- `warnings` on stderr ("" for none); returns its stdout.
+    local function goes_on(args, warnings)
+      local out, err, code = cli(args)
       assert.are.equal(0, code)
-      assert.are.equal(want, err)
-      assert.matches("pseudo filter code start", pfc)
-      local out, err2, code2 = cli("check " .. q(odd) .. " openat --arch aarch64")
-      assert.are.equal(0, code2)
-      assert.are.equal(want, err2)
-      assert.are.equal("errno(ENOENT)\n", out)
+      assert.are.equal(warnings, err)
+      return out
+    end
+
+    it("from export, check and run, for a Lua policy", function()
+      assert.matches("pseudo filter code start", goes_on("export " .. q(odd), want))
+      assert.are.equal("errno(ENOENT)\n", goes_on("check " .. q(odd) .. " openat --arch aarch64", want))
       local clean = file_with('return { default = "allow", rules = { { "errno(EPERM)", "mkdir" } } }\n')
-      local out3, err3, code3 = cli("run " .. q(clean) .. " " .. plain("echo hi"))
-      assert.are.equal(0, code3)
-      assert.are.equal("", err3) -- nothing to say: no warning
-      assert.are.equal("hi\n", out3)
+      -- nothing to say: no warning
+      assert.are.equal("hi\n", goes_on("run " .. q(clean) .. " " .. plain("echo hi"), ""))
       local bare = file_with('return { default = "allow", rules = { { "errno", "mkdir" } } }\n')
-      local out4, err4, code4 = cli("run " .. q(bare) .. " " .. plain("echo hi"))
-      assert.are.equal(0, code4)
-      assert.are.equal("lua-seccomp: warning: rule #1 on 'mkdir': 'errno' without a value is taken as errno(EPERM) "
-        .. "(rules[1])\n", err4)
-      assert.are.equal("hi\n", out4)
+      assert.are.equal("hi\n", goes_on("run " .. q(bare) .. " " .. plain("echo hi"),
+        "lua-seccomp: warning: rule #1 on 'mkdir': 'errno' without a value is taken as errno(EPERM) (rules[1])\n"))
     end)
 
     it("for a rule that never decides a call (shadowed)", function()
       local dead = file_with('return { default = "allow", rules = { { "errno(EPERM)", "getppid" }, '
         .. '{ "kill_process", "getppid", { 0, "==", 1 } } } }\n')
-      local out, err, code = cli("check " .. q(dead) .. " getppid 1")
-      assert.are.equal(0, code)
-      assert.are.equal("lua-seccomp: warning: rule #2 (kill_process on 'getppid') never decides a call: rule #1 "
+      assert.are.equal("errno(EPERM)\n", goes_on("check " .. q(dead) .. " getppid 1",
+        "lua-seccomp: warning: rule #2 (kill_process on 'getppid') never decides a call: rule #1 "
         .. "(errno(EPERM) on 'getppid'), without conditions, decides every call of it (the first rule without "
         .. "conditions on a call decides it: conditional rules before it are erased, rules after it change "
-        .. "nothing) (rules[2])\n", err)
-      assert.are.equal("errno(EPERM)\n", out)
+        .. "nothing) (rules[2])\n"))
     end)
 
     it("for an OCI profile", function()
       local json = file_with('{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write", "exit_group"], '
         .. '"action": "SCMP_ACT_ALLOW"}]}\n')
-      local out, err, code = cli("check " .. q(json) .. " getppid")
-      assert.are.equal(0, code)
-      assert.are.equal("lua-seccomp: warning: SCMP_ACT_ERRNO without defaultErrnoRet is taken as errno(EPERM), as runc "
-        .. "does (defaultAction)\n", err)
-      assert.are.equal("errno(EPERM)\n", out)
+      assert.are.equal("errno(EPERM)\n", goes_on("check " .. q(json) .. " getppid",
+        "lua-seccomp: warning: SCMP_ACT_ERRNO without defaultErrnoRet is taken as errno(EPERM), as runc "
+        .. "does (defaultAction)\n"))
     end)
   end)
 

@@ -115,6 +115,24 @@ function H.closed_filter()
   ]]))()
 end
 
+--- A new table with the keys of `t`, then those of `more` (if any) set
+--- over them: a shallow copy, the values are shared.
+function H.with(t, more)
+  local r = {}
+  for k, v in pairs(t) do r[k] = v end
+  for k, v in pairs(more or {}) do r[k] = v end
+  return r
+end
+
+--- An OCI seccomp profile (a table, as seccomp.oci.decode gives one) that
+--- returns errno by default and allows getppid, with the keys of `t` set
+--- over it (t's values are shared, not copied): the base of the profiles
+--- the oci and runtimes specs write by hand.
+function H.oci_profile(t)
+  local base = { defaultAction = "SCMP_ACT_ERRNO", syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } }
+  return H.with(base, t)
+end
+
 --- The first example of docs/verify.md: two rules on getppid's 64-bit
 --- argument that libseccomp 2.5.4 .. 2.6.1 compiles into a program that
 --- contradicts them; with `compiler`, that compiler attribute set.

@@ -27,12 +27,8 @@ local function same_actions(f, g, arches, arg_sets)
   return n
 end
 
--- a profile with one rule, plus what the test adds
-local function profile(t)
-  local p = { defaultAction = "SCMP_ACT_ERRNO", syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } }
-  for k, v in pairs(t) do p[k] = v end
-  return p
-end
+-- a profile allowing getppid, plus what the test adds
+local profile = H.oci_profile
 
 local function err_of(p, ctx)
   return H.message(oci.filter, p, ctx)

@@ -133,12 +133,7 @@ local function cells(d, n)
   return table.concat(out, "; ")
 end
 
-local function with(ctx, extra)
-  local t = {}
-  for k, v in pairs(ctx) do t[k] = v end
-  for k, v in pairs(extra or {}) do t[k] = v end
-  return t
-end
+local with = H.with
 
 -- The module's filter for the profile, diffed with what runc installed
 -- (by a run that started at t0); asserts zero differences, exhaustively.

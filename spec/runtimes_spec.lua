@@ -27,18 +27,9 @@ local function data(name)
 end
 
 -- a profile allowing getppid, plus what the test adds
-local function profile(t)
-  local p = { defaultAction = "SCMP_ACT_ERRNO", syscalls = { { names = { "getppid" }, action = "SCMP_ACT_ALLOW" } } }
-  for k, v in pairs(t) do p[k] = v end
-  return p
-end
+local profile = H.oci_profile
 
-local function with(t, more)
-  local r = {}
-  for k, v in pairs(t) do r[k] = v end
-  for k, v in pairs(more) do r[k] = v end
-  return r
-end
+local with = H.with
 
 -- the notes of one kind, as "origin: message"
 local function notes(f, kind)

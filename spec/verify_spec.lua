@@ -20,16 +20,27 @@ end
 
 local function hex(v) return ("0x%x"):format(v) end
 
--- Run the probe under f (spawn, verify off as set by the caller): "result errno".
--- i386: through int $0x80, the whole 64-bit registers passed (probe -32).
-local function probe_under(f, nr, args, i386)
+-- Spawn the probe under f (verify off as set by the caller) making call nr
+-- with args (the missing ones 0); i386: through int $0x80, the whole 64-bit
+-- registers passed (probe -32).  opts go to f:spawn.
+local function spawn_probe(f, nr, args, i386, opts)
   local argv = { probe_build(), tostring(nr) }
   if i386 then table.insert(argv, 2, "-32") end
   for i = 1, 6 do argv[#argv + 1] = hex(args[i] or 0) end
-  local out = assert(io.tmpfile())
-  local child = f:spawn(argv, { stdout = out })
+  return f:spawn(argv, opts)
+end
+
+-- Wait for a probe and assert that it exited with status 0: it ran to its
+-- printf, whatever its call answered (not killed, not a usage error).
+local function exited_0(child)
   local ok, how, code = child:wait()
   assert.are.same({ true, "exit", 0 }, { ok, how, code })
+end
+
+-- Run the probe under f (spawn_probe's arguments): "result errno".
+local function probe_under(f, nr, args, i386)
+  local out = assert(io.tmpfile())
+  exited_0(spawn_probe(f, nr, args, i386, { stdout = out }))
   out:seek("set")
   local r, e = out:read("a"):match("^(%-?%d+) (%d+)")
   out:close()
@@ -48,6 +59,15 @@ local IA32 = (function()
   local pid = tonumber(out:match("^(%d+) 0\n$"))
   return H.gate(pid and pid > 0, "needs the kernel's IA-32 emulation (int $0x80)")
 end)()
+
+-- A filter with default `default` on the native arch and on x86 (added
+-- before any rule); with `compiler`, that compiler attribute set.
+local function x86_filter(default, compiler)
+  local f = seccomp.filter(default)
+  f:add_arch("x86")
+  if compiler then f:set_attr("compiler", compiler) end
+  return f
+end
 
 -- The two rule sets of the issue, both wrong in libseccomp 2.5.4 .. 2.6.1.
 local function example1()
@@ -392,8 +412,7 @@ describe("what verify claims", function()
     -- ipc's twelve SysV calls are twelve masked tests on arg0's low word
     -- (call & 0xffff): at most one holds, and each combination is covered
     if not seccomp.arch("x86") then return pending("no x86 arch in this libseccomp") end
-    local f = seccomp.filter("allow")
-    f:add_arch("x86")
+    local f = x86_filter("allow")
     for _, name in ipairs { "semop", "semget", "semctl", "semtimedop", "msgsnd", "msgrcv", "msgget", "msgctl",
                             "shmat", "shmdt", "shmget", "shmctl" } do
       f:add_rule("errno(EPERM)", name)
@@ -421,9 +440,7 @@ describe("what verify claims", function()
     -- each one matches, and libseccomp's program allows what they cannot
     -- see (the family is in memory)
     if not seccomp.arch("x86") then return pending("no x86 arch in this libseccomp") end
-    local f = seccomp.filter("errno(EPERM)")
-    f:add_arch("x86")
-    f:set_attr("compiler", "libseccomp")
+    local f = x86_filter("errno(EPERM)", "libseccomp")
     for family = 1, 10 do f:add_rule("allow", "socket", { 0, "==", family }) end
     local ok, report = f:verify()
     assert.is_false(ok)
@@ -527,12 +544,8 @@ describe("32-bit calls in the kernel", function()
 
   ia32_it("ipc with version bits is shmget: denied under the default compiler, created by libseccomp's program", function()
     local function filter(compiler)
-      local f = seccomp.filter("allow")
-      f:add_arch("x86")
-      if compiler then
-        f:set_attr("compiler", compiler)
-        f:set_attr("verify", false) -- libseccomp's program as it is
-      end
+      local f = x86_filter("allow", compiler)
+      if compiler then f:set_attr("verify", false) end -- libseccomp's program as it is
       f:add_rule("errno(EXDEV)", "shmget") -- an errno shmget never returns
       return f
     end
@@ -557,24 +570,21 @@ describe("32-bit calls in the kernel", function()
   ia32_it("int $0x80 passes the whole registers: seccomp_data has the high words, the filter and the call use the low ones", function()
     if not seccomp.supports("notify") then return pending("needs notify rules") end
     -- a notify rule shows seccomp_data.args as the kernel filled it
-    local n = seccomp.filter("allow")
-    n:add_arch("x86")
+    local n = x86_filter("allow")
     n:add_rule("notify", "getppid")
-    local child = n:spawn({ probe_build(), "-32", tostring(I386_GETPPID), "0x100000005", "0xffffffff00000007" },
+    local child = spawn_probe(n, I386_GETPPID, { 0x100000005, 0xffffffff00000007 }, true,
       { stdout = assert(io.open("/dev/null", "w")) })
     local seen
     for req in child.notifier:requests(10) do
       if req.arch == seccomp.ARCH_X86 then seen = req.args end
       req:reply(0)
     end
-    assert.are.same({ true, "exit", 0 }, { child:wait() })
+    exited_0(child)
     assert.are.equal(0x100000005, seen[1])
     assert.are.equal(0xffffffff00000007, seen[2])
     -- both compilers test the low word on x86, as the call uses it
     for _, compiler in ipairs { "binding", "libseccomp" } do
-      local f = seccomp.filter("allow")
-      f:add_arch("x86")
-      f:set_attr("compiler", compiler)
+      local f = x86_filter("allow", compiler)
       f:add_rule("errno(EXDEV)", "getppid", { 0, "==", 5 })
       assert.are.same({ -1, EXDEV }, { probe_under(f, I386_GETPPID, { 0x100000005 }, true) }, compiler)
       assert.are.same({ -1, EXDEV }, { probe_under(f, I386_GETPPID, { 5 }, true) }, compiler)

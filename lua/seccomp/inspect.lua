@@ -993,23 +993,32 @@ local function note_call(U, pa, nr, call, expected, why)
   end
 end
 
--- The cell of a word holding value x split off into a cell of its own:
--- K's word w gets a cell {x} (added as a word where K does not test w).
-local function split_point(K, w, x)
-  local words, cells, answers = {}, {}, K.answers
+-- A copy of K's words and cells for a split of word w to change (K itself
+-- is left as it is), and w's cells W and position pos among the words.
+-- A word K does not test is inserted in order, the whole range one cell
+-- whose stand-in is `rep`: the table gains a dimension of size 1, so K's
+-- answers are unchanged.  The caller stores the split W in cells[w + 1].
+local function with_word(K, w, rep)
+  local words, cells = {}, {}
   for i, v in ipairs(K.words) do words[i] = v end
   for k, v in pairs(K.cells) do cells[k] = v end
   local W = cells[w + 1]
   local pos
   for i, v in ipairs(words) do if v == w then pos = i end end
   if not W then
-    -- a new word, the whole range one cell: insert it in order
-    W = { rep = { x == 0 and 1 or 0 }, F = { 0 }, V = { 0 }, C = { 1 } }
+    W = { rep = { rep }, F = { 0 }, V = { 0 }, C = { 1 } }
     pos = #words + 1
     for i, v in ipairs(words) do if v > w then pos = i break end end
     table.insert(words, pos, w)
-    -- the table gains a dimension of size 1: unchanged
   end
+  return words, cells, W, pos
+end
+
+-- The cell of a word holding value x split off into a cell of its own:
+-- K's word w gets a cell {x} (added as a word where K does not test w).
+local function split_point(K, w, x)
+  local answers = K.answers
+  local words, cells, W, pos = with_word(K, w, x == 0 and 1 or 0)
   -- the old cell of x, without x, and {x} as the new last cell
   local c0 = cell_of(W, x)
   local n = #W.rep
@@ -1056,18 +1065,8 @@ end
 -- of a cell that was on both sides inside it gets a new one.
 local function split_pattern(K, w, mask, x)
   x = x & mask
-  local words, cells, answers = {}, {}, K.answers
-  for i, v in ipairs(K.words) do words[i] = v end
-  for k, v in pairs(K.cells) do cells[k] = v end
-  local W = cells[w + 1]
-  local pos
-  for i, v in ipairs(words) do if v == w then pos = i end end
-  if not W then
-    W = { rep = { x }, F = { 0 }, V = { 0 }, C = { 1 } }
-    pos = #words + 1
-    for i, v in ipairs(words) do if v > w then pos = i break end end
-    table.insert(words, pos, w)
-  end
+  local answers = K.answers
+  local words, cells, W, pos = with_word(K, w, x)
   local function meets(i) return (W.V[i] ~ x) & W.F[i] & mask == 0 end
   local function within(i) return meets(i) and mask & ~W.F[i] == 0 end
   local inside, outside = {}, {}
