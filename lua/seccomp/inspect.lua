@@ -764,13 +764,6 @@ local function cell_stats(W, lo, hi)
   return st
 end
 
--- The cell of value x in word W.
-local function cell_of(W, x)
-  for i = 1, #W.F do
-    if x & W.F[i] == W.V[i] then return W.C[i] end
-  end
-end
-
 -- ===========================================================================
 -- The calls of each arch
 
@@ -993,7 +986,7 @@ local function note_call(U, pa, nr, call, expected, why)
   end
 end
 
--- A copy of K's words and cells for a split of word w to change (K itself
+-- A copy of K's words and cells for split_pattern to change (K itself
 -- is left as it is), and w's cells W and position pos among the words.
 -- A word K does not test is inserted in order, the whole range one cell
 -- whose stand-in is `rep`: the table gains a dimension of size 1, so K's
@@ -1012,51 +1005,6 @@ local function with_word(K, w, rep)
     table.insert(words, pos, w)
   end
   return words, cells, W, pos
-end
-
--- The cell of a word holding value x split off into a cell of its own:
--- K's word w gets a cell {x} (added as a word where K does not test w).
-local function split_point(K, w, x)
-  local answers = K.answers
-  local words, cells, W, pos = with_word(K, w, x == 0 and 1 or 0)
-  -- the old cell of x, without x, and {x} as the new last cell
-  local c0 = cell_of(W, x)
-  local n = #W.rep
-  local nw = { rep = {}, F = {}, V = {}, C = {} }
-  for c = 1, n do nw.rep[c] = W.rep[c] end
-  for i = 1, #W.F do
-    local F, V, C = W.F[i], W.V[i], W.C[i]
-    if C == c0 and x & F == V then
-      local fixed, val, free = F, V, ~F & U32
-      while free ~= 0 do
-        local b = 0x80000000
-        while b & free == 0 do b = b >> 1 end -- the highest free bit
-        free = free & ~b
-        nw.F[#nw.F + 1] = fixed | b
-        nw.V[#nw.V + 1] = (val & fixed) | (~x & b)
-        nw.C[#nw.C + 1] = C
-        fixed, val = fixed | b, (val & fixed) | (x & b)
-      end
-    else
-      nw.F[#nw.F + 1], nw.V[#nw.V + 1], nw.C[#nw.C + 1] = F, V, C
-    end
-  end
-  nw.F[#nw.F + 1], nw.V[#nw.V + 1], nw.C[#nw.C + 1] = U32, x, n + 1
-  nw.rep[n + 1] = x
-  if nw.rep[c0] == x then -- the old cell's stand-in: another of its values
-    for i = 1, #nw.F do if nw.C[i] == c0 then nw.rep[c0] = nw.V[i] break end end
-  end
-  cells[w + 1] = nw
-  -- the table: dimension pos grows from n to n + 1, the new index a copy of c0
-  local stride = 1
-  for i = 1, pos - 1 do stride = stride * #cells[words[i] + 1].rep end
-  local newtab, size = {}, #answers // n * (n + 1)
-  for q = 0, size - 1 do
-    local low, j, high = q % stride, (q // stride) % (n + 1), q // (stride * (n + 1))
-    if j == n then j = c0 - 1 end
-    newtab[q + 1] = answers[low + j * stride + high * stride * n + 1]
-  end
-  return { words = words, cells = cells, answers = newtab }
 end
 
 -- K with the cells of word w split along the pattern {v : v & mask == x}
