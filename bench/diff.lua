@@ -16,7 +16,10 @@
 ---   C        M x (fork, execve /bin/true, waitpid) in C: the baseline
 --- The side order rotates each round; each figure is the median over rounds
 --- of the per-round ratio.  Both filters have widen_multiplexed on (as in
---- bench/verify.lua), so that libseccomp's program verifies.
+--- bench/verify.lua).  libseccomp's program is still wrong for this profile
+--- (x86's ipc with a version in its call number's high bits: docs/verify.md),
+--- so its verify returns false with those cells: it checks every cell all
+--- the same, and the bench asserts that it finds them.
 local seccomp = require "seccomp"
 
 local PROFILE = "examples/policies/container.lua"
@@ -25,10 +28,12 @@ local function filters()
   local fl = seccomp.load_policy(PROFILE)
   fl:set_attr("widen_multiplexed", true)
   fl:set_attr("compiler", "libseccomp")
+  fl:set_attr("verify", false) -- its program is exported to count it (never loaded)
   local fb = seccomp.load_policy(PROFILE)
   fb:set_attr("widen_multiplexed", true)
   fb:set_attr("compiler", "binding")
-  assert(fl:verify(), "libseccomp's program does not verify")
+  local ok, report = fl:verify()
+  assert(not ok and report.exhaustive and #report > 0, "libseccomp's program verifies: see the header")
   assert(fb:verify(), "the module's program does not verify")
   return fl, fb
 end
@@ -40,7 +45,7 @@ if arg[1] == "inner" then
   if mode == "diff" then
     for _ = 1, m do seccomp.diff(fl, fb) end
   elseif mode == "verify" then
-    for _ = 1, m do assert(fl:verify()) end
+    for _ = 1, m do assert(not fl:verify()) end
   else
     error("unknown mode " .. tostring(mode))
   end
