@@ -412,14 +412,23 @@ describe("what verify claims", function()
     -- ipc's twelve SysV calls are twelve masked tests on arg0's low word
     -- (call & 0xffff): at most one holds, and each combination is covered
     if not seccomp.arch("x86") then return pending("no x86 arch in this libseccomp") end
+    local sysv = { "semop", "semget", "semctl", "semtimedop", "msgsnd", "msgrcv", "msgget", "msgctl",
+                   "shmat", "shmdt", "shmget", "shmctl" }
     local f = x86_filter("allow")
-    for _, name in ipairs { "semop", "semget", "semctl", "semtimedop", "msgsnd", "msgrcv", "msgget", "msgctl",
-                            "shmat", "shmdt", "shmget", "shmctl" } do
-      f:add_rule("errno(EPERM)", name)
-    end
+    for _, name in ipairs(sysv) do f:add_rule("errno(EPERM)", name) end
     local ok, report = f:verify()
     assert.is_true(ok)
     assert.is_true(report.exhaustive)
+    -- the rules are on x86's ipc, a version in the high bits too, and
+    -- verify covered x86: more vectors than the same rules on the native
+    -- arch alone
+    assert.are.equal(EPERM, f:simulate("ipc", { 1 }, "x86")) -- SEMOP
+    assert.are.equal(EPERM, f:simulate("ipc", { 0x10017 }, "x86")) -- SHMGET, version 1
+    assert.are.equal(seccomp.ACT_ALLOW, f:simulate("ipc", { 100 }, "x86"))
+    local native = seccomp.filter("allow")
+    for _, name in ipairs(sysv) do native:add_rule("errno(EPERM)", name) end
+    local _, alone = native:verify()
+    assert.is_true(report.vectors > alone.vectors, report.vectors .. " vectors, native alone " .. alone.vectors)
     -- independent bits are 2^n combinations: past SC_VW_MASKED (30) tests on
     -- one word the rest are not combined, and the report says so
     local g = seccomp.filter("allow")
