@@ -80,6 +80,18 @@ function H.child(code, opts)
   return out, ok, how, status
 end
 
+--- Lua source for a child's code (H.child): opens /dev/null until no fd is
+--- left, the files kept in a local `hold`, so that whatever needs a new fd
+--- next fails with EMFILE.
+H.TAKE_ALL_FDS = [[
+local hold = {}
+while true do
+  local fh = io.open("/dev/null")
+  if not fh then break end
+  hold[#hold + 1] = fh
+end
+]]
+
 --- A Lua program as a spawn argv: this interpreter running `code`.
 function H.lua_argv(code)
   return { H.lua, "-e", code }
