@@ -50,15 +50,9 @@ local self = arg[0]
 local stats = dofile((self:match("^(.*)/") or ".") .. "/stats.lua")
 local median = stats.median
 
-local function measure(cmd)
-  return stats.measure(bin, cmd)
-end
-
 -- Seconds per operation, { wall, cpu }: (M runs - 0 runs) / M.
 local function per_op(mode, m)
-  local a = measure(("time %s %s inner %s %d"):format(lua, self, mode, m))
-  local b = measure(("time %s %s inner %s 0"):format(lua, self, mode))
-  return { (a[1] - b[1]) / m, (a[2] - b[2]) / m }
+  return stats.per_op(bin, ("%s %s inner %s"):format(lua, self, mode), m)
 end
 
 local M = { explain = 10, audit = 10, diff = 20, C = 100 }
@@ -67,7 +61,7 @@ local sides = {
   { key = "audit", run = function() return per_op("audit", M.audit) end },
   { key = "diff", run = function() return per_op("diff", M.diff) end },
   { key = "C", run = function()
-      local t = measure("fork " .. M.C)
+      local t = stats.measure(bin, "fork " .. M.C)
       return { t[1] / M.C, t[2] / M.C }
     end },
 }

@@ -39,19 +39,27 @@ end
 
 local filter = seccomp.filter("allow"):add_rule("notify", "getppid")
 
+-- One run of the target under the filter, its requests answered by
+-- answer(notifier); returns the seconds the target printed.
+local function target_run(answer)
+  local out = io.tmpfile()
+  local child = filter:spawn({ bin, "target", tostring(N) }, { stdout = out })
+  answer(child.notifier)
+  assert(child:wait(), "the target failed")
+  out:seek("set")
+  return assert(tonumber(out:read("a")))
+end
+
 local function lua_side(sync)
   return function()
-    local out = io.tmpfile()
-    local child = filter:spawn({ bin, "target", tostring(N) }, { stdout = out })
-    if not sync then
-      child.notifier:sync_wakeup(false)
-    end
-    for req in child.notifier:requests() do
-      req:reply(4242)
-    end
-    assert(child:wait(), "the target failed")
-    out:seek("set")
-    return assert(tonumber(out:read("a")))
+    return target_run(function(notifier)
+      if not sync then
+        notifier:sync_wakeup(false)
+      end
+      for req in notifier:requests() do
+        req:reply(4242)
+      end
+    end)
   end
 end
 
@@ -59,16 +67,13 @@ end
 -- (const) with that answer as the handler
 local function serve_side(const)
   return function()
-    local out = io.tmpfile()
-    local child = filter:spawn({ bin, "target", tostring(N) }, { stdout = out })
-    if const then
-      child.notifier:serve { getppid = { value = 4242 } }
-    else
-      child.notifier:serve { getppid = function() return { value = 4242 } end }
-    end
-    assert(child:wait(), "the target failed")
-    out:seek("set")
-    return assert(tonumber(out:read("a")))
+    return target_run(function(notifier)
+      if const then
+        notifier:serve { getppid = { value = 4242 } }
+      else
+        notifier:serve { getppid = function() return { value = 4242 } end }
+      end
+    end)
   end
 end
 

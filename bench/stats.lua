@@ -20,4 +20,14 @@ function M.measure(bin, cmd)
   return { assert(tonumber(wall)), assert(tonumber(cpu)) }
 end
 
+--- Seconds per operation, { wall, cpu }, of the work `cmd` does M times
+--- (`cmd` takes the count as its last word; here an interpreter running a
+--- benchmark's inner mode): `cmd M` minus `cmd 0` (start-up and set-up),
+--- over M; both timed by `bin` as M.measure does.
+function M.per_op(bin, cmd, m)
+  local a = M.measure(bin, ("time %s %d"):format(cmd, m))
+  local b = M.measure(bin, ("time %s 0"):format(cmd))
+  return { (a[1] - b[1]) / m, (a[2] - b[2]) / m }
+end
+
 return M

@@ -163,19 +163,9 @@ local self = arg[0]
 local stats = dofile((self:match("^(.*)/") or ".") .. "/stats.lua")
 local median = stats.median
 
--- { wall, cpu } seconds of one command, timed by VERIFY_C.
-local function measure(cmd)
-  return stats.measure(bin, cmd)
-end
-
-local function inner(mode, which, m)
-  return measure(("time %s %s inner %s %s %d"):format(lua, self, mode, which, m))
-end
-
 -- Seconds per operation, { wall, cpu }: (M runs - 0 runs) / M.
 local function per_op(mode, which, m)
-  local a, b = inner(mode, which, m), inner(mode, which, 0)
-  return { (a[1] - b[1]) / m, (a[2] - b[2]) / m }
+  return stats.per_op(bin, ("%s %s inner %s %s"):format(lua, self, mode, which), m)
 end
 
 -- The cold-table cost: CPU seconds, the mean over REPS interpreters.
@@ -206,7 +196,7 @@ local sides = {
   { key = "cached", run = function(w) return per_op("cached", w, M.cached) end },
   { key = "tables", run = tables },
   { key = "C", run = function()
-      local t = measure("fork " .. M.C)
+      local t = stats.measure(bin, "fork " .. M.C)
       return { t[1] / M.C, t[2] / M.C }
     end },
 }

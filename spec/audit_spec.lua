@@ -248,17 +248,8 @@ end)
 describe("lua-seccomp audit", function()
   teardown(H.remove_files)
   local q = H.shellquote
-  local function tool(args)
-    local out, err = os.tmpname(), os.tmpname()
-    local ok, how, code = os.execute(("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s "
-      .. "LUA_CPATH=%s %s bin/lua-seccomp audit %s >%s 2>%s </dev/null"):format(q(package.path), q(package.cpath),
-      H.lua, args, out, err))
-    assert(ok ~= nil or how)
-    local o, e = H.read(out), H.read(err)
-    os.remove(out)
-    os.remove(err)
-    return o, e, how == "signal" and 128 + code or code
-  end
+  -- the tool's audit command with `args`: stdout, stderr, exit status
+  local function tool(args) return H.cli("audit " .. args) end
 
   it("prints the findings and exits 1 where one reaches the severity asked, else 0", function()
     local out, err, code = tool("examples/policies/stdout-only.lua")
@@ -278,14 +269,9 @@ describe("lua-seccomp audit", function()
   end)
 
   it("refuses what it cannot run, with status 2", function()
-    local _, err, code = tool("")
-    assert.are.equal(2, code)
-    assert.matches("audit: a program is missing", err)
-    _, err, code = tool("examples/policies/container.lua --severity urgent")
-    assert.are.equal(2, code)
-    assert.matches("%-%-severity: one of high, medium, low expected, got 'urgent'", err)
-    _, err, code = tool("/nonexistent.bpf")
-    assert.are.equal(2, code)
-    assert.matches("cannot open", err)
+    H.refused("audit ", 2, "audit: a program is missing")
+    H.refused("audit examples/policies/container.lua --severity urgent", 2,
+      "%-%-severity: one of high, medium, low expected, got 'urgent'")
+    H.refused("audit /nonexistent.bpf", 2, "cannot open")
   end)
 end)

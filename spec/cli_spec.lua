@@ -5,27 +5,11 @@ local oci = require "seccomp.oci"
 local H = require "helper"
 
 local q = H.shellquote
-local TOOL = "bin/lua-seccomp"
 
--- Run the tool with `args` (a shell word list, already quoted); returns its
--- stdout, stderr and exit status (128+N for a signal, as a shell reports).
--- The tool uses the spec's own module paths; a filtered child must not run
--- LeakSanitizer (see spec/helper.lua), and commands under learn and run get
--- no sanitizer preload (it would add calls of its own).
-local function cli(args, stdin)
-  local out, err = os.tmpname(), os.tmpname()
-  local cmd = ("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s LUA_CPATH=%s %s %s %s >%s 2>%s%s")
-    :format(q(package.path), q(package.cpath), H.lua, TOOL, args, out, err, stdin and " <" .. stdin or " </dev/null")
-  local ok, how, code = os.execute(cmd)
-  local function slurp(p)
-    local s = H.read(p)
-    os.remove(p)
-    return s
-  end
-  local status = how == "signal" and 128 + code or code
-  assert(ok ~= nil or status ~= 0)
-  return slurp(out), slurp(err), status
-end
+-- The tool with `args`: stdout, stderr, exit status (spec/helper.lua);
+-- refused asserts a status and what stderr says. Commands under learn and
+-- run get no sanitizer preload (it would add calls of its own): plain.
+local cli, refused = H.cli, H.refused
 
 -- a command line for learn and run, without the sanitizer preload
 local function plain(cmd)
@@ -33,14 +17,6 @@ local function plain(cmd)
 end
 
 local file_with = H.file_with
-
--- Asserts that the tool run with `args` exits with `status` and says what
--- matches `pattern` on stderr.
-local function refused(args, status, pattern)
-  local _, err, code = cli(args)
-  assert.are.equal(status, code)
-  assert.matches(pattern, err)
-end
 
 local deny_mkdir = file_with([[
 return {

@@ -639,17 +639,8 @@ end)
 describe("lua-seccomp explain", function()
   teardown(H.remove_files)
   local q = H.shellquote
-  local function tool(args)
-    local out, err = os.tmpname(), os.tmpname()
-    local ok, how, code = os.execute(("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s "
-      .. "LUA_CPATH=%s %s bin/lua-seccomp explain %s >%s 2>%s </dev/null"):format(q(package.path), q(package.cpath), H.lua,
-      args, out, err))
-    assert(ok ~= nil or how)
-    local o, e = H.read(out), H.read(err)
-    os.remove(out)
-    os.remove(err)
-    return o, e, how == "signal" and 128 + code or code
-  end
+  -- the tool's explain command with `args`: stdout, stderr, exit status
+  local function tool(args) return H.cli("explain " .. args) end
 
   it("prints the policy a program means as a Lua policy file, or an OCI profile", function()
     local f = seccomp.load_policy("examples/policies/no-network.lua")
@@ -693,11 +684,7 @@ describe("lua-seccomp explain", function()
   end)
 
   it("refuses what it cannot run, with status 2", function()
-    local _, err, code = tool("")
-    assert.are.equal(2, code)
-    assert.matches("explain: a program is missing", err)
-    _, err, code = tool("a.bpf --arch nosucharch")
-    assert.are.equal(2, code)
-    assert.matches("%-%-arch: ", err)
+    H.refused("explain ", 2, "explain: a program is missing")
+    H.refused("explain a.bpf --arch nosucharch", 2, "%-%-arch: ")
   end)
 end)

@@ -80,6 +80,18 @@ function H.child(code, opts)
   return out, ok, how, status
 end
 
+--- Lua source for a child's code (H.child): opens /dev/null until no fd is
+--- left, the files kept in a local `hold`, so that whatever needs a new fd
+--- next fails with EMFILE.
+H.TAKE_ALL_FDS = [[
+local hold = {}
+while true do
+  local fh = io.open("/dev/null")
+  if not fh then break end
+  hold[#hold + 1] = fh
+end
+]]
+
 --- A Lua program as a spawn argv: this interpreter running `code`.
 function H.lua_argv(code)
   return { H.lua, "-e", code }
@@ -316,6 +328,36 @@ function H.read(path)
   local s = fh:read("a")
   fh:close()
   return s
+end
+
+--- Runs bin/lua-seccomp with `args` (a shell word list, already quoted) in
+--- a child process, stdin from the file `stdin` or /dev/null; returns its
+--- stdout, stderr and exit status (128+N for a signal, as a shell reports).
+--- The tool uses the spec's own module paths; it must not run LeakSanitizer
+--- (see H.child).
+function H.cli(args, stdin)
+  local out, err = os.tmpname(), os.tmpname()
+  local cmd = ("ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" LUA_PATH=%s LUA_CPATH=%s %s %s %s >%s 2>%s%s")
+    :format(shellquote(package.path), shellquote(package.cpath), H.lua, "bin/lua-seccomp", args, out, err,
+      stdin and " <" .. stdin or " </dev/null")
+  local ok, how, code = os.execute(cmd)
+  local function slurp(p)
+    local s = H.read(p)
+    os.remove(p)
+    return s
+  end
+  local status = how == "signal" and 128 + code or code
+  assert(ok ~= nil or status ~= 0)
+  return slurp(out), slurp(err), status
+end
+
+--- Asserts that bin/lua-seccomp run with `args` exits with `status` and
+--- says what matches `pattern` on stderr.
+function H.refused(args, status, pattern)
+  local luassert = require "luassert" -- busted's assert (a failure, not an error)
+  local _, err, code = H.cli(args)
+  luassert.are.equal(status, code)
+  luassert.matches(pattern, err)
 end
 
 --- The fenced blocks of a markdown text: a list of { lang, text, line };

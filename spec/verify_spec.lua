@@ -604,6 +604,21 @@ describe("32-bit calls in the kernel", function()
   end)
 end)
 
+-- A filter of libseccomp's compiler with a random set's rules on getppid.
+-- libseccomp refuses some pairs (EEXIST: the same conditions with another
+-- action, a shorter rule after a longer one): the set keeps the rules it
+-- accepted (set.rules is replaced).
+local function libseccomp_filter(set)
+  local f = seccomp.filter(set.default)
+  f:set_attr("compiler", "libseccomp")
+  local kept = {}
+  for _, r in ipairs(set.rules) do
+    if pcall(f.add_rule, f, r.action, "getppid", table.unpack(r.conds)) then kept[#kept + 1] = r end
+  end
+  set.rules = kept
+  return f
+end
+
 -- The differential part: random rule sets through the module, judged by
 -- this repository's own evaluator of the one meaning (spec/support/meaning.lua,
 -- written from docs/compiler.md, not from the core), shared with the sets
@@ -647,16 +662,7 @@ describe("verify against an independent evaluator", function()
     for n = 1, SETS do
       H.progress("    verify differential: %d of %d sets, %d wrong so far, %d s", n - 1, SETS, sets_wrong, os.time() - t0)
       local set = random_set()
-      local f = seccomp.filter(set.default)
-      f:set_attr("compiler", "libseccomp")
-      local kept = {}
-      for _, r in ipairs(set.rules) do
-        -- libseccomp refuses some pairs (EEXIST: the same conditions with
-        -- another action, a shorter rule after a longer one); the set is
-        -- what it accepted
-        if pcall(f.add_rule, f, r.action, "getppid", table.unpack(r.conds)) then kept[#kept + 1] = r end
-      end
-      set.rules = kept
+      local f = libseccomp_filter(set)
       local m = meaning(set)
       local vecs = vectors(set)
       local wrong = false
@@ -771,13 +777,7 @@ describe("verify against an independent evaluator, above the caps and the budget
             { 4, ">=", math.random(1, 9) }, { 5, "&=", 3, math.random(0, 3) } } }
         end
         for _, r in ipairs(rules) do set.rules[#set.rules + 1] = r end
-        local f = seccomp.filter(set.default)
-        f:set_attr("compiler", "libseccomp")
-        local kept = {}
-        for _, r in ipairs(set.rules) do
-          if pcall(f.add_rule, f, r.action, "getppid", table.unpack(r.conds)) then kept[#kept + 1] = r end
-        end
-        set.rules = kept
+        local f = libseccomp_filter(set)
         set.expected = function(v) return H_.expected(set, v) end
         local vecs = H_.vectors(set)
         local ok, report = f:verify({ seed = n })

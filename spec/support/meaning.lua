@@ -131,6 +131,19 @@ local function has_arch(r, arch)
   return false
 end
 
+-- One rule as the order reads it: { action, conds, index }, its conditions
+-- normalized for the arch's size (a masked test with mask 0, which always
+-- holds, left out) and sorted by argument; index is its place in the ledger.
+local function entry(action, conds, index, is32)
+  local cs = {}
+  for _, c in ipairs(conds) do
+    local n = normalize(c, is32)
+    if n then cs[#cs + 1] = n end
+  end
+  table.sort(cs, function(x, y) return x.arg < y.arg end)
+  return { action = action, conds = cs, index = index }
+end
+
 --- The rules of one arch, per syscall number there: { [nr] = list } in
 --- ledger order.  opts.resolve(name, arch) -> number or nil (the direct
 --- call); opts.name(nr) -> the native name of a number.
@@ -140,13 +153,7 @@ local function per_syscall(rules, arch, opts)
   local function push(nr, r, i, conds)
     local list = by[nr] or {}
     by[nr] = list
-    local cs = {}
-    for _, c in ipairs(conds) do
-      local n = normalize(c, is32)
-      if n then cs[#cs + 1] = n end
-    end
-    table.sort(cs, function(x, y) return x.arg < y.arg end)
-    list[#list + 1] = { action = r.action, conds = cs, index = i }
+    list[#list + 1] = entry(r.action, conds, i, is32)
   end
   for i, r in ipairs(rules) do
     if has_arch(r, arch) then
@@ -200,13 +207,7 @@ end
 function M.order(rules, is32)
   local list = {}
   for i, r in ipairs(rules) do
-    local cs = {}
-    for _, c in ipairs(r.args) do
-      local n = normalize(c, is32)
-      if n then cs[#cs + 1] = n end
-    end
-    table.sort(cs, function(x, y) return x.arg < y.arg end)
-    list[#list + 1] = { action = r.action, conds = cs, index = i }
+    list[#list + 1] = entry(r.action, r.args, i, is32)
   end
   local _, order = decide(list, is32)
   local out = {}
