@@ -532,9 +532,7 @@ static int sc_serve_loop(lua_State *L, sc_serve *sv)
             lua_pushliteral(L, "closed");
             return 1;
         }
-        pf = lua_touserdata(L, SV_PFDS);
-        for (j = 0; j < k; j++)
-            pf[j].revents = 0;
+        pf = lua_touserdata(L, SV_PFDS); /* (poll sets every entry's revents) */
         ms = sv->timeout < 0 ? -1 : sv->timeout > 2e6 ? 2000000000 : (int)ceil(sv->timeout * 1000);
         rc = poll(pf, (nfds_t)k, ms);
         if (rc == 0) {
